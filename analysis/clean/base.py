@@ -1,0 +1,133 @@
+"""The shape every cleaning step shares: rows kept, rows quarantined, rows excluded.
+
+A *family loader* reads one family of raw files (``raw_dir / <source_id> / ...``) and returns a
+:class:`TableResult`. The pipeline (:mod:`analysis.clean.pipeline`) concatenates the results of
+the loaders that feed one processed table, validates them with that table's pandera schema,
+moves failing rows to the quarantine, and writes the table atomically.
+
+Every kept row carries its provenance in two columns: ``source_file`` (path relative to the raw
+folder, e.g. ``worldbank/API_...csv``) and ``source_row`` (1-based line or row number in that
+file, as a person would count it in a text editor or spreadsheet).
+
+The invariant checked for every table: ``rows_read == kept + quarantined + sum(excluded)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+#: Columns of ``data/processed/quarantine/<table>.csv``; one row per failed check.
+QUARANTINE_COLUMNS = ["source_file", "source_row", "column", "value", "check", "reason"]
+#: Provenance columns every processed table keeps.
+PROVENANCE_COLUMNS = ["source_file", "source_row"]
+
+
+def empty_quarantine() -> pd.DataFrame:
+    """An empty quarantine frame with the standard columns."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS})
+
+
+@dataclass
+class Quarantine:
+    """Collects every failure (not only the first) while a loader reads its files."""
+
+    entries: list[dict[str, object]] = field(default_factory=list)
+
+    def add(
+        self, source_file: str, source_row: int, column: str, value: object, check: str, reason: str
+    ) -> None:
+        """Record one failed check on one cell (or on a whole row with ``column='*'``)."""
+        self.entries.append(
+            {
+                "source_file": source_file,
+                "source_row": int(source_row),
+                "column": column,
+                "value": None if value is None else str(value)[:500],
+                "check": check,
+                "reason": reason,
+            }
+        )
+
+    def add_frame(self, rows: pd.DataFrame, column: str, check: str, reason: str) -> None:
+        """Record one failed check for each row of ``rows`` (which has provenance columns).
+
+        The value recorded is ``rows[column]`` when that column exists, else empty.
+        """
+        values = rows[column] if column in rows.columns else pd.Series(None, index=rows.index)
+        for file, row, value in zip(rows["source_file"], rows["source_row"], values, strict=True):
+            self.add(file, int(row), column, value, check, reason)
+
+    def frame(self) -> pd.DataFrame:
+        """The failures as a DataFrame with :data:`QUARANTINE_COLUMNS`."""
+        if not self.entries:
+            return empty_quarantine()
+        return pd.DataFrame(self.entries, columns=QUARANTINE_COLUMNS)
+
+
+def count_rows(quarantine: pd.DataFrame) -> int:
+    """Rows quarantined: distinct (file, row) pairs, since one row may fail several checks."""
+    if quarantine.empty:
+        return 0
+    return int(quarantine[["source_file", "source_row"]].drop_duplicates().shape[0])
+
+
+@dataclass
+class TableResult:
+    """What a loader (or a whole table) produced from its raw inputs."""
+
+    table: pd.DataFrame
+    quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
+    rows_read: int = 0
+    #: rows deliberately left out, by reason (e.g. ``{"aggregate": 47, "duplicate": 3}``).
+    excluded: dict[str, int] = field(default_factory=dict)
+    #: raw files read, relative to the raw folder.
+    inputs: list[str] = field(default_factory=list)
+    #: free-form notes for the manifest (vintages chosen, swaps detected, ...).
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_kept(self) -> int:
+        return len(self.table)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return count_rows(self.quarantine)
+
+    @property
+    def rows_excluded(self) -> int:
+        return sum(self.excluded.values())
+
+    def balanced(self) -> bool:
+        """True when rows read = kept + quarantined + excluded."""
+        return self.rows_read == self.rows_kept + self.rows_quarantined + self.rows_excluded
+
+    @staticmethod
+    def combine(results: Iterable[TableResult]) -> TableResult:
+        """Concatenate several loaders' results for one table."""
+        results = list(results)
+        tables = [r.table for r in results if not r.table.empty]
+        quarantines = [r.quarantine for r in results if not r.quarantine.empty]
+        excluded: dict[str, int] = {}
+        for r in results:
+            for reason, n in r.excluded.items():
+                excluded[reason] = excluded.get(reason, 0) + n
+        columns = results[0].table.columns if results else []
+        return TableResult(
+            table=pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns),
+            quarantine=(
+                pd.concat(quarantines, ignore_index=True) if quarantines else empty_quarantine()
+            ),
+            rows_read=sum(r.rows_read for r in results),
+            excluded=excluded,
+            inputs=[i for r in results for i in r.inputs],
+            notes=[n for r in results for n in r.notes],
+        )
+
+
+def relative(path: Path, raw_dir: Path) -> str:
+    """``path`` relative to the raw folder, with forward slashes (for provenance)."""
+    return path.relative_to(raw_dir).as_posix()
