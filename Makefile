@@ -1,0 +1,59 @@
+# Every target is a thin call to the `analysis` command (console script, or `python -m analysis`),
+# so nothing depends on make: on Windows run the same commands by hand (see README.md).
+PYTHON   ?= python3
+VENV     ?= .venv
+BIN      := $(VENV)/bin
+ANALYSIS := $(BIN)/analysis
+ifneq ($(wildcard ../shared/mirror/MANIFEST.csv),)
+export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help reports data processed test lint lab clean-reports
+
+## help: list the targets (default)
+help:
+	@awk '/^## / { sub(/^## /, ""); split($$0, a, ": "); printf "  %-14s %s\n", a[1], a[2] }' $(MAKEFILE_LIST)
+
+# The virtual environment is (re)made whenever pyproject.toml changes.
+$(BIN)/.runtime: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.dev: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(BIN)/.runtime
+
+## reports: fetch raw data, clean it, build every report into reports/ (only what changed)
+reports: $(BIN)/.runtime
+	$(ANALYSIS) fetch
+	$(ANALYSIS) clean
+	$(ANALYSIS) build
+
+## data: fetch raw files into data/raw/ (from the snapshot folder if set, else upstream)
+data: $(BIN)/.runtime
+	$(ANALYSIS) fetch
+
+## processed: clean data/raw/ into validated tables in data/processed/
+processed: $(BIN)/.runtime
+	$(ANALYSIS) clean
+
+## test: lint (ruff, mypy) and run the whole test suite
+test: $(BIN)/.dev
+	$(ANALYSIS) test
+
+## lint: ruff and mypy only
+lint: $(BIN)/.dev
+	$(ANALYSIS) test --lint-only
+
+## lab: open JupyterLab on notebooks/ with the project's kernel
+lab: $(BIN)/.dev
+	$(ANALYSIS) lab
+
+## clean-reports: remove reports/ and the build cache (raw and processed data stay)
+clean-reports: $(BIN)/.runtime
+	$(ANALYSIS) clean-reports

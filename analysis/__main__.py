@@ -1,0 +1,5 @@
+"""``python -m analysis``: the same CLI as the ``analysis`` console script."""
+
+from analysis.cli import main
+
+main()

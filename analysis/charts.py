@@ -1,0 +1,147 @@
+"""Shared chart styling for every report: one theme, one palette, event markers, captions.
+
+Every chart in a report is titled, labelled with units, and sourced in a caption: use
+:func:`finish` to do all three at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Colours by meaning, used across reports (colour-blind safe: seaborn "colorblind").
+PALETTE: dict[str, str] = {
+    "open_market": "#d55e00",
+    "official": "#0072b2",
+    "nima": "#009e73",
+    "brent": "#000000",
+    "wti": "#999999",
+    "iran": "#0072b2",
+    "event": "#7f7f7f",
+    "hamas": "#cc79a7",
+    "aggregate": "#e69f00",
+}
+
+#: The key events marked on time axes: (date, short label). Each is a row of the events ledger
+#: (data/raw/ledgers/events.csv, with its source URL); a test checks that they stay in sync.
+KEY_EVENTS: tuple[tuple[str, str], ...] = (
+    ("2012-02-24", "Hamas backs Syrian uprising"),
+    ("2015-07-14", "JCPOA"),
+    ("2016-01-16", "JCPOA implemented"),
+    ("2018-05-08", "US leaves JCPOA"),
+    ("2018-11-05", "US oil sanctions"),
+)
+
+FIGSIZE = (9.0, 4.2)
+
+
+def set_theme() -> None:
+    """Apply the report theme (call once at the top of a notebook)."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
+    mpl.rcParams.update(
+        {
+            "figure.figsize": FIGSIZE,
+            "figure.dpi": 110,
+            "savefig.dpi": 110,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.family": "DejaVu Sans",
+        }
+    )
+
+
+def key_events(start_year: int | None = None, end_year: int | None = None) -> pd.DataFrame:
+    """:data:`KEY_EVENTS` as a frame (``date``, ``label``), limited to a span of years."""
+    frame = pd.DataFrame(KEY_EVENTS, columns=["date", "label"]).assign(
+        date=lambda d: pd.to_datetime(d["date"])
+    )
+    if start_year is not None:
+        frame = frame[frame["date"].dt.year >= start_year]
+    if end_year is not None:
+        frame = frame[frame["date"].dt.year <= end_year]
+    return frame.reset_index(drop=True)
+
+
+def mark_events(
+    ax: Axes,
+    events: pd.DataFrame | None = None,
+    *,
+    yearly: bool = False,
+    label: bool = True,
+) -> Axes:
+    """Draw a dashed vertical line (and a label) at each event on a time axis.
+
+    ``yearly=True`` for axes whose x values are years (ints): events are placed at
+    year + day-of-year fraction.
+    """
+    events = key_events() if events is None else events
+    lo, hi = ax.get_xlim()
+    ymax = ax.get_ylim()[1]
+    for row in events.itertuples(index=False):
+        date = pd.Timestamp(row.date)
+        if yearly:
+            x: float = date.year + (date.dayofyear - 1) / 365.25
+        else:
+            import matplotlib.dates as mdates
+
+            x = float(mdates.date2num(date))
+        if not lo <= x <= hi:
+            continue
+        ax.axvline(x, color=PALETTE["event"], linestyle="--", linewidth=0.8, zorder=0)
+        if label:
+            ax.text(
+                x,
+                ymax,
+                f" {row.label}",
+                rotation=90,
+                va="top",
+                ha="right",
+                fontsize=7,
+                color=PALETTE["event"],
+            )
+    return ax
+
+
+def finish(
+    ax: Axes,
+    *,
+    title: str,
+    ylabel: str,
+    sources: Sequence[str] | str,
+    xlabel: str = "",
+    note: str | None = None,
+) -> Figure:
+    """Title, axis labels with units, and a source caption under the figure."""
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel)
+    text = "Source: " + (sources if isinstance(sources, str) else "; ".join(sources))
+    if note:
+        text += f"\nNote: {note}"
+    fig = ax.get_figure()
+    assert fig is not None
+    fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top", wrap=True)
+    fig.tight_layout()
+    return fig  # type: ignore[return-value]
+
+
+def years_axis(ax: Axes, years: Iterable[int]) -> Axes:
+    """Integer year ticks, no thousands separators."""
+    from matplotlib.ticker import MaxNLocator
+
+    years = list(years)
+    if years:
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return ax

@@ -1,0 +1,299 @@
+"""``analysis clean``: raw files → validated tables in ``data/processed/``.
+
+For each table (see :data:`TABLES`): load inputs → ``build`` → validate with the table's one
+pandera schema (all failures collected) → move failing rows to the quarantine → check that
+rows read = kept + quarantined + excluded → write ``<table>.parquet``, ``<table>.csv`` and
+``quarantine/<table>.csv`` atomically → record the table in ``manifest.json``.
+
+A table is rebuilt only when its *key* changes: the checksums of its input files, the source of
+the cleaning code, and the pandas and pandera versions. A missing output or manifest entry (a
+crash mid-save) also makes it dirty, so the next run recovers without manual clean-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+
+from analysis import atomic, config
+from analysis.clean.base import (
+    PROVENANCE_COLUMNS,
+    QUARANTINE_COLUMNS,
+    TableResult,
+    count_rows,
+)
+from analysis.errors import DataError
+from analysis.provenance import code_version, file_sha256
+
+#: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
+#: and ``analysis.schemas.<name>`` (SCHEMA).
+TABLES: tuple[str, ...] = ("indicators", "fx_rates", "oil_prices", "us_cpi", "claims", "events")
+
+#: Code whose change makes every table dirty (the cleaning code and what it imports).
+CODE_PACKAGES = ("clean", "parse", "schemas")
+CODE_MODULES = ("finance.py", "atomic.py")
+
+
+@dataclass
+class TableOutcome:
+    """What happened to one table in one ``clean`` run."""
+
+    name: str
+    status: str  # "built" | "unchanged"
+    rows_read: int
+    rows_kept: int
+    rows_quarantined: int
+    rows_excluded: int
+    seconds: float
+
+    def line(self) -> str:
+        if self.status == "unchanged":
+            return f"{self.name:<11} unchanged ({self.rows_kept:,} rows)"
+        return (
+            f"{self.name:<11} {self.rows_read:>8,} read = {self.rows_kept:>8,} kept"
+            f" + {self.rows_quarantined:,} quarantined + {self.rows_excluded:,} excluded"
+            f"  ({self.seconds:.1f} s)"
+        )
+
+
+def _modules(name: str) -> tuple[ModuleType, ModuleType]:
+    return (
+        importlib.import_module(f"analysis.clean.{name}"),
+        importlib.import_module(f"analysis.schemas.{name}"),
+    )
+
+
+def code_digest() -> str:
+    """sha256 of the cleaning code (sources of clean/, parse/, schemas/ and helpers)."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(
+        [p for pkg in CODE_PACKAGES for p in (root / pkg).rglob("*.py")]
+        + [root / m for m in CODE_MODULES if (root / m).exists()]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    digest.update(f"pandas={pd.__version__}".encode())
+    import pandera
+
+    digest.update(f"pandera={pandera.__version__}".encode())
+    return digest.hexdigest()
+
+
+def resolve_inputs(patterns: Sequence[str], raw_dir: Path) -> list[Path]:
+    """The raw files a table reads: every match of its glob patterns, sorted."""
+    found = {p for pattern in patterns for p in raw_dir.glob(pattern) if p.is_file()}
+    return sorted(found)
+
+
+def table_key(inputs: list[dict[str, Any]], code: str) -> str:
+    """The cache key of one table: its inputs' checksums plus the code digest."""
+    payload = json.dumps({"inputs": inputs, "code": code}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def validate(result: TableResult, schema: Any, table: str) -> TableResult:
+    """Validate ``result.table`` lazily; move every failing row to the quarantine.
+
+    A failure that names no row (a missing column, a wrong dtype for the whole column) is a bug
+    in the cleaner or a source whose layout changed: it raises :class:`DataError`.
+    """
+    import pandera.errors
+
+    frame = result.table.reset_index(drop=True)
+    try:
+        validated = schema.validate(frame, lazy=True)
+        return TableResult(
+            validated,
+            result.quarantine,
+            result.rows_read,
+            result.excluded,
+            result.inputs,
+            result.notes,
+        )
+    except pandera.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    rowwise = cases[cases["index"].notna()]
+    tablewise = cases[cases["index"].isna()]
+    if not tablewise.empty:
+        first = tablewise.iloc[0]
+        raise DataError(
+            f"table {table} does not match its schema: {first['check']}",
+            column=str(first["column"]),
+            value=first["failure_case"],
+        )
+    bad_index = rowwise["index"].astype(int)
+    bad = frame.loc[bad_index.to_numpy()]
+    entries = pd.DataFrame(
+        {
+            "source_file": bad["source_file"].to_numpy(),
+            "source_row": bad["source_row"].to_numpy(),
+            "column": rowwise["column"].astype(str).to_numpy(),
+            "value": rowwise["failure_case"].astype(str).to_numpy(),
+            "check": rowwise["check"].astype(str).to_numpy(),
+            "reason": [
+                f"{table}.{col} fails {chk}"
+                for col, chk in zip(rowwise["column"], rowwise["check"], strict=True)
+            ],
+        },
+        columns=QUARANTINE_COLUMNS,
+    )
+    kept = frame.drop(index=bad_index.unique()).reset_index(drop=True)
+    kept = schema.validate(kept, lazy=True)
+    return TableResult(
+        kept,
+        pd.concat([result.quarantine, entries], ignore_index=True),
+        result.rows_read,
+        result.excluded,
+        result.inputs,
+        result.notes,
+    )
+
+
+def _write_outputs(name: str, result: TableResult, out: config.Paths) -> dict[str, str]:
+    """Write parquet, CSV and quarantine atomically; return the outputs' checksums."""
+    parquet = out.processed / f"{name}.parquet"
+    csv = out.processed / f"{name}.csv"
+    quarantine = out.quarantine / f"{name}.csv"
+    atomic.write_with(parquet, lambda p: result.table.to_parquet(p, index=False))
+    atomic.write_with(csv, lambda p: result.table.to_csv(p, index=False))
+    atomic.write_with(quarantine, lambda p: result.quarantine.to_csv(p, index=False))
+    return {
+        "parquet": file_sha256(parquet),
+        "csv": file_sha256(csv),
+        "quarantine": file_sha256(quarantine),
+    }
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    """The processed manifest, or an empty one if missing or unreadable (→ everything dirty)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and "tables" in data else {"tables": {}}
+    except (OSError, ValueError):
+        return {"tables": {}}
+
+
+def _is_fresh(entry: dict[str, Any] | None, key: str, out: config.Paths, name: str) -> bool:
+    if not entry or entry.get("key") != key:
+        return False
+    outputs = entry.get("outputs", {})
+    parquet = out.processed / f"{name}.parquet"
+    return parquet.exists() and outputs.get("parquet") == file_sha256(parquet)
+
+
+def clean(
+    *,
+    raw_dir: Path | None = None,
+    only: Sequence[str] | None = None,
+    force: bool = False,
+    echo: Callable[[str], None] = print,
+) -> list[TableOutcome]:
+    """Build every processed table whose inputs or code changed; return what happened.
+
+    ``raw_dir`` defaults to ``data/raw``; ``only`` limits the run to some tables.
+    """
+    out = config.paths()
+    raw = raw_dir or out.raw
+    unknown = sorted(set(only or ()) - set(TABLES))
+    if unknown:
+        raise DataError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
+    atomic.clean_stale_temp(out.processed)
+    atomic.clean_stale_temp(out.quarantine)
+    manifest = load_manifest(out.processed_manifest)
+    code = code_digest()
+    outcomes: list[TableOutcome] = []
+    for name in TABLES:
+        if only and name not in only:
+            continue
+        module, schema_module = _modules(name)
+        files = resolve_inputs(module.INPUTS, raw)
+        if not files:
+            raise DataError(
+                f"no raw input for table {name}: nothing matches {', '.join(module.INPUTS)} "
+                f"under {raw} (run `analysis fetch` first)"
+            )
+        inputs = [
+            {"path": atomic_rel(f, raw), "sha256": file_sha256(f), "bytes": f.stat().st_size}
+            for f in files
+        ]
+        key = table_key(inputs, code)
+        entry = manifest["tables"].get(name)
+        if not force and _is_fresh(entry, key, out, name):
+            assert entry is not None
+            outcomes.append(
+                TableOutcome(
+                    name,
+                    "unchanged",
+                    entry["rows_read"],
+                    entry["rows_kept"],
+                    entry["rows_quarantined"],
+                    entry["rows_excluded"],
+                    0.0,
+                )
+            )
+            echo(outcomes[-1].line())
+            continue
+        started = time.perf_counter()
+        result = validate(module.build(raw), schema_module.SCHEMA, name)
+        check_balance(name, result)
+        outputs = _write_outputs(name, result, out)
+        seconds = time.perf_counter() - started
+        manifest["tables"][name] = {
+            "key": key,
+            "inputs": inputs,
+            "rows_read": result.rows_read,
+            "rows_kept": result.rows_kept,
+            "rows_quarantined": result.rows_quarantined,
+            "rows_excluded": result.rows_excluded,
+            "excluded": result.excluded,
+            "notes": result.notes,
+            "columns": list(result.table.columns),
+            "outputs": outputs,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "code_version": code_version(),
+            "seconds": round(seconds, 3),
+        }
+        atomic.write_text(out.processed_manifest, json.dumps(manifest, indent=2, sort_keys=True))
+        outcomes.append(
+            TableOutcome(
+                name,
+                "built",
+                result.rows_read,
+                result.rows_kept,
+                result.rows_quarantined,
+                result.rows_excluded,
+                seconds,
+            )
+        )
+        echo(outcomes[-1].line())
+    return outcomes
+
+
+def atomic_rel(path: Path, raw: Path) -> str:
+    """A raw file's path relative to the raw folder, with forward slashes."""
+    return path.relative_to(raw).as_posix()
+
+
+def check_balance(name: str, result: TableResult) -> None:
+    """Raise when rows read ≠ kept + quarantined + excluded (a row was lost or invented)."""
+    if not result.balanced():
+        raise DataError(
+            f"table {name}: {result.rows_read} rows read but {result.rows_kept} kept + "
+            f"{count_rows(result.quarantine)} quarantined + {result.rows_excluded} excluded "
+            f"({result.excluded}); a row was lost — this is a bug in the cleaner"
+        )
+    missing = [c for c in PROVENANCE_COLUMNS if c not in result.table.columns]
+    if missing:
+        raise DataError(f"table {name} lacks provenance column(s) {missing}")

@@ -1,0 +1,207 @@
+"""The ``analysis`` command (also ``python -m analysis``); every Makefile target calls it.
+
+Heavy libraries are imported inside the commands, so ``analysis --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from analysis import __version__
+from analysis.errors import AnalysisError, ExitCode
+
+SNAPSHOT_HELP = (
+    "Local folder laid out like ../shared/mirror to fetch from instead of upstream "
+    "[env: ANALYSIS_SNAPSHOT]."
+)
+
+
+def _echo_for(quiet: bool) -> Callable[[str], None]:
+    return (lambda _msg: None) if quiet else click.echo
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="analysis")
+def cli() -> None:
+    """Iran's finances and public claims of Iranian funding to Hamas: raw data → reports.
+
+    \b
+    Data flows one way:
+      fetch   upstream or snapshot → data/raw/        (checksummed in sources.lock.json)
+      clean   data/raw/ → data/processed/             (validated tables, quarantine, manifest)
+      build   data/processed/ → notebooks → reports/  (HTML + PDF, cached by content)
+      refresh fetch + clean + build, for cron and CI
+
+    Run `analysis COMMAND --help` for a command's options.
+    """
+
+
+@cli.command()
+@click.option("--snapshot", type=click.Path(file_okay=False, path_type=Path), help=SNAPSHOT_HELP)
+@click.option("--update", is_flag=True, help="Accept upstream files that changed since the lock.")
+@click.option("--only", multiple=True, metavar="SOURCE", help="Fetch only this source (repeat).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars; summary lines only.")
+def fetch(snapshot: Path | None, update: bool, only: tuple[str, ...], quiet: bool) -> None:
+    """Bring raw files into data/raw/ and verify them against the lock file."""
+    from analysis import config
+    from analysis.fetch.fetch import fetch as run_fetch
+
+    report = run_fetch(
+        config.snapshot_dir(snapshot), update=update, only=only or None, progress=not quiet
+    )
+    for line in report.summary_lines():
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(ExitCode.FETCH)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Rebuild every table even if nothing changed.")
+@click.option("--only", multiple=True, metavar="TABLE", help="Clean only this table (repeat).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
+    """Clean data/raw/ into validated tables in data/processed/ (skips unchanged tables)."""
+    from analysis.clean.pipeline import clean as run_clean
+    from analysis.locking import pipeline_lock
+
+    echo = _echo_for(quiet)
+    with pipeline_lock("clean"):
+        outcomes = run_clean(only=only or None, force=force, echo=echo)
+    if all(o.status == "unchanged" for o in outcomes):
+        echo("Nothing to do: inputs and code unchanged.")
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Rebuild every run, ignoring the cache.")
+@click.option("--dry-run", is_flag=True, help="Say what would run and why; run nothing.")
+@click.option("--only", multiple=True, metavar="NAME", help="Build only this run (repeat).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel runs [default: cores].")
+@click.option("--cell-timeout", type=click.FloatRange(min=1), help="Seconds a cell may run.")
+@click.option("--quiet", "-q", is_flag=True, help="Log-friendly: one line per run, no bars.")
+def build(
+    force: bool,
+    dry_run: bool,
+    only: tuple[str, ...],
+    jobs: int | None,
+    cell_timeout: float | None,
+    quiet: bool,
+) -> None:
+    """Execute the report notebooks and render HTML + PDF into reports/."""
+    from analysis.build.runner import build as run_build
+
+    summary = run_build(
+        force=force,
+        dry_run=dry_run,
+        only=only or None,
+        jobs=jobs,
+        quiet=quiet,
+        cell_timeout=cell_timeout,
+    )
+    raise SystemExit(summary.exit_code)
+
+
+@cli.group()
+def reports() -> None:
+    """Inspect the report runs declared in reports.toml."""
+
+
+@reports.command("list")
+def reports_list() -> None:
+    """Show each report run and its notebook's parameters (type, default, help)."""
+    from analysis.build.report_config import describe_reports
+
+    click.echo(describe_reports())
+
+
+@cli.command()
+@click.option("--lint-only", is_flag=True, help="Run ruff and mypy, not the tests.")
+@click.option("--no-lint", is_flag=True, help="Run the tests, not ruff and mypy.")
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def test(lint_only: bool, no_lint: bool, pytest_args: tuple[str, ...]) -> None:
+    """Lint (ruff check, ruff format --check, mypy) and run pytest [PYTEST_ARGS...]."""
+    import subprocess
+
+    from analysis.config import REPO_ROOT
+
+    steps: list[list[str]] = []
+    if not no_lint:
+        steps += [
+            [sys.executable, "-m", "ruff", "check", "analysis", "tests", "benchmarks"],
+            [sys.executable, "-m", "ruff", "format", "--check", "analysis", "tests", "benchmarks"],
+            [sys.executable, "-m", "mypy", "analysis"],
+        ]
+    if not lint_only:
+        steps.append([sys.executable, "-m", "pytest", *pytest_args])
+    for step in steps:
+        click.echo("$ " + " ".join(step[2:] if step[1] == "-m" else step), err=True)
+        code = subprocess.run(step, cwd=REPO_ROOT).returncode
+        if code:
+            raise SystemExit(code)
+
+
+@cli.command()
+@click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
+def lab(lab_args: tuple[str, ...]) -> None:
+    """Open JupyterLab on notebooks/ with the project's kernel (needs the dev extra)."""
+    import os
+
+    from analysis import config
+
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "jupyterlab", f"--notebook-dir={config.paths().notebooks}"]
+        + list(lab_args),
+    )
+
+
+@cli.command("clean-reports")
+def clean_reports() -> None:
+    """Remove reports/ and the build cache; raw and processed data stay."""
+    import shutil
+
+    from analysis import config
+    from analysis.locking import pipeline_lock
+
+    out = config.paths()
+    with pipeline_lock("clean-reports"):
+        for folder in (out.reports, out.cache / "build"):
+            shutil.rmtree(folder, ignore_errors=True)
+            click.echo(f"removed {folder}")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI; turn known errors into one line and an exit code."""
+    try:
+        return cli.main(args=argv, prog_name="analysis", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(ExitCode.USAGE)
+    except AnalysisError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except SystemExit:
+        raise
+    except Exception as err:  # noqa: BLE001 - the last line of defence: explain, then show
+        click.echo(
+            f"error: unexpected {type(err).__name__}: {err}\n"
+            "This is a bug in the analysis package; the traceback follows.",
+            err=True,
+        )
+        traceback.print_exc()
+        sys.exit(ExitCode.FAILED)
+
+
+if __name__ == "__main__":
+    main()
