@@ -89,7 +89,7 @@ def mark_events(
     lo, hi = ax.get_xlim()
     ymax = ax.get_ylim()[1]
     for row in events.itertuples(index=False):
-        date = pd.Timestamp(row.date)
+        date = pd.Timestamp(str(row.date))
         if yearly:
             x: float = date.year + (date.dayofyear - 1) / 365.25
         else:
@@ -129,10 +129,10 @@ def finish(
     text = "Source: " + (sources if isinstance(sources, str) else "; ".join(sources))
     if note:
         text += f"\nNote: {note}"
-    fig = ax.get_figure()
-    assert fig is not None
+    fig = ax.figure
     fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top", wrap=True)
-    fig.tight_layout()
+    if hasattr(fig, "tight_layout"):
+        fig.tight_layout()
     return fig  # type: ignore[return-value]
 
 

@@ -4,10 +4,9 @@ Nothing else in the package hard-codes a path: every module asks this one. A pat
 moved for one process with an environment variable (tests and benchmarks use this to work in a
 temporary folder):
 
-| variable              | what                                              | default                 |
-| --------------------- | ------------------------------------------------- | ----------------------- |
-| ``ANALYSIS_HOME``     | the project folder (data/, reports/, notebooks/)  | the repository root     |
-| ``ANALYSIS_SNAPSHOT`` | a local folder laid out like ``../shared/mirror`` | unset: fetch upstream   |
+- ``ANALYSIS_HOME``: the project folder holding data/ and reports/ (default: the repository root);
+- ``ANALYSIS_SNAPSHOT``: a local folder laid out like ``../shared/mirror`` to fetch from instead of
+  the upstream URLs (default: unset, fetch upstream).
 
 Data flows one way: ``data/raw`` → ``data/processed`` → ``notebooks`` → ``reports``.
 """

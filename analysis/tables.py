@@ -19,7 +19,9 @@ def load(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The processed table ``name`` (from ``data/processed/<name>.parquet``)."""
     path = config.paths().processed / f"{name}.parquet"
     if not path.exists():
-        raise DataError(f"processed table {name!r} is missing; run `analysis clean`", file=str(path))
+        raise DataError(
+            f"processed table {name!r} is missing; run `analysis clean`", file=str(path)
+        )
     return pd.read_parquet(path, columns=list(columns) if columns else None)
 
 

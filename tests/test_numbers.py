@@ -33,7 +33,8 @@ def test_parse_number_reads_numbers(text: object, expected: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "n/a", "--", "...", ". .", "xxx", "–", "-", None, float("nan"), "abc", "1,35", "1e999"]
+    "text",
+    ["", "n/a", "--", "...", ". .", "xxx", "–", "-", None, float("nan"), "abc", "1,35", "1e999"],
 )
 def test_parse_number_missing_or_bad_is_none(text: object) -> None:
     assert parse_number(text) is None

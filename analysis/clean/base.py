@@ -115,7 +115,7 @@ class TableResult:
         for r in results:
             for reason, n in r.excluded.items():
                 excluded[reason] = excluded.get(reason, 0) + n
-        columns = results[0].table.columns if results else []
+        columns: list[str] = list(results[0].table.columns) if results else []
         return TableResult(
             table=pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns),
             quarantine=(

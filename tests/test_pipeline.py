@@ -1,0 +1,105 @@
+"""The clean pipeline on a tiny fake table: validation → quarantine, balance, cache, atomicity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from analysis.clean import pipeline
+from analysis.clean.base import Quarantine, TableResult
+from analysis.errors import DataError
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
+        "value": pa.Column(float, pa.Check.ge(0)),
+        "source_file": pa.Column(str),
+        "source_row": pa.Column(int),
+    },
+    strict=True,
+)
+
+
+def _fake_build(raw_dir: Path) -> TableResult:
+    """Reads fake/values.csv (synthetic): rows with a non-number go to the quarantine."""
+    path = raw_dir / "fake" / "values.csv"
+    frame = pd.read_csv(path, dtype=str).assign(
+        source_file="fake/values.csv", source_row=lambda d: d.index + 2
+    )
+    quarantine = Quarantine()
+    numeric = pd.to_numeric(frame["value"], errors="coerce")
+    quarantine.add_frame(frame[numeric.isna()], "value", "numeric", "value is not a number")
+    kept = frame[numeric.notna()].assign(
+        year=lambda d: d["year"].astype(int), value=lambda d: d["value"].astype(float)
+    )
+    return TableResult(kept, quarantine.frame(), rows_read=len(frame), inputs=["fake/values.csv"])
+
+
+@pytest.fixture
+def fake_table(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    raw = home / "data" / "raw"
+    (raw / "fake").mkdir(parents=True)
+    (raw / "fake" / "values.csv").write_text("year,value\n2000,1.5\n2001,abc\n1800,2.0\n2002,-1\n")
+    module = SimpleNamespace(INPUTS=("fake/*.csv",), build=_fake_build)
+    monkeypatch.setattr(pipeline, "TABLES", ("fake",))
+    monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
+    return raw
+
+
+def test_clean_quarantines_parse_and_schema_failures(fake_table: Path, home: Path) -> None:
+    [outcome] = pipeline.clean(echo=lambda _: None)
+    assert (outcome.rows_read, outcome.rows_kept, outcome.rows_quarantined) == (4, 1, 3)
+    quarantine = pd.read_csv(home / "data/processed/quarantine/fake.csv")
+    assert sorted(quarantine["source_row"]) == [3, 4, 5]
+    assert set(quarantine["column"]) == {"value", "year"}
+    kept = pd.read_parquet(home / "data/processed/fake.parquet")
+    assert kept["year"].tolist() == [2000]
+    manifest = json.loads((home / "data/processed/manifest.json").read_text())
+    entry = manifest["tables"]["fake"]
+    assert entry["inputs"][0]["path"] == "fake/values.csv"
+    assert entry["rows_read"] == entry["rows_kept"] + entry["rows_quarantined"]
+
+
+def test_clean_skips_unchanged_and_rebuilds_on_change(fake_table: Path) -> None:
+    assert pipeline.clean(echo=lambda _: None)[0].status == "built"
+    assert pipeline.clean(echo=lambda _: None)[0].status == "unchanged"
+    with open(fake_table / "fake" / "values.csv", "a") as fh:
+        fh.write("2003,4\n")
+    assert pipeline.clean(echo=lambda _: None)[0].rows_kept == 2
+
+
+def test_clean_recovers_from_a_missing_output(fake_table: Path, home: Path) -> None:
+    pipeline.clean(echo=lambda _: None)
+    (home / "data/processed/fake.parquet").unlink()  # as if killed mid-save
+    assert pipeline.clean(echo=lambda _: None)[0].status == "built"
+
+
+def test_failed_build_leaves_last_good_table(
+    fake_table: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.clean(echo=lambda _: None)
+    before = (home / "data/processed/fake.parquet").read_bytes()
+
+    def lossy(raw_dir: Path) -> TableResult:
+        result = _fake_build(raw_dir)
+        result.rows_read += 1  # a row vanished: the balance check must refuse to write
+        return result
+
+    module = SimpleNamespace(INPUTS=("fake/*.csv",), build=lossy)
+    monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
+    with pytest.raises(DataError, match="a row was lost"):
+        pipeline.clean(echo=lambda _: None, force=True)
+    assert (home / "data/processed/fake.parquet").read_bytes() == before
+
+
+def test_missing_raw_input_is_a_clear_error(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = SimpleNamespace(INPUTS=("nothing/*.csv",), build=_fake_build)
+    monkeypatch.setattr(pipeline, "TABLES", ("fake",))
+    monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
+    with pytest.raises(DataError, match="run `analysis fetch` first"):
+        pipeline.clean(echo=lambda _: None)
