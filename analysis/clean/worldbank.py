@@ -1,0 +1,136 @@
+"""World Bank WDI downloads (``worldbank/API_<CODE>_DS2_*.csv``) → long observations.
+
+Every layout the Bank's files come in is read by one function: the 4-line preamble
+(``"Data Source"`` … ``"Last Updated Date","2026-02-24"`` … blank) present or stripped, fields
+quoted or not, UTF-8 with or without BOM, CRLF or LF, a trailing empty column. One file holds
+one indicator, one line per country or aggregate, one column per year.
+
+Aggregates (``MEA``, ``WLD``, income groups...) are kept and flagged ``is_aggregate`` (from the
+``Metadata_Country`` side files, else :data:`~analysis.clean.countries.WB_AGGREGATE_CODES`);
+sum countries only over rows where it is false.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.clean import countries
+from analysis.clean.base import TableResult, relative
+from analysis.clean.longform import Collector, melt_years, observations, parse_cells
+from analysis.errors import DataError
+
+SOURCE_ID = "worldbank"
+INPUTS = ("worldbank/API_*_DS2_*.csv", "worldbank/Metadata_Country_*.csv")
+#: Columns every WDI file has before its year columns.
+ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
+_PREAMBLE = re.compile(r'^\ufeff?"?Data Source"?,')
+_UPDATED = re.compile(r'^"?Last Updated Date"?,"?(\d{4}-\d{2}-\d{2})"?')
+_YEAR = re.compile(r"^\d{4}$")
+#: The unit a WDI indicator name states in its last parentheses: "GDP (current US$)".
+_UNIT = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def read_wide(path: Path) -> tuple[pd.DataFrame, str | None, int]:
+    """A WDI wide file as text cells, its "Last Updated Date" (or None) and its header line.
+
+    Numbers stay as read by pandas (floats); a cell that is text where a number belongs stays
+    text, for the caller to quarantine.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        head = [handle.readline() for _ in range(4)]
+    has_preamble = bool(_PREAMBLE.match(head[0]))
+    updated = next((m.group(1) for line in head if (m := _UPDATED.match(line))), None)
+    skip = 4 if has_preamble else 0
+    frame = pd.read_csv(
+        path,
+        skiprows=skip,
+        encoding="utf-8-sig",
+        dtype={c: "string" for c in ID_COLUMNS},
+        skip_blank_lines=False,
+        keep_default_na=False,
+        na_values=[""],
+        low_memory=False,
+    )
+    missing = [c for c in ID_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(
+            "not a World Bank WDI file: header lacks " + ", ".join(missing),
+            file=str(path),
+            row=skip + 1,
+        )
+    return frame, updated, skip + 1
+
+
+def year_columns(frame: pd.DataFrame) -> dict[str, int]:
+    """The year columns of a WDI frame ("1960" … "2024"), as label → year."""
+    return {c: int(c) for c in frame.columns if _YEAR.match(str(c))}
+
+
+def unit_from_name(name: str) -> str:
+    """The unit a WDI indicator name states in its last parentheses.
+
+    >>> unit_from_name("Official exchange rate (LCU per US$, period average)")
+    'LCU per US$, period average'
+    """
+    match = _UNIT.search(name)
+    return match.group(1).strip() if match else name
+
+
+def vintage_of(updated: str | None, years: dict[str, int], frame: pd.DataFrame) -> str:
+    """The file's "Last Updated Date", else ``~YYYY``: the year after its last year with data."""
+    if updated:
+        return updated
+    filled = [y for c, y in years.items() if frame[c].notna().any()]
+    return f"~{max(filled) + 1}" if filled else "~unknown"
+
+
+def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None:
+    """Read one WDI wide file into ``out`` (also used for datahub's copies of WDI files)."""
+    rel = relative(path, raw_dir)
+    frame, updated, header_line = read_wide(path)
+    years = year_columns(frame)
+    vintage = vintage_of(updated, years, frame)
+    lines = frame.assign(source_file=rel, source_row=frame.index + header_line + 1)
+    cells = melt_years(lines, years, [*ID_COLUMNS, "source_file", "source_row"])
+    out.read(cells)
+    out.inputs.append(rel)
+    no_code = cells["Country Code"].isna()
+    out.reject(
+        cells[no_code], "Country Code", "country_code", "value on a line with no country code"
+    )
+    cells = cells[~no_code]
+    cells = parse_cells(cells, out, what="World Bank WDI value")
+    codes = cells["Country Code"].astype(str).str.strip()
+    names = cells["Country Name"].astype(str)
+    aggregate = countries.wb_is_aggregate(codes, raw_dir)
+    out.keep(
+        observations(
+            cells,
+            country_code=codes,
+            country_name=countries.short_names(codes, names).where(~aggregate, names),
+            indicator_code=cells["Indicator Code"].astype(str).str.strip(),
+            indicator_name=cells["Indicator Name"].astype(str),
+            unit=cells["Indicator Name"].astype(str).map(unit_from_name),
+            source_id=source_id,
+            is_aggregate=aggregate,
+            vintage=vintage,
+        )
+    )
+    out.notes.append(
+        f"{rel}: vintage {vintage}"
+        + (" (Last Updated Date)" if updated else " (no date in the file: approximate)")
+    )
+
+
+def load(raw_dir: Path) -> TableResult:
+    """Every ``worldbank/API_*_DS2_*.csv`` file, one indicator (and vintage) each."""
+    out = Collector()
+    for path in sorted((raw_dir / "worldbank").glob("API_*_DS2_*.csv")):
+        load_file(path, raw_dir, SOURCE_ID, out)
+    out.inputs += [
+        relative(p, raw_dir) for p in sorted((raw_dir / "worldbank").glob("Metadata_Country_*.csv"))
+    ]
+    return out.result()

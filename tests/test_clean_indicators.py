@@ -1,0 +1,215 @@
+"""The ``indicators`` table: every family together, vintage choice, repeats, schema, and the
+real snapshot (``ANALYSIS_SNAPSHOT``) with spot checks read by hand from the raw files."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.clean import countries, indicators
+from analysis.clean.base import TableResult
+from analysis.clean.pipeline import check_balance, resolve_inputs, validate
+from analysis.schemas.indicators import COLUMNS, KEY, SCHEMA, SCHEMA_ALL_VINTAGES
+
+SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
+
+
+@pytest.fixture(scope="module")
+def built() -> TableResult:
+    return indicators.build(SNAPSHOT)
+
+
+def value(table: pd.DataFrame, source: str, code: str, country: str, year: int) -> float:
+    rows = table[
+        (table["source_id"] == source)
+        & (table["indicator_code"] == code)
+        & (table["country_code"] == country)
+        & (table["year"] == year)
+    ]
+    assert len(rows) == 1, rows
+    return float(rows["value"].iloc[0])
+
+
+def test_inputs_cover_every_family_file() -> None:
+    found = {
+        p.relative_to(SNAPSHOT).as_posix() for p in resolve_inputs(indicators.INPUTS, SNAPSHOT)
+    }
+    families = {f.split("/")[0] for f in found}
+    assert families == {
+        "worldbank",
+        "datahub-inflation",
+        "datahub-gdp",
+        "sipri",
+        "imf-weo",
+        "energy-institute",
+        "owid-oil-production",
+        "iran-sci-cpi",
+        "signalmap",
+    }
+    assert "signalmap/iran_cbi_liquidity_levels_solar.json" in found
+    assert not any("bonbast" in f or "tgju" in f or "events" in f for f in found)
+
+
+def test_build_balances_and_passes_the_schema(built: TableResult) -> None:
+    assert list(built.table.columns) == COLUMNS
+    assert built.balanced()
+    checked = validate(built, SCHEMA, "indicators")
+    check_balance("indicators", checked)
+    assert checked.rows_kept == built.rows_kept  # the loaders leave nothing for the schema
+    assert not built.table.duplicated(KEY).any()
+
+
+def test_newest_vintage_of_each_series_only(built: TableResult) -> None:
+    t = built.table
+    # World Bank: the 2018 file of SY.TEST.RATE is left out whole (IRN 2016-17, MEA 2016)
+    assert set(t.loc[t["indicator_code"] == "SY.TEST.RATE", "vintage"]) == {"2026-01-15"}
+    assert 2016 not in set(t.loc[t["indicator_code"] == "SY.TEST.RATE", "year"])
+    # SIPRI current US$: the 2025 CSV replaces the 2024 sheet
+    sipri = t[t["indicator_code"] == "SIPRI.MILEX.USD_CURRENT_M"]
+    assert set(sipri["vintage"]) == {"2025"}
+    assert value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", 2022) == 9999.9
+    assert built.excluded["older_vintage"] == 3 + 4
+    assert any("kept vintage 2025" in n for n in built.notes)
+
+
+def test_all_vintages_on_request() -> None:
+    result = indicators.build(SNAPSHOT, vintages="all")
+    assert "older_vintage" not in result.excluded
+    assert result.balanced()
+    both = result.table[
+        (result.table["indicator_code"] == "SIPRI.MILEX.USD_CURRENT_M")
+        & (result.table["country_code"] == "IRN")
+        & (result.table["year"] == 2022)
+    ]
+    assert dict(zip(both["vintage"], both["value"], strict=True)) == {
+        "2024": 10283.1,
+        "2025": 9999.9,
+    }
+    SCHEMA_ALL_VINTAGES.validate(result.table)
+
+
+def test_aggregates_flagged_only_where_kept(built: TableResult) -> None:
+    t = built.table
+    flagged = t[t["is_aggregate"]]
+    assert set(flagged["source_id"]) <= {"worldbank", "datahub-inflation", "datahub-gdp"}
+    assert {"MEA", "ARB", "WLD"} <= set(flagged["country_code"])
+    for source in ("sipri", "energy-institute", "owid-oil-production"):
+        assert not t.loc[t["source_id"] == source, "is_aggregate"].any()
+    assert built.excluded["aggregate"] == 7 + 3  # SIPRI European Union, OWID regions
+    assert built.excluded["region_total"] > 0 and built.excluded["residual_group"] > 0
+
+
+def test_vintage_rank_orders_approximate_before_dated() -> None:
+    ranks = indicators.vintage_rank(pd.Series(["2025-07-01", "~2025", "2018-02-22", "~2025"]))
+    assert ranks[2] < ranks[1] == ranks[3] < ranks[0]
+
+
+def test_repeats_identical_dropped_conflicting_quarantined() -> None:
+    base = {
+        "source_id": "worldbank",
+        "indicator_code": "X",
+        "country_code": "IRN",
+        "vintage": "2020",
+        "source_file": "worldbank/a.csv",
+    }
+    table = pd.DataFrame(
+        [
+            base | {"year": 2020, "value": 1.0, "source_row": 5},
+            base | {"year": 2020, "value": 1.0, "source_row": 9},  # identical: duplicate
+            base | {"year": 2021, "value": 1.0, "source_row": 5},
+            base | {"year": 2021, "value": 2.0, "source_row": 9},  # conflict: both out
+        ]
+    )
+    kept, duplicates, quarantine, cells = indicators.resolve_repeats(table, KEY)
+    assert kept[["year", "source_row"]].values.tolist() == [[2020, 5]]
+    assert duplicates == 1 and cells == 2
+    assert sorted(quarantine["source_row"]) == [5, 9]
+    assert set(quarantine["check"]) == {"unique_key"}
+
+
+def test_country_names_harmonised() -> None:
+    codes = countries.iso3_from_names(
+        pd.Series(["Iran", "Islamic Republic of Iran", "West Bank and Gaza", "USSR", "Narnia"])
+    )
+    assert codes.tolist() == ["IRN", "IRN", "PSE", "SUN", None]
+    names = countries.short_names(pd.Series(["IRN", "PSE", "MEA"]), pd.Series(["a", "b", "MENA "]))
+    assert names.tolist() == ["Iran", "Palestine", "MENA"]
+    assert countries.fix_codes(pd.Series(["WBG", "UVK", "IRN"])).tolist() == ["PSE", "XKX", "IRN"]
+
+
+# --- the real snapshot --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real() -> tuple[TableResult, float]:
+    """The table built once from ``$ANALYSIS_SNAPSHOT`` (skips when it is not set)."""
+    value = os.environ.get("ANALYSIS_SNAPSHOT")
+    if not value or not Path(value, "MANIFEST.csv").exists():
+        pytest.skip("ANALYSIS_SNAPSHOT is not set to a snapshot folder")
+    snapshot = Path(value)
+    started = time.perf_counter()
+    result = indicators.build(snapshot)
+    return result, time.perf_counter() - started
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_balances_and_validates(real: tuple[TableResult, float]) -> None:
+    result, seconds = real
+    checked = validate(result, SCHEMA, "indicators")
+    check_balance("indicators", checked)
+    assert checked.rows_kept == result.rows_kept
+    print(f"indicators: {result.rows_kept:,} rows in {seconds:.1f} s; excluded {result.excluded}")
+    # the only quarantined cells: cpi.csv index levels rounded to 0.0
+    assert set(result.quarantine["check"]) == {"positive_index"}
+    assert set(result.quarantine["source_file"]) == {"iran-sci-cpi/cpi.csv"}
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_spot_checks(real: tuple[TableResult, float]) -> None:
+    t = real[0].table
+    # worldbank/API_PA.NUS.FCRF_..._22859.csv line 118: Iran 2022 = 42000 (official rate)
+    assert value(t, "worldbank", "PA.NUS.FCRF", "IRN", 2022) == pytest.approx(42000)
+    # datahub-inflation/FP.CPI.TOTL.ZG.csv line 114: Iran 2018 = 18.0141...; the deflator
+    # (31.64...) is what the mislabelled "consumer" long file holds
+    assert value(t, "datahub-inflation", "FP.CPI.TOTL.ZG", "IRN", 2018) == pytest.approx(
+        18.014, 1e-3
+    )
+    assert value(t, "datahub-inflation", "NY.GDP.DEFL.KD.ZG", "IRN", 2018) == pytest.approx(
+        31.641, 1e-3
+    )
+    # sipri CSV (2025 release) line 181: Iran 2023 = 7390.9 (the 2024 xlsx said 10283.1)
+    assert value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", 2023) == 7390.9
+    # SIPRI xlsx 'Share of GDP' row 186: Iran 2023 = 0.0206...
+    assert value(t, "sipri", "SIPRI.MILEX.GDP_SHARE", "IRN", 2023) == pytest.approx(0.02061, 1e-3)
+    # WEO row 3495: Iran PCPIPCH 2018 number cell 26916 → 26.916 (Iranian year 1397)
+    assert value(t, "imf-weo", "WEO.PCPIPCH", "IRN", 2018) == pytest.approx(26.916)
+    assert value(t, "imf-weo", "WEO.GGXCNL", "IRN", 2018) == pytest.approx(-354618.2)
+    # EI 'Oil Production - barrels' row 38: Iran 2023 = 4662 kb/d; tonnes sheet 214.3 Mt
+    assert value(t, "energy-institute", "EI.OIL_PROD.KBD", "IRN", 2023) == 4662
+    assert value(t, "energy-institute", "EI.OIL_PROD.MT", "IRN", 2023) == pytest.approx(214.298)
+    # OWID: Iran 2021 = 1949.8636 TWh
+    assert value(t, "owid-oil-production", "OWID.OIL_PROD.TWH", "IRN", 2021) == 1949.8636
+    # SCI cpi.csv: urban 1397 = 39.1 (1400 = 100); CBI liquidity 1387 = 1,901,366 bn rial
+    assert value(t, "iran-sci-cpi", "SCI.CPI.URBAN", "IRN", 2018) == 39.1
+    assert value(t, "signalmap", "CBI.M2.LEVEL", "IRN", 2008) == 1901366
+    # Palestine under its ISO code in every source that has it
+    assert "WBG" not in set(t["country_code"])
+    assert value(t, "imf-weo", "WEO.NGDPD", "PSE", 2020) > 0
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_vintages_and_swaps(real: tuple[TableResult, float]) -> None:
+    result = real[0]
+    t = result.table
+    mil = t[(t["source_id"] == "worldbank") & (t["indicator_code"] == "MS.MIL.XPND.GD.ZS")]
+    assert set(mil["vintage"]) == {"2026-02-24"}
+    assert result.excluded["older_vintage"] == 8652 + 8689  # WB 2018 file, SIPRI 2024 sheet
+    swaps = [n for n in result.notes if "SWAPPED" in n]
+    assert len(swaps) == 2
+    assert t.loc[
+        (t["country_code"] == "MEA") & (t["source_id"] == "worldbank"), "is_aggregate"
+    ].all()
