@@ -1,0 +1,980 @@
+"""Claimed amounts read the way sources write them (issue 5's rules table).
+
+From ``amount_as_stated``, ``currency_as_stated`` and ``period_as_stated`` of a claim,
+:func:`parse_amount` derives ``amount_kind`` (absolute / share / none), ``bound`` (exact,
+approximate, range, at_least, at_most, vague, none), ``currency`` (ISO 4217), ``amount_low`` and
+``amount_high`` (in the stated currency, empty on an open side), ``share_low`` and ``share_high``
+(fractions), ``period`` (year, month, one_off, total, unspecified) and ``parse_status`` (parsed,
+partial, unparsed) with a ``parse_reason``.
+
+How a fragment is read, in order:
+
+1. normalise: Persian/Arabic digits, dashes, ``US-Dollar``, ``quarter-billion``, Arabic letters;
+2. cut into tokens: numbers, currency symbols, words;
+3. name known phrases: currencies, multipliers (``m``, ``Mio.``, ``Milliarden``, ``مليون`` ...),
+   percent words, vague magnitudes (``tens of``), number words (text2num for en, de, fr, it, pt,
+   es; a small table for Arabic; ``half a``, ``a quarter``), qualifiers (``about``, ``more than``,
+   ``up to`` and their German, Italian, Portuguese, French and Arabic equivalents), share words
+   (``most of``), range words (``between``, ``to``, ``-``);
+4. group them into amounts (``$``, number, multiplier, currency), percents and vague magnitudes;
+5. read the claim: one amount, a range of two, a share (of an amount or of something else), or
+   none. Anything else (two amounts joined by ``and``, a percentage *change*, a number without a
+   unit, currencies that disagree) is ``unparsed`` with a reason; nothing is guessed.
+
+Several fragments joined by `` | `` are one claim: the first is the claim, the others context (the
+X of "most of X" when the claim has none; or, when a context fragment is a share of
+"that amount", the first fragment is that X). Every function is pure and never raises on text.
+
+>>> p = parse_amount("most of the $260m", "USD", "in 2017")
+>>> (p.amount_kind, p.bound, p.share_low, p.share_high, p.amount_low, p.amount_high, p.period)
+('share', 'range', 0.5, 1.0, 130000000.0, 260000000.0, 'year')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Container, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+
+from analysis.parse.numbers import latin_digits
+
+# --- vocabularies (the schema of the claims table uses these) -----------------------------------
+AMOUNT_KINDS = ("absolute", "share", "none")
+BOUNDS = ("exact", "approximate", "range", "at_least", "at_most", "vague", "none")
+PERIODS = ("year", "month", "one_off", "total", "unspecified")
+PARSE_STATUSES = ("parsed", "partial", "unparsed")
+#: Columns :func:`parse_amount` adds to a claim, in order.
+PARSED_COLUMNS = [
+    "amount_kind",
+    "bound",
+    "currency",
+    "amount_low",
+    "amount_high",
+    "share_low",
+    "share_high",
+    "period",
+    "parse_status",
+    "parse_reason",
+]
+#: Fragments of one claim are joined with this (research README: "the first is the claimed
+#: amount, the others its context").
+FRAGMENT_SEPARATOR = "|"
+#: Languages text2num knows, tried in this order for number words.
+NUMBER_WORD_LANGUAGES = ("en", "de", "fr", "it", "pt", "es")
+
+# --- lexicon --------------------------------------------------------------------------------------
+#: Currency symbols and words → ISO 4217. ``dollar`` alone is read as US$ (every dollar claim in
+#: the research ledger is in US$). ``riyal`` is left out on purpose (Saudi or Qatari?).
+CURRENCY_WORDS: dict[str, str] = {
+    **dict.fromkeys(["$", "us$", "usd", "dollar", "dollars", "dólares", "dolares", "dólar"], "USD"),
+    **dict.fromkeys(["dollari", "dollaro", "دولار", "دولارات", "الدولارات"], "USD"),
+    **dict.fromkeys(["£", "gbp", "pound", "pounds", "sterling", "pfund", "sterline"], "GBP"),
+    **dict.fromkeys(["€", "eur", "euro", "euros", "يورو"], "EUR"),
+    **dict.fromkeys(["₪", "ils", "nis", "shekel", "shekels", "شيكل"], "ILS"),
+    **dict.fromkeys(["irr", "rial", "rials"], "IRR"),
+}
+#: Multipliers. ``m``/``b`` count only right after a number (``$260m``, ``$100 m``).
+MULTIPLIERS: dict[str, float] = {
+    **dict.fromkeys(["thousand", "thousands", "tausend", "mila", "mille", "mil", "الف"], 1e3),
+    **dict.fromkeys(["الاف", "آلاف"], 1e3),
+    **dict.fromkeys(["m", "mn", "mln", "mio", "million", "millions", "millionen"], 1e6),
+    **dict.fromkeys(["milione", "milioni", "milhão", "milhao", "milhões", "milhoes"], 1e6),
+    **dict.fromkeys(["millón", "millon", "millones", "مليون", "ملايين", "ملاين"], 1e6),
+    **dict.fromkeys(["b", "bn", "billion", "billions", "mrd", "milliarde", "milliarden"], 1e9),
+    **dict.fromkeys(["miliardo", "miliardi", "bilhão", "bilhao", "bilhões", "bilhoes"], 1e9),
+    **dict.fromkeys(["milliard", "milliards", "مليار", "مليارات"], 1e9),
+    # Portuguese (Portugal) and Spanish write a billion as "a thousand millions".
+    **dict.fromkeys(["mil milhões", "mil milhoes", "mil millones"], 1e9),
+}
+#: Multipliers that are single letters: a unit only when glued or next to a number.
+LETTER_MULTIPLIERS = frozenset({"m", "b"})
+PERCENT_WORDS = frozenset(
+    {"%", "percent", "per cent", "prozent", "por cento", "per cento", "pour cent", "por ciento"}
+    | {"في المئة", "في المائة", "بالمئة", "بالمائة"}
+)
+#: Qualifiers before a number → bound (rules table; plus the same words in the other languages).
+QUALIFIERS: dict[str, str] = {
+    **dict.fromkeys(
+        ["about", "around", "approximately", "approx", "some", "roughly", "an estimated"]
+        + ["estimated", "nearly", "almost", "circa", "ca", "close to", "rund", "etwa"]
+        + ["ungefähr", "knapp", "quasi", "intorno a", "all'incirca", "cerca de", "quase"]
+        + ["aproximadamente", "por volta de", "environ", "près de", "presque", "autour de"]
+        + ["حوالي", "نحو", "قرابة", "تقريبا"],
+        "approximate",
+    ),
+    **dict.fromkeys(
+        ["more than", "over", "at least", "upwards of", "in excess of", "no less than"]
+        + ["mehr als", "über", "mindestens", "più di", "oltre", "almeno", "mais de"]
+        + ["pelo menos", "acima de", "plus de", "au moins", "اكثر من", "ما لا يقل عن"],
+        "at_least",
+    ),
+    **dict.fromkeys(
+        ["up to", "as much as", "no more than", "less than", "under", "bis zu", "weniger als"]
+        + ["höchstens", "fino a", "meno di", "até", "menos de", "jusqu'à", "moins de"]
+        + ["اقل من", "ما يصل الى", "حتى"],
+        "at_most",
+    ),
+}
+#: Vague magnitudes → (low, high) factors of the unit that follows ("[10, 100) × unit" ...).
+VAGUE: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(
+        ["tens of", "dezenas de", "decine di", "dizaines de", "des dizaines de", "zig"] + ["عشرات"],
+        (10.0, 100.0),
+    ),
+    **dict.fromkeys(
+        ["hundreds of", "hunderte", "hunderte von", "centinaia di", "centenas de"]
+        + ["centaines de", "des centaines de", "مئات", "مئات من"],
+        (100.0, 1000.0),
+    ),
+    **dict.fromkeys(
+        ["several hundred", "several hundreds of", "mehrere hundert", "diverse centinaia di"]
+        + ["varie centinaia di", "várias centenas de", "plusieurs centaines de"],
+        (300.0, 900.0),
+    ),
+}
+#: Share words → (low, high, bound); the X follows (``most of X``).
+SHARES: dict[str, tuple[float, float, str]] = {
+    **dict.fromkeys(
+        ["most of", "the majority of", "majority of", "a majority of", "the bulk of"]
+        + ["bulk of", "der großteil", "den großteil", "großteil", "die mehrheit", "mehrheit"]
+        + ["der größte teil", "den größten teil", "la maggior parte", "maggior parte"]
+        + ["la maggioranza", "a maior parte", "maior parte", "a maioria", "la plupart"]
+        + ["la majorité", "l'essentiel", "معظم", "اغلب", "غالبية"],
+        (0.5, 1.0, "range"),
+    ),
+    **dict.fromkeys(
+        ["half of", "die hälfte", "la metà", "a metade", "la moitié", "نصف"], (0.5, 0.5, "exact")
+    ),
+}
+#: Words that open a range of two numbers joined by ``and`` (``between A and B``).
+BETWEEN_WORDS = frozenset({"between", "zwischen", "entre", "tra", "fra", "بين"})
+#: Words joining the two bounds of a range (``A to B``, ``A-B``, ``A bis B``, ``de A a B``).
+RANGE_LINKS = frozenset({"to", "-", "bis", "à", "a", "al", "الى"})
+#: ``and`` in the languages shown (only a range after a between-word; else two amounts).
+AND_WORDS = frozenset({"and", "und", "et", "e", "y", "و"})
+#: Words that may stand right before an amount without changing its reading.
+NEUTRAL_WORDS = frozenset(
+    {"of", "the", "a", "an", "total", "only", "just", "from", "von", "de", "di", "do", "da"}
+    | {"des", "du", "la", "le", "il", "o", "der", "die", "das", "um", "in", "with", "sum"}
+    | {"nur", "solo", "apenas", "seulement", "فقط", "tune", "annual", "yearly", "monthly"}
+)
+#: Words between a multiplier and the currency word (``millions of dollars``).
+CURRENCY_CONNECTORS = frozenset({"of", "de", "di", "dei", "in", "em", "en", "من"})
+#: Words that make a percent a *change* (``um 60 Prozent zurückgegangen``), not a share.
+CHANGE_WORDS = re.compile(
+    r"\b(declin\w*|decreas\w*|drop\w*|fell|fallen|fall|cut|cuts|reduc\w*|increas\w*|rose|"
+    r"risen|rise|grew|grown|jump\w*|zurückgegangen|gesunken|gestiegen|erhöht|gekürzt|"
+    r"rückgang|anstieg|calat\w*|diminui\w*|aumentat\w*|ridott\w*|caiu|aumentou|reduziu|"
+    r"baisse|hausse|augment\w*|diminu\w*|انخفض|ارتفع|زاد|تراجع)\b"
+)
+#: Words that refer back to the first fragment (``the bulk of that amount``).
+ANAPHORS = frozenset(
+    {"that amount", "this amount", "that sum", "this sum", "the amount", "it", "that", "this"}
+    | {"diese summe", "dieser summe", "questa somma", "esse valor", "ce montant", "هذا المبلغ"}
+)
+#: Number words that text2num reads as numbers but are magnitudes here ("hundreds of").
+PLURAL_MAGNITUDES = frozenset({"tens", "hundreds", "thousands", "millions", "billions", "dozens"})
+#: Fractions and articles before a multiplier (``half a million``, ``a quarter-billion``).
+FRACTION_WORDS: dict[str, float] = {
+    "a": 1.0,
+    "an": 1.0,
+    "half a": 0.5,
+    "half": 0.5,
+    "a half": 0.5,
+    "a quarter": 0.25,
+    "quarter": 0.25,
+    "quarter of a": 0.25,
+    "a quarter of a": 0.25,
+    "three quarters of a": 0.75,
+    "نصف": 0.5,
+    "ربع": 0.25,
+}
+#: Arabic multipliers that mean "one million" (etc.) on their own.
+ARABIC_SINGULAR = frozenset({"مليون", "مليار", "الف"})
+#: Arabic number words (normalised letters: أ/إ/آ → ا, ة kept); combined with و ("and").
+ARABIC_NUMBERS: dict[str, float] = {
+    **{"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "اربعة": 4, "اربع": 4},
+    **{"خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8},
+    **{"تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10, "عشرون": 20, "عشرين": 20},
+    **{"ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50},
+    **{"ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80},
+    **{"تسعون": 90, "تسعين": 90, "مائة": 100, "مئة": 100, "مائتان": 200, "مئتان": 200},
+    **{"مائتي": 200, "مئتي": 200, "مائتين": 200, "مئتين": 200, "ثلاثمائة": 300, "ثلاثمئة": 300},
+    **{"اربعمائة": 400, "اربعمئة": 400, "خمسمائة": 500, "خمسمئة": 500, "ستمائة": 600},
+    **{"ستمئة": 600, "سبعمائة": 700, "سبعمئة": 700, "ثمانمائة": 800, "ثمانمئة": 800},
+    **{"تسعمائة": 900, "تسعمئة": 900},
+}
+
+# --- periods --------------------------------------------------------------------------------------
+_YEAR = r"(?:19|20)\d\d"
+_COUNT = r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many)"
+#: Period patterns, tried in this order (a rate beats a span: "annually, 1993 to 2006" is a rate;
+#: "USD 20 million per month over two years" is a monthly figure).
+PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "month",
+        re.compile(
+            r"\b(a|per|each|every) month\b|\bmonthly\b|\bpro monat\b|\bmonatlich\w*|"
+            r"\bal mese\b|\bmensil\w*|\bmensal\w*|\bpor m[eê]s\b|\bpar mois\b|\bmensuel\w*|"
+            r"\bشهري|في الشهر"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"\b(a|per|each|every) year\b|\bannually\b|\bannual\b|\byearly\b|\bper annum\b|"
+            r"\bj[äa]hrlich\w*|\bpro jahr\b|\ball'anno\b|\bannual\w*|\bpor ano\b|\banual\w*|"
+            r"\bpar an\b|\bannuel\w*|\bسنوي|في السنة|في العام|"
+            # NPR (C019): "25 to $50 million in certain years" = amounts per year, some years.
+            r"\bin (certain|some) years\b"
+        ),
+    ),
+    (
+        "one_off",
+        re.compile(
+            r"\bone[- ]off\b|\bone[- ]time\b|\bonce\b|\ba grant\b|\bin cash once\b|"
+            r"\blump[- ]sum\b|\beinmalig\w*|\buna tantum\b|\bponctuel\w*|\bمرة واحدة"
+        ),
+    ),
+    (
+        "total",
+        re.compile(
+            rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(-|to|bis|a|à)\s*{_YEAR}\b|"
+            rf"\bsince\b|\bseit\b|\bdesde\b|\bdepuis\b|\bمنذ|"
+            rf"\b(over|in|during) (the )?((past|last) )?{_COUNT} "
+            r"(days|weeks|months|years|decades)\b|"
+            r"\bcumulative\w*|\bkumuliert\w*|\bcumulat\w*|\binsgesamt\b|\bin total\b"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"\bin (the year )?{_YEAR}\b|\bduring (the course of )?{_YEAR}\b|\bthis year\b|"
+            rf"\blast year\b|\bim jahr {_YEAR}\b|\bnel {_YEAR}\b|\bem {_YEAR}\b|\ben {_YEAR}\b|"
+            r"\bdieses jahr\b|\bletztes jahr\b|\bquest'anno\b|\beste ano\b|\bcette année\b"
+        ),
+    ),
+)
+#: Rates the period vocabulary has no word for: read, then reported as partial.
+OTHER_RATES = re.compile(
+    r"\b(a|per|each|every) (week|day)\b|\bweekly\b|\bdaily\b|\bwöchentlich\b|\btäglich\b"
+)
+#: An amount per person or per family is not a total: "per family", "each martyr's family".
+PER_UNIT = re.compile(
+    r"\b(per|each|every|je|pro|por|par|لكل) (martyr'?s? )?"
+    r"(famil(y|ies|ie|le|ia|ília)|household|person|head|fighter|martyr|prisoner|home|house|"
+    r"employee|عائلة|اسرة|شهيد)\b"
+)
+
+
+@dataclass(frozen=True)
+class ParsedAmount:
+    """What the rules read from one claim's wording (see the module docstring)."""
+
+    amount_kind: str = "none"
+    bound: str = "none"
+    currency: str | None = None
+    amount_low: float | None = None
+    amount_high: float | None = None
+    share_low: float | None = None
+    share_high: float | None = None
+    period: str = "unspecified"
+    parse_status: str = "parsed"
+    parse_reason: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        """The fields as a dict (keys = :data:`PARSED_COLUMNS`)."""
+        return asdict(self)
+
+
+class _Unparsed(Exception):
+    """Raised inside the parser when the rules cannot read the wording; caught by parse_amount."""
+
+
+@dataclass
+class _Tok:
+    """One token: ``kind`` in num, word, cur, mult, pct, vague, qual, share, between, punct."""
+
+    kind: str
+    text: str
+    value: float = 0.0
+    extra: tuple[float, ...] = ()
+    label: str = ""
+
+
+@dataclass
+class _Item:
+    """A grouped piece of the claim: an amount, a percent, a vague magnitude or a bare number."""
+
+    kind: str  # money | pct | vague | bare | year
+    start: int  # index of its first token
+    end: int  # index after its last token
+    value: float = math.nan
+    high: float = math.nan  # vague only
+    currency: str | None = None
+    mult: float | None = None
+    text: str = ""
+    paren: bool = False
+
+
+@dataclass
+class _Reading:
+    """The claim's reading before the currency and the period are added."""
+
+    kind: str
+    bound: str
+    low: float | None = None
+    high: float | None = None
+    share_low: float | None = None
+    share_high: float | None = None
+    currency: str | None = None
+    notes: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
+
+
+# --- normalising and tokens -----------------------------------------------------------------------
+_ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ـ": None})
+_ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0670]")
+_TOKEN = re.compile(
+    r"(?P<cur>us\$|\$|£|€|₪)|(?P<num>\d+(?:[.,]\d+)*)|(?P<pct>%)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)|(?P<punct>[-|()/,;:+&\[\]])"
+)
+
+
+#: Currency words (not symbols), looked up among the words of a fragment.
+_CURRENCY_NAMES = frozenset(k for k in CURRENCY_WORDS if k[0].isalpha())
+#: ``a quarter-billion`` → ``a quarter billion``.
+_HYPHEN_BEFORE_MULTIPLIER = re.compile(
+    rf"(?<=[^\W\d_])-(?=({'|'.join(sorted(MULTIPLIERS, key=len, reverse=True))})\b)"
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, ASCII digits, one kind of dash and space, Arabic letter variants unified."""
+    s = latin_digits(str(text)).lower()
+    s = re.sub(r"[\u00a0\u2009\u202f\u2007]", " ", s)
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    s = s.replace("’", "'")
+    s = re.sub(r"\bu\.\s?s\.\s?", "us ", s)
+    s = re.sub(r"\bus[- ]?dollars?\b", "usd", s)
+    s = _HYPHEN_BEFORE_MULTIPLIER.sub(" ", s)
+    s = _ARABIC_MARKS.sub("", s.translate(_ARABIC_FORMS))
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _lex(text: str) -> list[_Tok]:
+    """Raw tokens of a normalised fragment (unknown characters such as ``.`` are skipped)."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "punct"
+        tokens.append(_Tok(kind, m.group()))
+    return tokens
+
+
+def _strip_article(word: str) -> str:
+    """Arabic ``ال`` (the) before a lexicon word: ``الملايين`` → ``ملايين``."""
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
+def _phrase_at(
+    tokens: Sequence[_Tok], i: int, keys: Container[str], max_words: int = 5
+) -> tuple[str, int] | None:
+    """The longest phrase of ``keys`` starting at token ``i`` (words only): (phrase, tokens)."""
+    for n in range(max_words, 0, -1):
+        window = tokens[i : i + n]
+        if len(window) < n or any(t.kind != "word" for t in window):
+            continue
+        words = [t.text for t in window]
+        for candidate in (" ".join(words), " ".join([*words[:-1], _strip_article(words[-1])])):
+            if candidate in keys:
+                return candidate, n
+    return None
+
+
+def _name_units(tokens: list[_Tok]) -> list[_Tok]:
+    """Currencies, multipliers, percent words and vague magnitudes as their own tokens."""
+    out: list[_Tok] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        prev = out[-1] if out else None
+        if t.kind == "cur":
+            out.append(_Tok("cur", t.text, label=CURRENCY_WORDS[t.text]))
+            i += 1
+            continue
+        if t.kind == "pct":
+            out.append(_Tok("pct", t.text))
+            i += 1
+            continue
+        if t.kind != "word":
+            out.append(t)
+            i += 1
+            continue
+        vague = _phrase_at(tokens, i, VAGUE)
+        if vague:
+            low, high = VAGUE[vague[0]]
+            out.append(_Tok("vague", vague[0], extra=(low, high)))
+            i += vague[1]
+            continue
+        mult = _phrase_at(tokens, i, MULTIPLIERS, max_words=2)
+        if mult and (
+            mult[0] not in LETTER_MULTIPLIERS or (prev is not None and prev.kind == "num")
+        ):
+            out.append(_Tok("mult", mult[0], value=MULTIPLIERS[mult[0]]))
+            i += mult[1]
+            continue
+        pct = _phrase_at(tokens, i, PERCENT_WORDS, max_words=3)
+        if pct:
+            out.append(_Tok("pct", pct[0]))
+            i += pct[1]
+            continue
+        cur = _phrase_at(tokens, i, _CURRENCY_NAMES, max_words=2)
+        if cur:
+            out.append(_Tok("cur", cur[0], label=CURRENCY_WORDS[cur[0]]))
+            i += cur[1]
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _word_number(words: Sequence[str], *, before_multiplier: bool) -> float | None:
+    """The value of number words (fractions, Arabic, then text2num in each language).
+
+    Fractions and articles (``half a``, ``a``) count only before a multiplier: ``a million``
+    is one million, ``a $5 grant`` is not one dollar.
+    """
+    phrase = " ".join(words)
+    if phrase in FRACTION_WORDS:
+        return FRACTION_WORDS[phrase] if before_multiplier else None
+    if any(w in PLURAL_MAGNITUDES for w in words):
+        return None
+    arabic = _arabic_number(words)
+    if arabic is not None:
+        return arabic
+    half = re.fullmatch(r"(.+) and a half", phrase)
+    if half:
+        whole = _text2num(half.group(1))
+        return None if whole is None else whole + 0.5
+    return _text2num(phrase)
+
+
+@lru_cache(maxsize=4096)
+def _text2num(phrase: str) -> float | None:
+    """text2num in the first language that reads the whole phrase, else None."""
+    from text_to_num import text2num
+
+    for language in NUMBER_WORD_LANGUAGES:
+        try:
+            return float(text2num(phrase, language))
+        except Exception:  # noqa: BLE001 - text2num raises ValueError and others on odd text
+            continue
+    return None
+
+
+def _arabic_number(words: Sequence[str]) -> float | None:
+    """Arabic number words joined by و: ``مائة وخمسون`` → 150."""
+    total = 0.0
+    for word in words:
+        w = word[1:] if word.startswith("و") and word[1:] in ARABIC_NUMBERS else word
+        if w not in ARABIC_NUMBERS:
+            return None
+        total += ARABIC_NUMBERS[w]
+    return total if words else None
+
+
+def _number_before(out: Sequence[_Tok]) -> bool:
+    """True when the last token is a number, a number word or a fraction (``نصف``)."""
+    if not out:
+        return False
+    last = out[-1]
+    if last.kind == "num":
+        return True
+    return last.kind == "word" and _word_number([last.text], before_multiplier=True) is not None
+
+
+def _name_number_words(tokens: list[_Tok]) -> list[_Tok]:
+    """Runs of number words right before a multiplier, currency or percent become numbers.
+
+    An Arabic singular multiplier with no number before it is one of it (``مليون دولار``).
+    """
+    out: list[_Tok] = []
+    for t in tokens:
+        if t.kind == "mult" and t.text in ARABIC_SINGULAR and not _number_before(out):
+            out.append(_Tok("num", "1", value=1.0))
+        if t.kind in ("mult", "cur", "pct") and out and out[-1].kind in ("word", "share"):
+            run: list[int] = []
+            j = len(out) - 1
+            while j >= 0 and len(run) < 8 and out[j].kind in ("word", "share", "punct"):
+                if out[j].kind == "punct" and out[j].text != "-":
+                    break
+                if out[j].kind != "punct":
+                    run.insert(0, j)
+                j -= 1
+            for k in range(len(run)):
+                words = [w for idx in run[k:] for w in out[idx].text.split()]
+                value = _word_number(words, before_multiplier=t.kind == "mult")
+                if value is not None:
+                    text = " ".join(words)
+                    del out[run[k] :]
+                    out.append(_Tok("num", text, value=value))
+                    break
+        out.append(t)
+    return out
+
+
+def _name_phrases(tokens: list[_Tok]) -> list[_Tok]:
+    """Qualifiers, share words and between-words as their own tokens."""
+    out: list[_Tok] = []
+    i = 0
+    while i < len(tokens):
+        share = _phrase_at(tokens, i, SHARES)
+        if share:
+            low, high, bound = SHARES[share[0]]
+            out.append(_Tok("share", share[0], extra=(low, high), label=bound))
+            i += share[1]
+            continue
+        qual = _phrase_at(tokens, i, QUALIFIERS)
+        if qual:
+            out.append(_Tok("qual", qual[0], label=QUALIFIERS[qual[0]]))
+            i += qual[1]
+            continue
+        if tokens[i].kind == "word" and tokens[i].text in BETWEEN_WORDS:
+            out.append(_Tok("between", tokens[i].text))
+            i += 1
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+def _digits(text: str) -> float:
+    """A digit string with ``,``/``.`` separators: groups of three are thousands, else decimals.
+
+    ``7,000`` and ``1.000`` (German) → thousands; ``1.5`` and ``1,5`` → decimals; with both
+    separators the last one is the decimal point.
+    """
+    if "," in text and "." in text:
+        point = max(text.rfind(","), text.rfind("."))
+        whole, decimals = text[:point], text[point + 1 :]
+        return float(re.sub(r"[.,]", "", whole) + "." + decimals)
+    groups = re.split(r"[.,]", text)
+    if len(groups) == 1:
+        return float(text)
+    if all(len(g) == 3 for g in groups[1:]):
+        return float("".join(groups))
+    if len(groups) == 2:
+        return float(groups[0] + "." + groups[1])
+    raise _Unparsed(f"cannot read the number {text!r}")
+
+
+def tokenise(fragment: str) -> list[_Tok]:
+    """The named tokens of one fragment (steps 1-3 of the module docstring)."""
+    raw = _lex(normalise(fragment))
+    for t in raw:
+        if t.kind == "num":
+            t.value = _digits(t.text)
+    return _name_phrases(_name_number_words(_name_units(raw)))
+
+
+# --- grouping -------------------------------------------------------------------------------------
+def _is_year(tok: _Tok) -> bool:
+    return (
+        tok.kind == "num" and re.fullmatch(r"\d{4}", tok.text) is not None
+    ) and 1900 <= tok.value <= 2099
+
+
+def _text(toks: Sequence[_Tok], start: int, end: int) -> str:
+    """The (normalised) words of tokens ``start:end``, for reasons and notes."""
+    return " ".join(t.text for t in toks[start:end])
+
+
+def _group(toks: Sequence[_Tok]) -> list[_Item]:
+    """Amounts (``$ 5 million dollars``), percents, vague magnitudes, bare numbers and years."""
+    items: list[_Item] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        start = i
+        currency = None
+        if t.kind == "cur" and i + 1 < len(toks) and toks[i + 1].kind in ("num", "vague"):
+            currency = t.label
+            i += 1
+            t = toks[i]
+        if t.kind not in ("num", "vague"):
+            i += 1
+            continue
+        i += 1
+        mult = None
+        if i < len(toks) and toks[i].kind == "mult":
+            mult = toks[i].value
+            i += 1
+        if currency is None and t.kind != "vague" and i < len(toks) and toks[i].kind == "pct":
+            items.append(_Item("pct", start, i + 1, value=t.value, text=_text(toks, start, i + 1)))
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and toks[j].kind == "word" and toks[j].text in CURRENCY_CONNECTORS:
+            j += 1
+        if currency is None and j < len(toks) and toks[j].kind == "cur":
+            currency = toks[j].label
+            i = j + 1
+        paren = start > 0 and toks[start - 1].text == "("
+        if t.kind == "vague":
+            factor = mult or 1.0
+            if mult is None and currency is None:
+                items.append(_Item("bare", start, i, value=t.extra[0], text=_text(toks, start, i)))
+                continue
+            low, high = t.extra[0] * factor, t.extra[1] * factor
+            text = _text(toks, start, i)
+            items.append(_Item("vague", start, i, low, high, currency, mult, text, paren))
+            continue
+        if mult is None and currency is None:
+            kind = "year" if _is_year(t) else "bare"
+            items.append(_Item(kind, start, i, value=t.value, text=_text(toks, start, i)))
+            continue
+        value = t.value * (mult or 1.0)
+        text = _text(toks, start, i)
+        items.append(_Item("money", start, i, value, value, currency, mult, text, paren))
+    return items
+
+
+def _between(toks: Sequence[_Tok], a: _Item, b: _Item) -> list[_Tok]:
+    return list(toks[a.end : b.start])
+
+
+def _is_range(toks: Sequence[_Tok], a: _Item, b: _Item) -> bool:
+    """``A to B``, ``A-B``, ``A bis B``; or ``between A and B``."""
+    gap = _between(toks, a, b)
+    if len(gap) != 1:
+        return False
+    link = gap[0].text
+    if link in RANGE_LINKS:
+        return True
+    opens = a.start > 0 and toks[a.start - 1].kind == "between"
+    return link in AND_WORDS and opens
+
+
+def _qualifier(toks: Sequence[_Tok], first: _Item, reading: _Reading) -> str | None:
+    """The bound named right before the first item (skipping ``between``); notes odd words."""
+    j = first.start - 1
+    if j >= 0 and toks[j].kind == "between":
+        j -= 1
+    if j < 0:
+        return None
+    t = toks[j]
+    if t.kind == "qual":
+        return t.label
+    if t.kind == "word" and t.text not in NEUTRAL_WORDS:
+        reading.partial.append(
+            f"unrecognised word {t.text!r} before the amount; bound read as exact"
+        )
+    return None
+
+
+def _bounds(bound: str, low: float, high: float) -> tuple[float | None, float | None]:
+    """Low and high for a bound: open sides are empty."""
+    if bound == "at_least":
+        return low, None
+    if bound == "at_most":
+        return None, high
+    return low, high
+
+
+def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Reading:
+    """An absolute amount, a range or a vague magnitude from grouped items (no share words)."""
+    money = [it for it in items if it.kind in ("money", "vague")]
+    dropped = [it for k, it in enumerate(money) if k > 0 and it.paren]
+    if dropped:
+        reading.notes.append(
+            "amount in brackets read as a conversion of the first: "
+            + ", ".join(repr(it.text) for it in dropped)
+        )
+    money = [it for it in money if it not in dropped]
+    bare = [it for it in items if it.kind == "bare"]
+    if not money:
+        loose = [it for it in bare if it.end >= len(toks) or toks[it.end].kind != "word"]
+        if loose:
+            raise _Unparsed(f"a number without a currency or unit: {loose[0].text!r}")
+        return replace(reading, kind="none", bound="none")
+    first = money[0]
+    # A bare number linked to the first amount is the low end of a range (``25 to $50 million``).
+    lead = [it for it in bare if it.end <= first.start and _is_range(toks, it, first)]
+    if lead:
+        low_item, high_item = lead[-1], first
+        rest = money[1:]
+    elif len(money) >= 2 and _is_range(toks, money[0], money[1]):
+        low_item, high_item = money[0], money[1]
+        rest = money[2:]
+    else:
+        low_item = high_item = first
+        rest = money[1:]
+    if rest:
+        joined = _between(toks, money[0], money[1])
+        how = f"joined by {joined[0].text!r}" if len(joined) == 1 else "in one fragment"
+        raise _Unparsed(
+            f"{len(money)} amounts {how} without 'between' "
+            f"({', '.join(repr(it.text) for it in money)}): a sum or a range? "
+            "split the claim with ' | ' or rephrase"
+        )
+    qualifier = _qualifier(toks, low_item, reading)
+    if low_item is not high_item:
+        low, high, currency = _range_values(low_item, high_item)
+        if low > high:
+            raise _Unparsed(f"range bounds reversed ({low:g} > {high:g})")
+        return replace(
+            reading, kind="absolute", bound="range", low=low, high=high, currency=currency
+        )
+    if first.kind == "vague":
+        if qualifier:
+            reading.notes.append("qualifier before a vague magnitude ignored")
+        return replace(
+            reading,
+            kind="absolute",
+            bound="vague",
+            low=first.value,
+            high=first.high,
+            currency=first.currency,
+        )
+    bound = qualifier or "exact"
+    low_v, high_v = _bounds(bound, first.value, first.value)
+    return replace(
+        reading, kind="absolute", bound=bound, low=low_v, high=high_v, currency=first.currency
+    )
+
+
+def _range_values(a: _Item, b: _Item) -> tuple[float, float, str | None]:
+    """Both ends of a range; a unit or currency on either bound applies to both.
+
+    An item's value already includes its own multiplier; a bound without one takes the other's.
+    """
+    if a.currency and b.currency and a.currency != b.currency:
+        raise _Unparsed(f"range bounds in two currencies ({a.currency}, {b.currency})")
+    if a.kind == "vague" or b.kind == "vague":
+        raise _Unparsed("a range with a vague bound")
+    low = a.value * (b.mult or 1.0) if a.mult is None else a.value
+    high = b.value * (a.mult or 1.0) if b.mult is None else b.value
+    return low, high, a.currency or b.currency
+
+
+def _share(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Reading | None:
+    """A share: ``most of X``, ``N%`` (of X); None when the fragment holds no share."""
+    share_at = next((k for k, t in enumerate(toks) if t.kind == "share"), None)
+    pcts = [it for it in items if it.kind == "pct"]
+    if share_at is None and not pcts:
+        return None
+    if pcts and CHANGE_WORDS.search(" ".join(t.text for t in toks)):
+        raise _Unparsed(f"a percentage change ({pcts[0].text}), not a share of the funding")
+    if share_at is not None and (not pcts or pcts[0].start > share_at):
+        tok = toks[share_at]
+        low, high = tok.extra
+        bound = tok.label
+        after = share_at + 1
+    else:
+        pct = pcts[0]
+        partner = next((it for it in pcts[1:] if _is_range(toks, pct, it)), None)
+        lead = next(
+            (
+                it
+                for it in items
+                if it.kind == "bare" and it.end <= pct.start and _is_range(toks, it, pct)
+            ),
+            None,
+        )
+        if partner is not None:
+            low, high, bound, after = pct.value / 100, partner.value / 100, "range", partner.end
+        elif lead is not None:
+            low, high, bound, after = lead.value / 100, pct.value / 100, "range", pct.end
+        else:
+            low = high = pct.value / 100
+            bound = _qualifier(toks, pct, reading) or "exact"
+            after = pct.end
+        if max(low, high) > 1:
+            raise _Unparsed(f"a share above 100% ({max(low, high) * 100:g}%)")
+        if low > high:
+            raise _Unparsed("share range bounds reversed")
+    share_low, share_high = _bounds(bound, low, high)
+    reading = replace(
+        reading, kind="share", bound=bound, share_low=share_low, share_high=share_high
+    )
+    rest = [it for it in items if it.start >= after and it.kind in ("money", "vague")]
+    if rest:
+        of = _amount(toks, [it for it in items if it.start >= after], _Reading("none", "none"))
+        reading.partial.extend(of.partial)
+        return _apply_share(reading, of, "the amount after the share words")
+    return reading
+
+
+def _apply_share(reading: _Reading, of: _Reading, where: str) -> _Reading:
+    """Absolute low/high = share × X (an open side stays open)."""
+    if of.kind != "absolute":
+        return reading
+    low = None if reading.share_low is None or of.low is None else reading.share_low * of.low
+    high = None if reading.share_high is None or of.high is None else reading.share_high * of.high
+    reading.notes.append(f"share of {where}")
+    return replace(reading, low=low, high=high, currency=of.currency)
+
+
+def _read_fragment(fragment: str) -> tuple[_Reading, list[_Tok]]:
+    """The reading of one fragment on its own."""
+    toks = tokenise(fragment)
+    items = _group(toks)
+    covered = {k for it in items for k in range(it.start, it.end)}
+    loose = [t for k, t in enumerate(toks) if t.kind == "mult" and k not in covered]
+    if loose:
+        raise _Unparsed(f"a magnitude without a number: {loose[0].text!r}")
+    reading = _Reading("none", "none")
+    shared = _share(toks, items, reading)
+    return (shared if shared is not None else _amount(toks, items, reading)), toks
+
+
+def _context_reading(fragment: str) -> _Reading:
+    """A context fragment's reading; one the rules cannot read gives nothing (not an error)."""
+    try:
+        return _read_fragment(fragment)[0]
+    except _Unparsed:
+        return _Reading("none", "none")
+
+
+def _anaphoric_share(fragments: Sequence[str]) -> tuple[int, _Reading] | None:
+    """A context fragment that is a share of "that amount" (then the first fragment is X)."""
+    for k, fragment in enumerate(fragments[1:], start=1):
+        toks = tokenise(fragment)
+        share_at = next((i for i, t in enumerate(toks) if t.kind == "share"), None)
+        if share_at is None:
+            continue
+        following = toks[share_at + 1 : share_at + 3]
+        words = [t.text for t in following if t.kind == "word"]
+        if any(" ".join(words[:n]) in ANAPHORS for n in (1, 2)):
+            reading = _context_reading(fragment)
+            if reading.kind == "share" and reading.low is None:
+                return k, reading
+    return None
+
+
+# --- currency and period --------------------------------------------------------------------------
+def stated_currencies(currency_as_stated: object) -> list[str]:
+    """ISO codes in ``currency_as_stated`` (``USD/GBP`` → ``['USD', 'GBP']``)."""
+    text = "" if currency_as_stated is None else str(currency_as_stated)
+    if text.lower() == "nan":
+        return []
+    return [c for c in re.split(r"[/,;\s]+", text.strip().upper()) if c]
+
+
+def read_period(*texts: object) -> tuple[str, str]:
+    """The period named in the texts (amount fragments, period_as_stated) and the words read.
+
+    ``('unspecified', '')`` when none of :data:`PERIOD_PATTERNS` matches.
+    """
+    joined = " ; ".join(normalise(str(t)) for t in texts if t is not None and str(t) != "nan")
+    for period, pattern in PERIOD_PATTERNS:
+        m = pattern.search(joined)
+        if m:
+            return period, m.group().strip()
+    return "unspecified", ""
+
+
+def _resolve_currency(reading: _Reading, stated: list[str]) -> tuple[str | None, list[str]]:
+    """The amount's currency (text first, else the stated column) and any partial reasons."""
+    if reading.kind == "none" or (reading.low is None and reading.high is None):
+        return None, []
+    if reading.currency:
+        if stated and reading.currency not in stated:
+            raise _Unparsed(
+                f"currency in the text ({reading.currency}) is not currency_as_stated "
+                f"({'/'.join(stated)})"
+            )
+        return reading.currency, []
+    if len(stated) == 1:
+        reading.notes.append(f"currency from currency_as_stated ({stated[0]})")
+        return stated[0], []
+    if len(stated) > 1:
+        raise _Unparsed(f"no currency in the text and several stated ({'/'.join(stated)})")
+    return None, ["no currency in the text or in currency_as_stated"]
+
+
+# --- the parser -----------------------------------------------------------------------------------
+def split_fragments(amount_as_stated: object) -> list[str]:
+    """The fragments of an amount (``'about $100 million | $260 million'`` → two)."""
+    text = "" if amount_as_stated is None else str(amount_as_stated)
+    return [f.strip() for f in text.split(FRAGMENT_SEPARATOR) if f.strip()]
+
+
+def _finite(*values: float | None) -> bool:
+    return all(v is None or math.isfinite(v) for v in values)
+
+
+def _parse(fragments: list[str], stated: list[str], period_as_stated: str) -> ParsedAmount:
+    reading, _ = _read_fragment(fragments[0])
+    anaphoric = _anaphoric_share(fragments) if reading.kind == "absolute" else None
+    if anaphoric is not None:
+        k, share = anaphoric
+        reading = _apply_share(share, reading, f"fragment 1 (referred to in fragment {k + 1})")
+    elif reading.kind == "share" and reading.low is None and len(fragments) > 1:
+        amounts = [c for c in map(_context_reading, fragments[1:]) if c.kind == "absolute"]
+        if len(amounts) == 1:
+            reading = _apply_share(reading, amounts[0], "the amount in a context fragment")
+    currency, partial = _resolve_currency(reading, stated)
+    period, period_words = read_period(*fragments, period_as_stated)
+    notes = list(reading.notes)
+    partial = reading.partial + partial
+    if period_words:
+        notes.append(f"period from {period_words!r}")
+    rate = OTHER_RATES.search(normalise(" ; ".join([*fragments, period_as_stated])))
+    if rate and period == "unspecified":
+        partial.append(f"a rate per {rate.group()!r} is outside the period vocabulary")
+    per_unit = PER_UNIT.search(normalise(" ; ".join([*fragments, period_as_stated])))
+    if per_unit and reading.kind != "none":
+        partial.append(f"the amount is {per_unit.group()!r}, not a total")
+    if not _finite(reading.low, reading.high, reading.share_low, reading.share_high):
+        raise _Unparsed("a number too large to read")
+    return ParsedAmount(
+        amount_kind=reading.kind,
+        bound=reading.bound,
+        currency=currency,
+        amount_low=reading.low,
+        amount_high=reading.high,
+        share_low=reading.share_low,
+        share_high=reading.share_high,
+        period=period,
+        parse_status="partial" if partial else "parsed",
+        parse_reason="; ".join(partial + notes),
+    )
+
+
+def parse_amount(
+    amount_as_stated: object, currency_as_stated: object = "", period_as_stated: object = ""
+) -> ParsedAmount:
+    """Read one claim's amount, currency and period (never raises on text).
+
+    >>> parse_amount("more than $120 million", "USD", "this year").bound
+    'at_least'
+    >>> parse_amount("um etwa 60 Prozent zurückgegangen").parse_status
+    'unparsed'
+    """
+    period_text = "" if period_as_stated is None else str(period_as_stated)
+    if period_text == "nan":
+        period_text = ""
+    fragments = split_fragments(amount_as_stated)
+    if not fragments:
+        return ParsedAmount(
+            period=read_period(period_text)[0],
+            parse_status="unparsed",
+            parse_reason="amount_as_stated is empty",
+        )
+    try:
+        return _parse(fragments, stated_currencies(currency_as_stated), period_text)
+    except _Unparsed as err:
+        return ParsedAmount(
+            period=read_period(*fragments, period_text)[0],
+            parse_status="unparsed",
+            parse_reason=str(err),
+        )
+    except (ValueError, OverflowError, IndexError, KeyError) as err:  # a bug, reported not raised
+        return ParsedAmount(
+            period="unspecified",
+            parse_status="unparsed",
+            parse_reason=f"parser error {type(err).__name__}: {err}",
+        )

@@ -1,0 +1,186 @@
+"""Schema of ``claims``: the curated ledger of claims of Iranian money for Hamas, parsed.
+
+One row per claim of ``data/raw/ledgers/claims.csv`` (see ``docs/adding-a-claim.md``): the
+ledger's columns as analysts wrote them, then what :mod:`analysis.parse.amounts` and
+:mod:`analysis.parse.annualise` derive, then provenance. The vocabularies are named here once;
+the cleaner (:mod:`analysis.clean.claims`) quarantines ledger rows outside them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.parse.amounts import AMOUNT_KINDS, BOUNDS, PARSE_STATUSES, PERIODS
+
+#: The research export's columns (``../shared/research/claims.csv``), in its order.
+RESEARCH_COLUMNS = [
+    "claim_id",
+    "claim_date",
+    "claimant",
+    "claimant_type",
+    "amount_as_stated",
+    "currency_as_stated",
+    "period_as_stated",
+    "recipient_as_stated",
+    "purpose_as_stated",
+    "period_start",
+    "period_end",
+    "source_publisher",
+    "source_title",
+    "source_url",
+    "source_date",
+    "quote",
+    "notes",
+]
+#: Columns an analyst fills in from the sources (judgement, not quotes).
+CURATED_COLUMNS = ["recipient_scope", "donor_scope", "status", "curation_note"]
+LEDGER_COLUMNS = RESEARCH_COLUMNS + CURATED_COLUMNS
+#: Ledger columns that may not be empty.
+REQUIRED_COLUMNS = [
+    "claim_id",
+    "claimant",
+    "claimant_type",
+    "amount_as_stated",
+    "source_url",
+    "recipient_scope",
+    "donor_scope",
+    "status",
+]
+
+#: research/README.md: who made the claim.
+CLAIMANT_TYPES = (
+    "israeli_government",
+    "us_government",
+    "other_government",
+    "hamas",
+    "iran_government",
+    "palestinian_authority",
+    "think_tank_academic",
+    "media_unnamed_sources",
+    "un_international",
+    "other",
+)
+#: Who the money went to: Hamas alone, its military wing, or an aggregate that must not be read
+#: as Hamas's own share.
+RECIPIENT_SCOPES = (
+    "hamas",
+    "hamas_military_wing",
+    "palestinian_groups_incl_hamas",
+    "iran_proxies_incl_hamas",
+    "other",
+)
+#: Whose money the amount is: Iran's alone, or Iran's pooled with other donors (a total of
+#: several donors is not Iran's figure).
+DONOR_SCOPES = ("iran", "iran_and_others")
+#: What the claim says happened to the money.
+STATUSES = ("paid", "pledged", "requested", "offered", "denied", "stopped", "unknown")
+
+#: Derived columns, in order (after the ledger's).
+DERIVED_COLUMNS = [
+    "claim_year",
+    "value_year",
+    "amount_kind",
+    "bound",
+    "currency",
+    "amount_low",
+    "amount_high",
+    "share_low",
+    "share_high",
+    "period",
+    "parse_status",
+    "parse_reason",
+    "usd_per_unit",
+    "annual_low_usd",
+    "annual_high_usd",
+    "annual_note",
+    "base_year",
+    "annual_low_usd_const",
+    "annual_high_usd_const",
+]
+COLUMNS = LEDGER_COLUMNS + DERIVED_COLUMNS + ["source_file", "source_row"]
+
+#: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (the cleaner also checks the calendar).
+PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+ISO_4217 = r"^[A-Z]{3}$"
+
+
+def _text(*checks: pa.Check, required: bool = False) -> pa.Column:
+    return pa.Column(str, list(checks), nullable=not required)
+
+
+def _money(nonnegative: bool = True) -> pa.Column:
+    return pa.Column(float, pa.Check.ge(0) if nonnegative else [], nullable=True)
+
+
+def _ordered(low: str, high: str) -> pa.Check:
+    """Row-wise: ``low <= high`` where both are present."""
+    return pa.Check(
+        lambda d: d[low].isna() | d[high].isna() | (d[low] <= d[high]),
+        name=f"{low}<={high}",
+        error=f"{low} must not exceed {high}",
+    )
+
+
+def _reason_given(d: pd.DataFrame) -> pd.Series:
+    return (d["parse_status"] == "parsed") | d["parse_reason"].fillna("").str.len().gt(0)
+
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": _text(pa.Check.str_matches(r"^[A-Za-z][A-Za-z0-9_-]*$"), required=True),
+        "claim_date": _text(pa.Check.str_matches(PARTIAL_DATE)),
+        "claimant": _text(required=True),
+        "claimant_type": _text(pa.Check.isin(CLAIMANT_TYPES), required=True),
+        "amount_as_stated": _text(required=True),
+        "currency_as_stated": _text(pa.Check.str_matches(r"^[A-Z]{3}(/[A-Z]{3})*$")),
+        "period_as_stated": _text(),
+        "recipient_as_stated": _text(),
+        "purpose_as_stated": _text(),
+        "period_start": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
+        "period_end": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
+        "source_publisher": _text(),
+        "source_title": _text(),
+        "source_url": _text(pa.Check.str_matches(r"^https?://[^\s/]+"), required=True),
+        "source_date": _text(pa.Check.str_matches(PARTIAL_DATE)),
+        "quote": _text(),
+        "notes": _text(),
+        "recipient_scope": _text(pa.Check.isin(RECIPIENT_SCOPES), required=True),
+        "donor_scope": _text(pa.Check.isin(DONOR_SCOPES), required=True),
+        "status": _text(pa.Check.isin(STATUSES), required=True),
+        "curation_note": _text(),
+        "claim_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
+        "value_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
+        "amount_kind": _text(pa.Check.isin(AMOUNT_KINDS), required=True),
+        "bound": _text(pa.Check.isin(BOUNDS), required=True),
+        "currency": _text(pa.Check.str_matches(ISO_4217)),
+        "amount_low": _money(),
+        "amount_high": _money(),
+        "share_low": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+        "share_high": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+        "period": _text(pa.Check.isin(PERIODS), required=True),
+        "parse_status": _text(pa.Check.isin(PARSE_STATUSES), required=True),
+        "parse_reason": _text(),
+        "usd_per_unit": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "annual_low_usd": _money(),
+        "annual_high_usd": _money(),
+        "annual_note": _text(),
+        "base_year": pa.Column(int, pa.Check.in_range(1913, 2100)),
+        "annual_low_usd_const": _money(),
+        "annual_high_usd_const": _money(),
+        "source_file": _text(required=True),
+        "source_row": pa.Column(int, pa.Check.ge(2)),
+    },
+    checks=[
+        _ordered("amount_low", "amount_high"),
+        _ordered("share_low", "share_high"),
+        _ordered("annual_low_usd", "annual_high_usd"),
+        _ordered("period_start", "period_end"),
+        pa.Check(_reason_given, name="reason_given", error="partial/unparsed without a reason"),
+    ],
+    strict=True,
+    ordered=True,
+    coerce=True,
+    unique=["claim_id"],
+    name="claims",
+)
