@@ -1,0 +1,237 @@
+"""The build cache: a run is skipped when its key is unchanged and its outputs are in place.
+
+A run's key has five parts, each compared on its own so that ``--dry-run`` can say *why* a run
+would rebuild:
+
+* ``notebook``: the notebook's source (cell types, sources, tags; outputs and ids ignored);
+* ``parameters``: the validated parameter values (defaults filled in);
+* ``tables``: the sha256 of each processed table the run reads, plus the provenance the
+  appendix shows (the tables' manifest entries, ``sources.toml``, ``sources.lock.json``);
+* ``packages``: the versions of Python and the packages that shape the output;
+* ``code``: a digest of the ``analysis`` package code that notebooks and the export use (see
+  :data:`CODE_EXCLUDED`), with the stylesheet and templates.
+
+The key is stored with the outputs, in ``reports/<run>/build.json``, and promoted with them
+atomically: the key on disk always describes the report beside it. Nothing here imports pandas,
+papermill or nbconvert (a no-op build stays fast).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+from analysis.build.notebook import source_digest
+from analysis.build.report_config import Run
+
+#: Packages whose version changes what a report looks like or computes.
+KEY_PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "weasyprint",
+)
+RECORD = "build.json"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+CODE_SUFFIXES = (".py", ".css", ".j2", ".json")
+#: Package code that cannot change a report: fetching and cleaning reach reports only through
+#: the processed tables (whose checksums are in the key), the rest is the command line and the
+#: build machinery around the notebooks. Editing these must not rebuild every report.
+CODE_EXCLUDED = (
+    "fetch/",
+    "clean/",
+    "schemas/",
+    "cli.py",
+    "__main__.py",
+    "locking.py",
+    "build/runner.py",
+    "build/cache.py",
+    "build/index.py",
+    "build/report_config.py",
+)
+_CHUNK = 1 << 20
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file, or None if it does not exist."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return None
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Python's version and each of :data:`KEY_PACKAGES`' (from metadata: nothing imported)."""
+    versions = {"python": platform.python_version()}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
+
+
+def code_digest(root: Path = PACKAGE_ROOT) -> str:
+    """sha256 over the package code a report depends on, its stylesheet and templates."""
+    digest = hashlib.sha256()
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix in CODE_SUFFIXES
+        and "__pycache__" not in p.parts
+        and not p.relative_to(root).as_posix().startswith(CODE_EXCLUDED)
+        and p.is_file()
+    )
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class KeyContext:
+    """What all runs of one build share: computed once, table digests memoised."""
+
+    packages: dict[str, str]
+    code: str
+    provenance: dict[str, str | None]
+    manifest_tables: dict[str, Any]
+    _tables: dict[str, str | None]
+
+    @classmethod
+    def current(cls) -> KeyContext:
+        out = config.paths()
+        manifest: dict[str, Any] = {}
+        try:
+            loaded = json.loads(out.processed_manifest.read_text(encoding="utf-8"))
+            manifest = loaded.get("tables", {}) if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            pass
+        return cls(
+            packages=package_versions(),
+            code=code_digest(),
+            provenance={
+                "sources.toml": file_digest(out.sources),
+                "sources.lock.json": file_digest(out.lock),
+            },
+            manifest_tables=manifest if isinstance(manifest, dict) else {},
+            _tables={},
+        )
+
+    def table_digest(self, table: str) -> str | None:
+        """sha256 of ``data/processed/<table>.parquet`` (None if missing), once per build."""
+        if table not in self._tables:
+            self._tables[table] = file_digest(config.paths().processed / f"{table}.parquet")
+        return self._tables[table]
+
+    def manifest_entry(self, table: str) -> dict[str, Any]:
+        entry = self.manifest_tables.get(table)
+        return entry if isinstance(entry, dict) else {}
+
+
+def canonical(value: Any) -> str:
+    """Stable JSON text of a value (sorted keys, no whitespace)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def run_key(run: Run, ctx: KeyContext) -> dict[str, Any]:
+    """The five key parts of one run (see the module docstring), as JSON-ready data."""
+    tables = {t: ctx.table_digest(t) for t in run.tables}
+    provenance = {
+        **ctx.provenance,
+        **{
+            f"manifest:{t}": _sha256(
+                canonical(
+                    {k: v for k, v in ctx.manifest_entry(t).items() if k != "seconds"}
+                ).encode()
+            )
+            for t in run.tables
+        },
+    }
+    return {
+        "notebook": source_digest(run.notebook),
+        "parameters": dict(run.parameters),
+        "tables": tables,
+        "provenance": provenance,
+        "packages": ctx.packages,
+        "code": ctx.code,
+    }
+
+
+def key_digest(key: Mapping[str, Any]) -> str:
+    return _sha256(canonical(key).encode())
+
+
+def read_record(report_dir: Path) -> dict[str, Any] | None:
+    """``reports/<run>/build.json``, or None if missing or unreadable."""
+    try:
+        data = json.loads((report_dir / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _changed_tables(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    return sorted(t for t in set(old) | set(new) if old.get(t) != new.get(t))
+
+
+def why_stale(
+    key: Mapping[str, Any], record: Mapping[str, Any] | None, report_dir: Path
+) -> list[str]:
+    """Why a run must be (re)built: empty when the last good report is up to date."""
+    if record is None:
+        return ["no previous report"]
+    missing = [
+        name
+        for name in (record.get("files") or {}).values()
+        if not (report_dir / str(name)).is_file()
+    ]
+    if missing or not record.get("files"):
+        return [f"output missing ({', '.join(missing) or 'no file list'})"]
+    old = record.get("key") or {}
+    if key_digest(old) == key_digest(key):
+        return []
+    reasons = []
+    if old.get("notebook") != key["notebook"]:
+        reasons.append("notebook changed")
+    if old.get("parameters") != key["parameters"]:
+        changed = sorted(
+            p
+            for p in set(old.get("parameters") or {}) | set(key["parameters"])
+            if (old.get("parameters") or {}).get(p, object()) != key["parameters"].get(p)
+        )
+        reasons.append(f"parameters changed ({', '.join(changed)})")
+    if tables := _changed_tables(old.get("tables") or {}, key["tables"]):
+        reasons.append(f"table(s) changed: {', '.join(tables)}")
+    if old.get("provenance") != key["provenance"] and not tables:
+        reasons.append("sources or lock changed")
+    if old.get("packages") != key["packages"]:
+        old_pk = old.get("packages") or {}
+        changed = [
+            f"{n} {old_pk.get(n)}→{v}" for n, v in key["packages"].items() if old_pk.get(n) != v
+        ]
+        reasons.append(f"packages changed ({', '.join(changed)})")
+    if old.get("code") != key["code"]:
+        reasons.append("analysis package code changed")
+    return reasons or ["cache key changed"]

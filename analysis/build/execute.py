@@ -1,0 +1,282 @@
+"""One report run inside a worker process: papermill executes, then HTML and PDF are exported.
+
+Everything is written into the run's staging folder; the parent process promotes it into
+``reports/<run>/`` on success or moves it to ``reports/_failed/<run>/`` on failure. A failed
+run's executed notebook always carries papermill's red banner linking to the failing cell (also
+after a cell timeout or a dead kernel, which papermill itself leaves unmarked), with an HTML view
+that shows the code and an ``error.txt``.
+
+The kernel is the current interpreter's (``sys.executable``, so the project's environment),
+whatever kernelspecs the user has installed elsewhere.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from analysis import atomic, config
+from analysis.build.cache import RECORD
+
+KERNEL_NAME = "python3"
+#: The kernel's environment: the worker's, plus the inline matplotlib backend (a user's
+#: MPLBACKEND=Agg would otherwise leave reports without figures) and no debugger warning.
+KERNEL_ENV = {
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+}
+ERROR_FILE = "error.txt"
+KERNEL_LOG = "kernel.log"  #: kept with a failed run; removed from a good one
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs for one run (picklable)."""
+
+    name: str
+    notebook: Path
+    parameters: dict[str, Any]
+    staging: Path
+    cell_timeout: float | None
+    record: dict[str, Any] = field(default_factory=dict)  #: written as build.json on success
+
+
+@dataclass
+class TaskResult:
+    """How one run went; ``staging`` holds its files either way."""
+
+    name: str
+    ok: bool
+    staging: Path
+    title: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    cell: str | None = None  #: the failing cell, as papermill's banner names it ("In [4]")
+
+
+def warm_up() -> None:
+    """Import papermill, compile the report templates and initialise WeasyPrint's fonts (once
+    per process; a forked worker inherits all of it)."""
+    import papermill  # noqa: F401
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from analysis.build.export import exporter
+
+    if not getattr(warm_up, "done", False):
+        html = exporter().html(new_notebook(cells=[new_markdown_cell("# warm-up")]))
+        exporter().pdf(html)
+        warm_up.done = True  # type: ignore[attr-defined]
+
+
+def init_worker(root: str) -> None:
+    """Pool initializer: pin the project root (the kernel runs in notebooks/, so a relative
+    ANALYSIS_HOME would move), quieten papermill and warm up (free if inherited)."""
+    os.environ[config.HOME_ENV] = root
+    # papermill's own parameter sniffing (a regex) misreads typed lines such as
+    # `x: Literal["a", "b"] = "a"` and warns "Passed unknown parameter"; the parameters were
+    # validated against the notebook's declarations before any kernel started.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    warm_up()
+
+
+@functools.cache
+def project_kernel_manager() -> Any:
+    """A kernel manager that always starts this interpreter's ipykernel (ipykernel's own
+    native spec: ``sys.executable -m ipykernel_launcher``, CurveZMQ where supported)."""
+    import zmq
+    from ipykernel.kernelspec import get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    spec = get_kernel_dict()
+    spec["argv"][0] = sys.executable
+    spec["env"] = dict(KERNEL_ENV)
+
+    class ProjectKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        #: Where the kernel process's own stdout/stderr go (its log lines, e.g. the
+        #: "KeyboardInterrupt caught in kernel" of every shutdown); cell outputs are unaffected.
+        log_path: Path | None = None
+
+        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+            if self.log_path is None or "stdout" in kw:
+                await super().start_kernel(**kw)
+                return
+            with open(self.log_path, "ab") as log:
+                await super().start_kernel(**kw, stdout=log, stderr=subprocess.STDOUT)
+
+        @default("transport_encryption")
+        def _transport_encryption_default(self) -> str:
+            # CurveZMQ keys for the local TCP sockets when pyzmq supports it (the kernel
+            # otherwise warns that it runs unencrypted).
+            return "auto" if zmq.has("curve") else "disabled"
+
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            if self._kernel_spec is None:
+                self._kernel_spec = KernelSpec(**spec)
+            return self._kernel_spec
+
+    return ProjectKernelManager
+
+
+def check_literals(parameters: dict[str, Any]) -> None:
+    """Prove that papermill writes each value as a literal that reads back as the same value."""
+    from papermill.translators import PythonTranslator
+
+    for name, value in parameters.items():
+        text = PythonTranslator.translate(value)
+        if ast.literal_eval(text) != value:
+            raise ValueError(f"parameter {name!r}: {value!r} would be injected as {text}")
+
+
+def _execute(task: Task, out_nb: Path) -> None:
+    import papermill
+
+    check_literals(task.parameters)
+    manager = project_kernel_manager()
+    manager.log_path = task.staging / KERNEL_LOG
+    papermill.execute_notebook(
+        str(task.notebook),
+        str(out_nb),
+        parameters=task.parameters,
+        kernel_name=KERNEL_NAME,
+        cwd=str(task.notebook.parent),
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=task.cell_timeout,
+        kernel_manager_class=manager,
+    )
+
+
+def _mark_failure(out_nb: Path, source: Path, ename: str, evalue: str) -> str | None:
+    """Give a notebook that failed without a cell error (timeout, dead kernel) papermill's
+    banner: an error output on the cell that was running. Return the banner's cell label."""
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+    from papermill.execute import raise_for_execution_errors
+
+    nb = nbformat.read(out_nb if out_nb.exists() else source, as_version=4)
+    started = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    index = (
+        started[-1]
+        if started
+        else next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
+    )
+    if index is None:
+        nbformat.write(nb, out_nb)
+        return None
+    cell = nb.cells[index]
+    cell.outputs.append(
+        nbformat.v4.new_output(
+            "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
+        )
+    )
+    cell.metadata.setdefault("papermill", {}).update(status="failed", exception=True)
+    try:
+        raise_for_execution_errors(nb, str(out_nb))
+    except PapermillExecutionError as err:
+        return f"In [{err.exec_count}]"
+    return None
+
+
+def _failure(task: Task, out_nb: Path, err: BaseException) -> tuple[str, str | None]:
+    """The one-line error and the failing cell; makes sure the notebook shows the banner."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(err, PapermillExecutionError):
+        return f"{err.ename}: {err.evalue}".strip(), f"In [{err.exec_count}]"
+    if isinstance(err, TimeoutError):
+        ename = "CellTimeoutError"
+        evalue = f"a cell ran longer than {task.cell_timeout or 0:g} s (--cell-timeout)"
+    else:
+        ename = type(err).__name__
+        evalue = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    try:
+        cell = _mark_failure(out_nb, task.notebook, ename, evalue)
+    except Exception:  # noqa: BLE001 - keep the original error, not the marking error
+        cell = None
+    return f"{ename}: {evalue}".strip(": "), cell
+
+
+def _write_failed(task: Task, out_nb: Path, error: str, cell: str | None, detail: str) -> None:
+    from analysis.build.export import exporter
+
+    text = [
+        f"Report run {task.name!r} failed" + (f" at cell {cell}" if cell else "") + ".",
+        f"notebook:   {task.notebook}",
+        f"parameters: {json.dumps(task.parameters, ensure_ascii=False)}",
+        f"error:      {error}",
+        "",
+        f"Open {task.name}.html (code shown) or {task.name}.ipynb: the red banner at the top links",
+        "to the failing cell. The last good report, if any, is still in reports/.",
+        "",
+        detail,
+    ]
+    atomic.write_text(task.staging / ERROR_FILE, "\n".join(text))
+    log = task.staging / KERNEL_LOG
+    if log.exists() and not log.stat().st_size:
+        log.unlink()
+    if out_nb.exists():
+        try:
+            exporter().export(out_nb, task.staging, task.name, pdf=False, show_code=True)
+        except Exception as exc:  # noqa: BLE001 - the notebook and error.txt are enough
+            atomic.write_text(task.staging / f"{task.name}.html.error", repr(exc))
+
+
+def execute_task(task: Task) -> TaskResult:
+    """Execute one run into ``task.staging``; never raises for a notebook's own failure."""
+    from analysis.build.export import exporter
+
+    started = time.perf_counter()
+    task.staging.mkdir(parents=True, exist_ok=True)
+    out_nb = task.staging / f"{task.name}.ipynb"
+    seconds: dict[str, float] = {}
+    try:
+        _execute(task, out_nb)
+    except Exception as err:  # noqa: BLE001 - every failure becomes a failed run
+        seconds["execute"] = round(time.perf_counter() - started, 3)
+        error, cell = _failure(task, out_nb, err)
+        _write_failed(task, out_nb, error, cell, traceback.format_exc(limit=3))
+        seconds["total"] = round(time.perf_counter() - started, 3)
+        return TaskResult(task.name, False, task.staging, "", seconds, error, cell)
+    seconds["execute"] = round(time.perf_counter() - started, 3)
+    try:
+        result = exporter().export(out_nb, task.staging, task.name)
+    except Exception as err:  # noqa: BLE001 - a failed export fails the run, not the build
+        error = f"export failed: {type(err).__name__}: {err}"
+        _write_failed(task, out_nb, error, None, traceback.format_exc(limit=5))
+        seconds["total"] = round(time.perf_counter() - started, 3)
+        return TaskResult(task.name, False, task.staging, "", seconds, error, None)
+    (task.staging / KERNEL_LOG).unlink(missing_ok=True)
+    seconds.update(html=result.html_seconds, pdf=result.pdf_seconds)
+    seconds["total"] = round(time.perf_counter() - started, 3)
+    record = {
+        **task.record,
+        "title": result.title,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": seconds,
+        "files": {
+            "html": result.html.name,
+            "pdf": result.pdf.name if result.pdf else None,
+            "ipynb": out_nb.name,
+        },
+    }
+    record["files"] = {k: v for k, v in record["files"].items() if v}
+    atomic.write_text(task.staging / RECORD, json.dumps(record, indent=2, ensure_ascii=False))
+    return TaskResult(task.name, True, task.staging, result.title, seconds)

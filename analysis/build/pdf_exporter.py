@@ -1,0 +1,187 @@
+"""nbconvert exporters for reports: offline HTML and a WeasyPrint PDF of the same HTML.
+
+``ReportHTMLExporter`` renders a notebook with the ``report`` template (code cells and prompts
+hidden, no scripts, images embedded as data URIs, one inline stylesheet: ``report.css``).
+``WeasyPDFExporter`` prints that HTML to an A4 PDF with WeasyPrint (no LaTeX, no browser). It is
+registered as the nbconvert exporter ``weasypdf`` (entry point in pyproject.toml), so this works::
+
+    jupyter nbconvert --to weasypdf notebooks/iran_inflation.ipynb
+
+Cells tagged ``remove-cell`` are left out, ``remove-input`` / ``remove-output`` drop one side;
+stderr streams (warnings) are left out of reports but kept in the executed notebook.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from traitlets import Bool, default
+from traitlets.config import Config
+
+from analysis.build.notebook import notebook_title
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+CSS_PATH = HERE / "report.css"
+TEMPLATE_NAME = "report"
+
+#: Tags people put on cells (JupyterLab's and Jupyter Book's names).
+TAG_CONFIG = {
+    "remove_cell_tags": ["remove-cell"],
+    "remove_input_tags": ["remove-input"],
+    "remove_all_outputs_tags": ["remove-output"],
+}
+
+
+@functools.cache
+def report_css() -> str:
+    """The report stylesheet (read once per process)."""
+    return CSS_PATH.read_text(encoding="utf-8")
+
+
+class DropStderrPreprocessor(Preprocessor):
+    """Remove stderr streams (warnings, progress bars) from code cells' outputs."""
+
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: dict[str, Any], index: int
+    ) -> tuple[NotebookNode, dict[str, Any]]:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+        return cell, resources
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """Self-contained, offline report HTML: code hidden, no scripts, images embedded."""
+
+    export_from_notebook = "Report HTML"
+    hide_stderr = Bool(True, help="Leave stderr streams out of the report.").tag(config=True)
+
+    def __init__(self, config: Config | None = None, **kw: Any) -> None:
+        merged = Config({"TagRemovePreprocessor": dict(TAG_CONFIG)})
+        if config is not None:
+            merged.merge(config)
+        super().__init__(config=merged, **kw)
+        if self.hide_stderr:
+            self.register_preprocessor(DropStderrPreprocessor(parent=self), enabled=True)
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return TEMPLATE_NAME
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True
+
+    @jinja2.pass_context
+    def markdown2html(self, context: Any, source: str) -> str:
+        """Markdown to HTML with ``$`` as a dollar sign, not a math delimiter.
+
+        These reports are about money ("$260m ... $30m") and load no MathJax, so nbconvert's
+        math parsing would only keep the markdown between two dollar amounts from rendering.
+        """
+        import mistune
+        from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+        cell = context.get("cell", {})
+        renderer = IPythonRenderer(
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+        parser = MarkdownWithMath(
+            renderer=renderer,
+            block=mistune.BlockParser(),
+            inline=mistune.InlineParser(hard_wrap=False),
+        )
+        return parser.render(source)
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        # HTMLExporter.from_notebook_node minus its BeautifulSoup pass, which re-parses the whole
+        # page (base64 images included) to add alt texts (the template writes them) and sorts
+        # every tag's attributes (``<img alt=... src=...>``).
+        resources = dict(resources or {})
+        name = resources.get("metadata", {}).get("name") or "Report"
+        resources["report_title"] = notebook_title(nb, fallback=str(name))
+        resources["report_css"] = report_css()
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        self.register_filter(
+            "highlight_code",
+            self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)),
+        )
+        resources = self._init_resources(resources)
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            ),
+        )
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
+    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS)."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None)
+    pdf = document.write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+class WeasyPDFExporter(ReportHTMLExporter):
+    """The report HTML printed to PDF by WeasyPrint: ``--to weasypdf``."""
+
+    export_from_notebook = "PDF via WeasyPrint"
+    output_mimetype = "application/pdf"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[bytes, dict[str, Any]]:  # type: ignore[override]
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        base_url = resources.get("metadata", {}).get("path") or None
+        pdf = html_to_pdf(html, base_url=base_url)
+        resources["output_extension"] = ".pdf"
+        return pdf, resources  # type: ignore[return-value]

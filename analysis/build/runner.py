@@ -1,0 +1,419 @@
+"""``analysis build``: execute the report runs of ``reports.toml`` into ``reports/``.
+
+1. Load and validate every run (parameters checked against each notebook's declared types)
+   before any kernel starts.
+2. Compute each run's cache key (:mod:`analysis.build.cache`); an unchanged run is skipped.
+3. Execute the others in a process pool (default: one worker per core). Each worker runs
+   papermill and exports HTML and PDF in the same process, into a staging folder under
+   ``.cache/build/staging/``.
+4. Promote: a good run replaces ``reports/<run>/`` atomically; a failed run goes to
+   ``reports/_failed/<run>/`` (executed notebook with papermill's banner, HTML with code,
+   error.txt) and the last good report stays. The other runs go on; the exit code is PARTIAL.
+5. Write ``reports/build-summary.json`` and ``reports/index.html``.
+
+Nothing heavy is imported unless a run has to execute: a no-op build takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from analysis import atomic, config
+from analysis.build.cache import KeyContext, key_digest, read_record, run_key, why_stale
+from analysis.build.report_config import Run, load_runs
+from analysis.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from analysis.build.execute import TaskResult
+
+#: Seconds one cell may run when no --cell-timeout is given (a hung cell must not hang cron).
+DEFAULT_CELL_TIMEOUT = 600.0
+#: Seconds to wait for another clean/build to finish before giving up with BusyError.
+LOCK_WAIT_SECONDS = 5.0
+SUMMARY_FILE = "build-summary.json"
+
+Status = Literal["built", "cached", "failed", "would build"]
+
+
+@dataclass
+class RunOutcome:
+    """What happened to one run in one build."""
+
+    name: str
+    notebook: str
+    status: Status
+    cache: Literal["hit", "miss"]
+    reasons: list[str]  #: why it (re)built, or why it failed before starting
+    parameters: dict[str, Any]
+    seconds: dict[str, float] = field(default_factory=dict)
+    title: str = ""
+    error: str | None = None
+    failed_dir: str | None = None  #: relative to reports/
+    outputs: dict[str, str] = field(default_factory=dict)  #: relative to reports/
+
+    def line(self) -> str:
+        """One log-friendly line."""
+        took = f" in {self.seconds['total']:.1f} s" if self.seconds.get("total") else ""
+        if self.status == "cached":
+            return f"cached       {self.name}"
+        if self.status == "would build":
+            return f"would build  {self.name}: {'; '.join(self.reasons)}"
+        if self.status == "built":
+            return f"built        {self.name}{took} ({'; '.join(self.reasons)})"
+        where = f" — see reports/{self.failed_dir}" if self.failed_dir else ""
+        return f"FAILED       {self.name}{took}: {self.error}{where}"
+
+
+@dataclass
+class BuildSummary:
+    """The result of one ``build`` call; ``exit_code`` is OK or PARTIAL."""
+
+    runs: list[RunOutcome]
+    started_at: str
+    seconds: float
+    dry_run: bool = False
+    forced: bool = False
+    jobs: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.runs)
+
+    @property
+    def failed(self) -> list[RunOutcome]:
+        return [r for r in self.runs if r.status == "failed"]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.PARTIAL if self.failed else ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        counts = {s: self.count(s) for s in ("built", "cached", "failed", "would build")}
+        return {
+            "started_at": self.started_at,
+            "seconds": round(self.seconds, 3),
+            "exit_code": int(self.exit_code),
+            "dry_run": self.dry_run,
+            "forced": self.forced,
+            "jobs": self.jobs,
+            "counts": {k: v for k, v in counts.items() if v or k != "would build"},
+            "runs": [asdict(r) for r in self.runs],
+        }
+
+    def summary_lines(self) -> list[str]:
+        """The closing lines: counts, then what failed and where to look."""
+        if self.dry_run:
+            todo, failed = self.count("would build"), len(self.failed)
+            return [
+                f"dry run: {todo} run(s) would build, {self.count('cached')} up to date"
+                + (f", {failed} cannot run." if failed else ".")
+            ]
+        if not self.count("built") and not self.failed:
+            return [f"Nothing to do: all {len(self.runs)} report(s) are up to date."]
+        lines = [
+            f"{self.count('built')} built, {self.count('cached')} cached, "
+            f"{len(self.failed)} failed in {self.seconds:.1f} s. Open reports/index.html."
+        ]
+        for run in self.failed:
+            lines.append(f"FAILED {run.name}: {run.error}")
+            if run.failed_dir:
+                lines.append(
+                    f"  see reports/{run.failed_dir}{run.name}.html (code shown), "
+                    f"{run.name}.ipynb and error.txt; the last good report stays in place."
+                )
+        return lines
+
+
+def select(runs: Sequence[Run], only: Sequence[str] | None) -> list[Run]:
+    """The runs named by ``only`` (a run name, or a notebook stem for all its runs)."""
+    if not only:
+        return list(runs)
+    wanted = set(only)
+    known = {r.name for r in runs} | {r.notebook.stem for r in runs}
+    if unknown := sorted(wanted - known):
+        raise UsageError(
+            f"unknown run(s) {', '.join(unknown)}; known: {', '.join(r.name for r in runs)}"
+        )
+    return [r for r in runs if r.name in wanted or r.notebook.stem in wanted]
+
+
+def _vintage(run: Run, ctx: KeyContext) -> dict[str, Any]:
+    """When each table the run reads was cleaned, and from how many raw files."""
+    vintage = {}
+    for table in run.tables:
+        entry = ctx.manifest_entry(table)
+        vintage[table] = {
+            "built_at": entry.get("built_at"),
+            "raw_files": len(entry.get("inputs", [])),
+        }
+    return vintage
+
+
+def _record(run: Run, key: dict[str, Any], ctx: KeyContext) -> dict[str, Any]:
+    return {
+        "run": run.name,
+        "notebook": run.notebook_name,
+        "parameters": dict(run.parameters),
+        "overrides": dict(run.overrides),
+        "tables": list(run.tables),
+        "data_vintage": _vintage(run, ctx),
+        "key": key,
+        "key_digest": key_digest(key),
+    }
+
+
+def _print(message: str) -> None:
+    print(message, flush=True)
+
+
+def _plan(
+    runs: Sequence[Run], force: bool, ctx: KeyContext, out: config.Paths
+) -> tuple[list[RunOutcome], list[tuple[Run, dict[str, Any], list[str]]]]:
+    """Split runs into settled outcomes (cached, or failed before starting) and work to do."""
+    settled: list[RunOutcome] = []
+    todo: list[tuple[Run, dict[str, Any], list[str]]] = []
+    for run in runs:
+        key = run_key(run, ctx)
+        base = RunOutcome(run.name, run.notebook_name, "cached", "hit", [], dict(run.parameters))
+        missing = [t for t, digest in key["tables"].items() if digest is None]
+        if missing:
+            base.status, base.cache = "failed", "miss"
+            base.error = (
+                f"processed table(s) {', '.join(missing)} missing in {out.processed} "
+                "(run `analysis clean`; or fix 'tables' in reports.toml)"
+            )
+            settled.append(base)
+            continue
+        record = read_record(out.reports / run.name)
+        reasons = ["--force"] if force else why_stale(key, record, out.reports / run.name)
+        if not reasons:
+            base.title = str((record or {}).get("title", ""))
+            base.outputs = _outputs(run.name, record)
+            settled.append(base)
+        else:
+            todo.append((run, key, reasons))
+    return settled, todo
+
+
+def _outputs(name: str, record: dict[str, Any] | None) -> dict[str, str]:
+    files = (record or {}).get("files") or {}
+    return {kind: f"{name}/{file}" for kind, file in files.items()}
+
+
+def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths) -> RunOutcome:
+    """Move a finished run's staging folder into reports/ (or reports/_failed/)."""
+    outcome = RunOutcome(
+        run.name,
+        run.notebook_name,
+        "built" if result.ok else "failed",
+        "miss",
+        reasons,
+        dict(run.parameters),
+        result.seconds,
+        result.title,
+        result.error,
+    )
+    failed_dir = out.failed_reports / run.name
+    if result.ok:
+        atomic.replace_dir(result.staging, out.reports / run.name)
+        shutil.rmtree(failed_dir, ignore_errors=True)
+        outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
+    else:
+        atomic.replace_dir(result.staging, failed_dir)
+        outcome.failed_dir = f"{failed_dir.relative_to(out.reports).as_posix()}/"
+    return outcome
+
+
+def warm_up() -> None:
+    """Pay the heavy imports and WeasyPrint's font set-up once, here, when workers are forked
+    from this process (Linux): every worker then starts ready instead of repeating them."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=False) != "fork":
+        return
+    from analysis.build.execute import warm_up as warm_worker
+
+    warm_worker()
+
+
+def _execute_all(
+    todo: list[tuple[Run, dict[str, Any], list[str]]],
+    ctx: KeyContext,
+    out: config.Paths,
+    *,
+    jobs: int,
+    cell_timeout: float,
+    quiet: bool,
+    echo: Callable[[str], None],
+) -> list[RunOutcome]:
+    """Run the work in a process pool; promote each run as soon as it finishes."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from analysis.build.execute import Task, execute_task, init_worker
+
+    warm_up()
+    staging_root = out.cache / "build" / "staging"
+    tasks = {
+        run.name: Task(
+            run.name,
+            run.notebook,
+            dict(run.parameters),
+            staging_root / f"{run.name}.{uuid.uuid4().hex[:8]}",
+            cell_timeout,
+            _record(run, key, ctx),
+        )
+        for run, key, _ in todo
+    }
+    by_name = {run.name: (run, reasons) for run, _, reasons in todo}
+    outcomes: list[RunOutcome] = []
+    bar = None
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(jobs, len(tasks))),
+        initializer=init_worker,
+        initargs=(str(out.root),),
+    )
+    try:
+        futures = {pool.submit(execute_task, task): name for name, task in tasks.items()}
+        if not quiet:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(futures), unit="run", desc="building", file=sys.stderr)
+        for future in as_completed(futures):
+            name = futures[future]
+            run, reasons = by_name[name]
+            try:
+                outcome = _promote(future.result(), run, reasons, out)
+            except BrokenProcessPool as err:
+                outcome = RunOutcome(
+                    name,
+                    run.notebook_name,
+                    "failed",
+                    "miss",
+                    reasons,
+                    dict(run.parameters),
+                    error=f"worker process died ({err}); run it alone with --only {name}",
+                )
+            outcomes.append(outcome)
+            if bar is not None:
+                bar.write(outcome.line())
+                bar.update(1)
+            else:
+                echo(outcome.line())
+    finally:
+        if bar is not None:
+            bar.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for task in tasks.values():
+            shutil.rmtree(task.staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            staging_root.rmdir()  # only if empty
+    return outcomes
+
+
+def _recover(runs: Sequence[Run], out: config.Paths) -> None:
+    """Undo what a killed build left: half-swapped report folders, stale staging folders."""
+    for run in runs:
+        atomic.recover_dir(out.reports / run.name)
+        atomic.recover_dir(out.failed_reports / run.name)
+    shutil.rmtree(out.cache / "build" / "staging", ignore_errors=True)
+    atomic.clean_stale_temp(out.reports)
+
+
+def build(
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    only: Sequence[str] | None = None,
+    jobs: int | None = None,
+    quiet: bool = False,
+    cell_timeout: float | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> BuildSummary:
+    """Build the report runs whose cache key changed (all with ``force``); see the module doc.
+
+    ``only``: run names or notebook stems; ``jobs``: parallel runs (default: cores);
+    ``cell_timeout``: seconds a cell may run (default :data:`DEFAULT_CELL_TIMEOUT`);
+    ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout).
+    Raises UsageError for bad config or parameters (before any kernel), BusyError when another
+    build or clean holds the lock.
+    """
+    started, started_at = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
+    echo = echo or _print
+    runs = select(load_runs(), only)
+    out = config.paths()
+    workers = jobs or os.cpu_count() or 1
+    timeout = DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
+    if dry_run:
+        settled, todo = _plan(runs, force, KeyContext.current(), out)
+        outcomes = settled + [
+            RunOutcome(r.name, r.notebook_name, "would build", "miss", why, dict(r.parameters))
+            for r, _, why in todo
+        ]
+        summary = BuildSummary(_ordered(outcomes, runs), started_at, 0.0, True, force, workers)
+        for outcome in summary.runs:
+            echo(outcome.line())
+        summary.seconds = time.perf_counter() - started
+        for line in summary.summary_lines():
+            echo(line)
+        return summary
+
+    from analysis.locking import pipeline_lock
+
+    with pipeline_lock("build", wait=LOCK_WAIT_SECONDS):
+        _recover(runs, out)
+        ctx = KeyContext.current()
+        settled, todo = _plan(runs, force, ctx, out)
+        for outcome in settled:
+            if outcome.status == "cached":
+                # The report in place matches the current key: an older failure is moot.
+                shutil.rmtree(out.failed_reports / outcome.name, ignore_errors=True)
+            if outcome.status == "failed" or quiet:
+                echo(outcome.line())
+        executed = (
+            _execute_all(todo, ctx, out, jobs=workers, cell_timeout=timeout, quiet=quiet, echo=echo)
+            if todo
+            else []
+        )
+        summary = BuildSummary(
+            _ordered(settled + executed, runs),
+            started_at,
+            time.perf_counter() - started,
+            False,
+            force,
+            workers,
+        )
+        write_summary(summary, out)
+        from analysis.build.index import write_index
+
+        write_index(load_all_for_index(runs, only), summary)
+    for line in summary.summary_lines():
+        echo(line)
+    return summary
+
+
+def load_all_for_index(selected: Sequence[Run], only: Sequence[str] | None) -> list[Run]:
+    """The index lists every configured run, also when ``--only`` built a few."""
+    return load_runs() if only else list(selected)
+
+
+def _ordered(outcomes: list[RunOutcome], runs: Sequence[Run]) -> list[RunOutcome]:
+    order = {r.name: i for i, r in enumerate(runs)}
+    return sorted(outcomes, key=lambda o: order.get(o.name, len(order)))
+
+
+def write_summary(summary: BuildSummary, out: config.Paths) -> Path:
+    """``reports/build-summary.json`` (atomically)."""
+    path = out.reports / SUMMARY_FILE
+    atomic.write_text(path, json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
+    return path

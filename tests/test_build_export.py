@@ -1,0 +1,268 @@
+"""Report export without a kernel: offline HTML with code hidden, the WeasyPrint PDF, the
+provenance appendix and the index page (all on synthetic notebooks and tables)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analysis.build.export import Exporter
+from analysis.build.provenance import appendix
+
+#: A 1×1 PNG (synthetic): enough to check that images are embedded as data URIs.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+    "2mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+CODE_MARK = "synthetic_code_marker = 1"
+TITLE = "Synthetic export report"
+
+
+@pytest.fixture(scope="module")
+def exporter() -> Exporter:
+    return Exporter()
+
+
+@pytest.fixture
+def executed(tmp_path: Path) -> Path:
+    """An executed notebook (synthetic): heading, a figure, a table, a warning, a parameter."""
+    params = new_code_cell("year: int = 2018  # synthetic parameter", execution_count=1)
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {TITLE}\n\nSynthetic values only; <b>escaped</b> as markdown."),
+            params,
+            new_code_cell(
+                CODE_MARK,
+                execution_count=2,
+                outputs=[
+                    new_output("stream", name="stderr", text="FutureWarning: synthetic noise\n"),
+                    new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+                ],
+            ),
+            new_code_cell(
+                "frame",
+                execution_count=3,
+                outputs=[
+                    new_output(
+                        "execute_result",
+                        execution_count=3,
+                        data={
+                            "text/html": "<table class='dataframe'><tr><td>2018</td>"
+                            "<td>17.9 synthetic</td></tr></table>",
+                            "text/plain": "frame",
+                        },
+                    )
+                ],
+            ),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_html_is_offline_with_code_hidden_and_images_embedded(
+    exporter: Exporter, executed: Path, tmp_path: Path
+) -> None:
+    result = exporter.export(executed, tmp_path / "out", "synthetic", pdf=False)
+    html = result.html.read_text(encoding="utf-8")
+    assert result.title == TITLE
+    assert f"<title>{TITLE}</title>" in html
+    assert '<img src="data:image/png;base64,' in html
+    assert CODE_MARK not in html  # code cells hidden
+    assert "In&nbsp;[" not in html and "Out[" not in html  # no prompts
+    assert "FutureWarning" not in html  # stderr left out of reports
+    assert "17.9 synthetic" in html
+    assert "<script" not in html  # no require.js, MathJax, widgets, CDN
+    assert not re.search(r"""(?:src|href)=["']https?://""", html)
+    assert "<link" not in html  # the stylesheet is inline
+    assert "@page" in html
+
+
+def test_failed_view_shows_code_and_stderr(
+    exporter: Exporter, executed: Path, tmp_path: Path
+) -> None:
+    result = exporter.export(executed, tmp_path, "failed", pdf=False, show_code=True)
+    html = result.html.read_text(encoding="utf-8")
+    assert "synthetic_code_marker" in html
+    assert "FutureWarning" in html
+
+
+def test_pdf_is_a4_with_the_title_and_opens(
+    exporter: Exporter, executed: Path, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    result = exporter.export(executed, tmp_path, "synthetic")
+    assert result.pdf is not None
+    reader = PdfReader(io.BytesIO(result.pdf.read_bytes()))
+    assert len(reader.pages) >= 1
+    text = reader.pages[0].extract_text()
+    assert TITLE in text
+    assert "17.9 synthetic" in text
+    assert CODE_MARK not in text
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    assert reader.metadata is not None and reader.metadata.title == TITLE
+
+
+def test_title_falls_back_to_metadata_then_name(exporter: Exporter) -> None:
+    nb = new_notebook(cells=[new_markdown_cell("no heading here")])
+    assert "<title>fallback-name</title>" in exporter.html(nb, name="fallback-name")
+    nb.metadata["title"] = "Metadata <title>"
+    assert "<title>Metadata &lt;title&gt;</title>" in exporter.html(nb, name="x")
+
+
+def test_weasypdf_is_registered_as_an_nbconvert_exporter() -> None:
+    from nbconvert.exporters import get_exporter
+
+    from analysis.build.pdf_exporter import WeasyPDFExporter
+
+    assert get_exporter("weasypdf") is WeasyPDFExporter
+
+
+def test_the_nbconvert_exporter_writes_pdf_bytes(executed: Path) -> None:
+    from analysis.build.pdf_exporter import WeasyPDFExporter
+
+    body, resources = WeasyPDFExporter().from_filename(str(executed))
+    assert body[:5] == b"%PDF-"
+    assert resources["output_extension"] == ".pdf"
+
+
+# --- provenance appendix -----------------------------------------------------------------------
+
+
+def write_manifest(home: Path) -> None:
+    manifest = {
+        "tables": {
+            "indicators": {
+                "inputs": [
+                    {"path": "worldbank/API_SYNTH_DS2.csv", "sha256": "a" * 64, "bytes": 10},
+                    {"path": "ledgers/claims.csv", "sha256": "b" * 64, "bytes": 5},
+                ],
+                "rows_read": 1200,
+                "rows_kept": 1100,
+                "rows_quarantined": 40,
+                "rows_excluded": 60,
+                "excluded": {"aggregate <script>": 60},
+                "notes": [],
+                "built_at": "2025-01-02T03:04:05+00:00",
+                "code_version": "synthetic",
+            }
+        }
+    }
+    (home / "data" / "processed").mkdir(parents=True)
+    (home / "data" / "processed" / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_appendix_lists_sources_counts_parameters_and_escapes(home: Path) -> None:
+    write_manifest(home)
+    (home / "sources.toml").write_text(
+        """
+[sources.worldbank]
+title = "Synthetic <World> Bank"
+producer = "synthetic"
+url = "https://example.org/wb"
+license = "CC BY 4.0"
+citation = "Synthetic citation"
+files = ["worldbank/API_*_DS2*.csv"]
+[[sources.worldbank.downloads]]
+url = "https://example.org/wb.csv"
+to = "worldbank/API_SYNTH_DS2.csv"
+""",
+        encoding="utf-8",
+    )
+    html = appendix(["indicators"], {"scope": "<hamas_only>", "years": [2012, 2017]})
+    assert "Synthetic &lt;World&gt; Bank" in html
+    assert '<a href="https://example.org/wb">' in html
+    assert "CC BY 4.0" in html
+    assert "a" * 64 in html and "b" * 64 in html
+    assert "Curated ledgers" in html
+    assert "1,200" in html and "1,100" in html and "40" in html
+    assert "2025-01-02 03:04 UTC" in html
+    assert "aggregate &lt;script&gt;: 60" in html
+    assert "&lt;hamas_only&gt;" in html and "[2012, 2017]" in html
+    assert "<script" not in html and "<hamas_only>" not in html
+    assert re.search(r"Built \d{4}-\d\d-\d\d \d\d:\d\d UTC", html)
+
+
+def test_appendix_degrades_when_files_are_missing(home: Path) -> None:
+    html = appendix(["indicators"], {})
+    assert "No processed-data manifest" in html
+    assert "Source registry unavailable" in html
+    assert "not in the manifest" in html
+    assert "takes no parameters" in html
+
+
+def test_appendix_never_links_a_non_http_url(home: Path) -> None:
+    from analysis.build.provenance import _link
+
+    assert _link("javascript:alert(1)", "x") == "x"
+    assert _link('https://e.org/"q"', "t") == '<a href="https://e.org/&quot;q&quot;">t</a>'
+
+
+def test_dollar_amounts_are_money_not_math(exporter: Exporter) -> None:
+    nb = new_notebook(cells=[new_markdown_cell("Most of the $260m, of **which** $30m.")])
+    assert "of <strong>which</strong> $30m" in exporter.html(nb)
+
+
+# --- index page --------------------------------------------------------------------------------
+
+
+def test_index_escapes_text_and_links_relatively(home: Path) -> None:
+    import shutil
+
+    from analysis.build.index import write_index
+    from analysis.build.report_config import load_runs
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "notebooks", home / "notebooks")
+    (home / "reports.toml").write_text(
+        '[[report]]\nnotebook = "ok.ipynb"\ntables = ["alpha"]\nname = "ok"\n'
+        'parameters = { label = "<b>synthetic</b>" }\n'
+    )
+    folder = home / "reports" / "ok"
+    folder.mkdir(parents=True)
+    record = {
+        "title": "<script>alert(1)</script>",
+        "built_at": "2025-01-02T03:04:05+00:00",
+        "files": {"html": "ok.html", "pdf": "ok.pdf"},
+        "data_vintage": {"alpha": {"built_at": "2025-01-01T00:00:00+00:00", "raw_files": 3}},
+    }
+    (folder / "build.json").write_text(json.dumps(record))
+    page = write_index(load_runs()).read_text(encoding="utf-8")
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "label = &lt;b&gt;synthetic&lt;/b&gt;" in page
+    assert '<a href="ok/ok.html">HTML</a>' in page and '<a href="ok/ok.pdf">PDF</a>' in page
+    assert "alpha: cleaned 2025-01-01 00:00 UTC from 3 raw file(s)" in page
+    assert "2025-01-02 03:04 UTC" in page
+    assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", page)
+
+
+# --- parameter injection -----------------------------------------------------------------------
+
+
+def test_injected_values_read_back_as_the_same_literals() -> None:
+    """papermill writes each validated value as a literal; quotes, newlines and backslashes in a
+    string stay inside it (no code can be injected)."""
+    from analysis.build.execute import check_literals
+
+    check_literals(
+        {
+            "label": 'x"; import os; os.system("echo pwned") #\n\\',
+            "years": [2012, 2017],
+            "share": 0.25,
+            "flag": False,
+            "none": None,
+        }
+    )
+    with pytest.raises(ValueError):
+        check_literals({"not_a_literal": float("nan")})  # papermill writes float('nan')
