@@ -1,0 +1,335 @@
+"""The funding claims as the reports show them: filters, annual ranges for the timeline, the
+spread by period, and the escaped tables of claims and of claims needing review.
+
+A claim's *reference year* is the year the money is said to be for: the claims table's
+``value_year`` (``period_start`` when the ledger gives one, else the year of ``claim_date``), else
+the year of ``source_date``. Periods and the year filters use it; the timeline is drawn at it.
+
+A claim is an *aggregate* when its amount is not Iran's money for Hamas alone: the recipients
+include others (``recipient_scope`` other than Hamas or its military wing) or the donors do
+(``donor_scope`` other than ``iran``). Aggregates must not be read as Iran's money for Hamas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.views import finances, periods
+from analysis.views.html import html_table
+
+#: Claimant types of the ledger (see docs/adding-a-claim.md).
+CLAIMANT_TYPES = (
+    "israeli_government",
+    "us_government",
+    "other_government",
+    "hamas",
+    "iran_government",
+    "palestinian_authority",
+    "think_tank_academic",
+    "media_unnamed_sources",
+    "un_international",
+    "other",
+)
+#: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
+HAMAS_ONLY_SCOPES = ("hamas", "hamas_military_wing")
+#: The donor scope of Iran's own money (else Iran pooled with other donors).
+IRAN_ONLY_DONOR = "iran"
+RECIPIENT_CHOICES = ("hamas_only", "including_aggregates")
+
+#: What the timeline's lower strip calls the claims that have no annual US$ range.
+NOT_ANNUAL = {
+    "unparsed": "could not be parsed",
+    "none": "no amount stated",
+    "share": "share only, no amount",
+    "absolute": "amount not per year",
+}
+
+
+def _year(values: pd.Series) -> pd.Series:
+    """The leading four-digit year of dates written as text or stored as dates (else NA)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.year.astype("Int64")
+    text = values.astype("string").str.strip()
+    return pd.to_numeric(text.str.extract(r"^(\d{4})", expand=False), errors="coerce").astype(
+        "Int64"
+    )
+
+
+def reference_year(claims: pd.DataFrame) -> pd.Series:
+    """The year each claim's money is for (see the module docstring)."""
+    start = pd.to_numeric(claims["period_start"], errors="coerce").astype("Int64")
+    if "value_year" in claims:
+        start = pd.to_numeric(claims["value_year"], errors="coerce").astype("Int64").fillna(start)
+    return (
+        start.fillna(_year(claims["claim_date"]))
+        .fillna(_year(claims["source_date"]))
+        .rename("reference_year")
+    )
+
+
+def is_aggregate(claims: pd.DataFrame) -> pd.Series:
+    """True where a claim's amount is not Iran's money for Hamas alone (module docstring)."""
+    other_recipients = ~claims["recipient_scope"].isin(HAMAS_ONLY_SCOPES)
+    return (other_recipients | pooled_donors(claims)).rename("is_aggregate")
+
+
+def pooled_donors(claims: pd.DataFrame) -> pd.Series:
+    """True where the amount is Iran's money pooled with other donors' (``donor_scope``)."""
+    if "donor_scope" not in claims:
+        return pd.Series(False, index=claims.index)
+    return claims["donor_scope"].fillna(IRAN_ONLY_DONOR) != IRAN_ONLY_DONOR
+
+
+def recipient_text(claims: pd.DataFrame) -> pd.Series:
+    """``recipient_scope`` as shown in tables, marked when other donors are pooled with Iran."""
+    scope = claims["recipient_scope"].astype("string")
+    return scope.where(~pooled_donors(claims), scope + " (Iran with other donors)")
+
+
+def select(
+    claims: pd.DataFrame,
+    *,
+    claimant_types: Sequence[str] = (),
+    recipient_scope: str = "hamas_only",
+    start_year: int | None = None,
+    end_year: int | None = None,
+    include_vague: bool = True,
+) -> pd.DataFrame:
+    """The claims a report shows, with ``reference_year`` and ``is_aggregate`` added.
+
+    ``claimant_types`` empty means all; ``recipient_scope`` "hamas_only" keeps Iran's money for
+    Hamas or its military wing alone, "including_aggregates" also keeps aggregates (groups that
+    include Hamas, or Iran with other donors); ``include_vague`` False drops "tens/hundreds of
+    millions" wordings. Undated claims are kept (they cannot be placed on a time axis but belong
+    in the tables).
+    """
+    unknown = sorted(set(claimant_types) - set(CLAIMANT_TYPES))
+    if unknown:
+        raise ValueError(f"unknown claimant types {unknown}; expected some of {CLAIMANT_TYPES}")
+    if recipient_scope not in RECIPIENT_CHOICES:
+        raise ValueError(
+            f"unknown recipient_scope {recipient_scope!r}; expected one of {RECIPIENT_CHOICES}"
+        )
+    frame = claims.assign(
+        reference_year=reference_year(claims),
+        is_aggregate=is_aggregate(claims),
+    )
+    keep = pd.Series(True, index=frame.index)
+    if claimant_types:
+        keep &= frame["claimant_type"].isin(list(claimant_types))
+    if recipient_scope == "hamas_only":
+        keep &= ~frame["is_aggregate"]
+    if not include_vague:
+        keep &= frame["bound"] != "vague"
+    year = frame["reference_year"]
+    if start_year is not None:
+        keep &= year.isna() | (year >= start_year)
+    if end_year is not None:
+        keep &= year.isna() | (year <= end_year)
+    return frame[keep.fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def ranges(
+    selected: pd.DataFrame,
+    *,
+    us_cpi: pd.DataFrame | None = None,
+    base_year: int | None = None,
+    breaks: tuple[int, int] = periods.PERIOD_BREAKS,
+) -> pd.DataFrame:
+    """One row per claim with an annual US$ figure: what the timeline draws.
+
+    Columns: ``claim_id``, ``claimant``, ``claimant_type``, ``is_aggregate``, ``bound``,
+    ``reference_year``, ``span_end`` (period_end when the claim covers several years),
+    ``period``, ``low`` and ``high`` (US$ a year; constant US$ of ``base_year`` when ``us_cpi``
+    and ``base_year`` are given, else nominal), ``low_open`` (no lower bound stated: "up to"),
+    ``high_open`` (no upper bound: "at least"), ``nominal_low``, ``nominal_high``. Claims
+    in a year the US CPI does not cover are left out when converting to constant dollars.
+    """
+    frame = selected[
+        (selected["annual_low_usd"].notna() | selected["annual_high_usd"].notna())
+        & selected["reference_year"].notna()
+    ]
+    years = frame["reference_year"].astype(int)
+    nominal_low = frame["annual_low_usd"].astype(float)
+    nominal_high = frame["annual_high_usd"].astype(float)
+    if us_cpi is not None and base_year is not None:
+        low = finances.to_constant(nominal_low, years, base_year, us_cpi)
+        high = finances.to_constant(nominal_high, years, base_year, us_cpi)
+    else:
+        low, high = nominal_low, nominal_high
+    span_end = pd.to_numeric(frame["period_end"], errors="coerce").astype(float)
+    drawn = pd.DataFrame(
+        {
+            "claim_id": frame["claim_id"],
+            "claimant": frame["claimant"],
+            "claimant_type": frame["claimant_type"],
+            "is_aggregate": frame["is_aggregate"].astype(bool),
+            "bound": frame["bound"],
+            "reference_year": years,
+            "span_end": span_end.where(span_end > years),
+            "period": periods.period_of(years, breaks),
+            "low": low,
+            "high": high,
+            "low_open": nominal_low.isna(),
+            "high_open": nominal_high.isna(),
+            "nominal_low": nominal_low,
+            "nominal_high": nominal_high,
+        }
+    )
+    # a claim whose year the US CPI does not cover has no constant-dollar value: not drawn
+    return drawn[drawn["low"].notna() | drawn["high"].notna()].reset_index(drop=True)
+
+
+def not_annual(selected: pd.DataFrame) -> pd.DataFrame:
+    """The claims with no annual US$ range, each with the reason it is not on the chart:
+    ``claim_id``, ``reference_year``, ``claimant_type``, ``is_aggregate``, ``category``."""
+    annual = selected["annual_low_usd"].notna() | selected["annual_high_usd"].notna()
+    frame = selected[~annual]
+    key = frame["amount_kind"].where(frame["parse_status"] != "unparsed", "unparsed")
+    return pd.DataFrame(
+        {
+            "claim_id": frame["claim_id"],
+            "reference_year": frame["reference_year"],
+            "claimant_type": frame["claimant_type"],
+            "is_aggregate": frame["is_aggregate"],
+            "category": key.map(NOT_ANNUAL).fillna(NOT_ANNUAL["unparsed"]),
+        }
+    ).reset_index(drop=True)
+
+
+def spread_by_period(
+    claim_ranges: pd.DataFrame, breaks: tuple[int, int] = periods.PERIOD_BREAKS
+) -> pd.DataFrame:
+    """The spread of annual claims in each period (every period listed, even with no claim).
+
+    Columns: ``period``, ``claims``, ``lowest`` (the smallest stated bound), ``highest`` (the
+    largest stated bound), ``median_mid`` (median of each claim's midpoint, or its one stated
+    bound when open-ended), ``spread`` (highest / lowest: how many times apart).
+    """
+    bounds = claim_ranges.assign(
+        low_b=claim_ranges["low"].fillna(claim_ranges["high"]),
+        high_b=claim_ranges["high"].fillna(claim_ranges["low"]),
+    ).assign(mid=lambda d: (d["low_b"] + d["high_b"]) / 2)
+    grouped = (
+        bounds.groupby("period", observed=False)
+        .agg(
+            claims=("claim_id", "size"),
+            lowest=("low_b", "min"),
+            highest=("high_b", "max"),
+            median_mid=("mid", "median"),
+        )
+        .reindex(periods.labels(breaks))
+    )
+    grouped["claims"] = grouped["claims"].fillna(0).astype(int)
+    return (
+        grouped.assign(spread=grouped["highest"] / grouped["lowest"])
+        .rename_axis("period")
+        .reset_index()
+    )
+
+
+def money(value: float) -> str:
+    """US$ amount as text: $1.2bn, $350m, $30,000."""
+    if pd.isna(value):
+        return ""
+    if abs(value) >= 1e9:
+        return f"${value / 1e9:,.2f}bn"
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.0f}m"
+    return f"${value:,.0f}"
+
+
+def _number(value: object) -> float:
+    """A float, NaN for a missing value."""
+    return float(pd.to_numeric(pd.Series([value], dtype="object"), errors="coerce").iloc[0])
+
+
+def range_text(low: object, high: object) -> str:
+    """An annual range as text: "$100m", "$25m–$50m", "≥ $120m", "≤ $120m", or ""."""
+    lo, hi = _number(low), _number(high)
+    if np.isnan(lo) and np.isnan(hi):
+        return ""
+    if np.isnan(hi):
+        return f"≥ {money(lo)}"
+    if np.isnan(lo):
+        return f"≤ {money(hi)}"
+    if lo == hi:
+        return money(lo)
+    return f"{money(lo)}–{money(hi)}"
+
+
+def _lines(*parts: pd.Series) -> pd.Series:
+    """Cells of several short lines (missing parts left out); html_table turns them into
+    ``<br>``-separated escaped text."""
+    frame = pd.concat([p.astype("string") for p in parts], axis=1)
+    return frame.apply(lambda row: "\n".join(str(v) for v in row if pd.notna(v) and v), axis=1)
+
+
+def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
+    """Every selected claim as an escaped HTML table, with its source link and quote."""
+    said = selected["claim_date"].astype("string").fillna("undated")
+    year = selected["reference_year"].astype("string")
+    table = pd.DataFrame(
+        {
+            "id": selected["claim_id"],
+            "said / for year": _lines(said, ("for " + year).where(year.notna())),
+            "claimant": _lines(
+                selected["claimant"],
+                "(" + selected["claimant_type"].astype("string").str.replace("_", " ") + ")",
+            ),
+            "as stated": _lines(selected["amount_as_stated"], selected["period_as_stated"]),
+            "US$ a year (nominal)": [
+                range_text(lo, hi)
+                for lo, hi in zip(
+                    selected["annual_low_usd"], selected["annual_high_usd"], strict=True
+                )
+            ],
+            "recipient / status": _lines(
+                recipient_text(selected).str.replace("_", " "), selected["status"]
+            ),
+            "source": selected["source_publisher"].fillna(selected["source_url"]),
+            "url": selected["source_url"],
+            "quote": selected["quote"],
+        },
+        index=selected.index,
+    )
+    return html_table(
+        table,
+        links={"source": "url"},
+        hide=["url"],
+        caption=caption,
+        numeric=["US$ a year (nominal)"],
+        detail="quote",
+    )
+
+
+def needs_review(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims the amount parser could not read in full (unparsed first, then partial)."""
+    order = {"unparsed": 0, "partial": 1}
+    frame = claims[claims["parse_status"].isin(list(order))]
+    return (
+        frame.assign(_order=frame["parse_status"].map(order))
+        .sort_values(["_order", "claim_id"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def review_table(claims: pd.DataFrame, caption: str | None = None) -> str:
+    """:func:`needs_review` as an escaped HTML table with the parser's reason and the source."""
+    frame = needs_review(claims)
+    table = pd.DataFrame(
+        {
+            "id": frame["claim_id"],
+            "status": frame["parse_status"],
+            "as stated": frame["amount_as_stated"],
+            "period as stated": frame["period_as_stated"],
+            "reason": frame["parse_reason"],
+            "source": frame["source_publisher"].fillna(frame["source_url"]),
+            "url": frame["source_url"],
+        }
+    )
+    return html_table(table, links={"source": "url"}, hide=["url"], caption=caption)

@@ -1,0 +1,425 @@
+"""Iran's finances as the report charts draw them: one series per indicator, rial rates by month,
+oil, military expenditure and investment.
+
+Every function is pure (processed tables in, a tidy frame out) and keeps the provenance columns
+(``source_id``, ``source_file``, ``source_row``) where a row comes from one source row, so the
+notebooks can show where each number was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.config import FX_RATE_TYPES
+
+RateType = Literal["open_market", "official", "nima"]
+
+# --- indicator codes (World Bank codes as published; others as defined by the cleaners) ------
+INFLATION = "FP.CPI.TOTL.ZG"  #: consumer prices, annual %
+OFFICIAL_RATE = "PA.NUS.FCRF"  #: official exchange rate, LCU per US$, period average
+MILEX_PCT_GDP = "MS.MIL.XPND.GD.ZS"  #: military expenditure, % of GDP (SIPRI via World Bank)
+FDI_USD = "BX.KLT.DINV.CD.WD"  #: FDI net inflows, BoP, current US$
+FDI_PCT_GDP = "BX.KLT.DINV.WD.GD.ZS"  #: FDI net inflows, % of GDP
+OIL_RENTS = "NY.GDP.PETR.RT.ZS"  #: oil rents, % of GDP (not in the 2025 snapshot: checked)
+FUEL_EXPORTS = "TX.VAL.FUEL.ZS.UN"  #: fuel exports, % of merchandise exports
+GDP_USD = "NY.GDP.MKTP.CD"  #: GDP, current US$
+#: SIPRI military expenditure (codes defined in analysis/clean/sipri.py).
+SIPRI_USD_CURRENT = "SIPRI.MILEX.USD_CURRENT_M"  #: US$ m at current prices and exchange rates
+SIPRI_SHARE_GDP = "SIPRI.MILEX.GDP_SHARE"  #: share of GDP, as a fraction (0.021 = 2.1%)
+SIPRI_LOCAL_CALENDAR = "SIPRI.MILEX.LCU_CY"  #: local currency (rial), calendar years
+#: Oil production, in the order preferred (barrels a day first; TWh only as a fallback).
+OIL_PRODUCTION = ("EI.OIL_PROD.KBD", "OWID.OIL_PROD.TWH")
+#: Readable names of the indicator sources, for chart titles.
+SOURCE_NAMES: dict[str, str] = {
+    "energy-institute": "Energy Institute Statistical Review",
+    "owid-oil-production": "Our World in Data",
+    "worldbank": "World Bank WDI",
+    "datahub-inflation": "World Bank WDI via datahub",
+    "sipri": "SIPRI",
+}
+
+#: Basis label for SIPRI's own US$ conversion of Iran's military spending.
+SIPRI_BASIS = "sipri_usd"
+#: How each rate and conversion basis is called in charts and tables.
+RATE_LABELS: dict[str, str] = {
+    "open_market": "open market (exchange houses)",
+    "official": "official (World Bank annual average)",
+    "nima": "NIMA (managed market for exporters' dollars)",
+    SIPRI_BASIS: "SIPRI's own US$ conversion",
+}
+#: Short names of the same, for running text.
+RATE_NAMES: dict[str, str] = {
+    "open_market": "open-market",
+    "official": "official",
+    "nima": "NIMA",
+    SIPRI_BASIS: "SIPRI",
+}
+
+#: A year's average rate needs at least this many quoted days (about a third of a year's
+#: trading days): the first and last years of a series hold a few weeks only (bonbast starts in
+#: October 2012, the NIMA series in November 2018) and would misstate the year.
+MIN_QUOTED_DAYS = 120
+
+#: Days in a year for turning barrels a day into barrels a year (calendar average).
+DAYS_PER_YEAR = 365.25
+IRAN = "IRN"
+
+SERIES_COLUMNS = [
+    "year",
+    "value",
+    "unit",
+    "indicator_code",
+    "indicator_name",
+    "source_id",
+    "source_file",
+    "source_row",
+]
+
+
+def series(
+    indicators: pd.DataFrame,
+    code: str,
+    *,
+    country: str = IRAN,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    prefer: Sequence[str] = (),
+) -> pd.DataFrame:
+    """One indicator for one country from ONE source, sorted by year.
+
+    When several sources carry the indicator, the first of ``prefer`` that has data in the span
+    wins, else the source with the most years (ties: alphabetical source_id). Empty frame (with
+    the columns) when nothing matches.
+    """
+    rows = indicators[
+        (indicators["indicator_code"] == code) & (indicators["country_code"] == country)
+    ]
+    if start_year is not None:
+        rows = rows[rows["year"] >= start_year]
+    if end_year is not None:
+        rows = rows[rows["year"] <= end_year]
+    rows = rows.dropna(subset=["value"])
+    if rows.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    counts = rows["source_id"].value_counts()
+    ranked = [s for s in prefer if s in counts.index] or sorted(
+        counts.index, key=lambda s: (-int(counts[s]), str(s))
+    )
+    return (
+        rows[rows["source_id"] == ranked[0]][SERIES_COLUMNS]
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
+
+
+def first_series(
+    indicators: pd.DataFrame,
+    codes: Sequence[str],
+    **kwargs: object,
+) -> pd.DataFrame:
+    """:func:`series` of the first code in ``codes`` that has data (empty frame if none)."""
+    for code in codes:
+        found = series(indicators, code, **kwargs)  # type: ignore[arg-type]
+        if not found.empty:
+            return found
+    return pd.DataFrame(columns=SERIES_COLUMNS)
+
+
+def has_indicator(indicators: pd.DataFrame, code: str, country: str = IRAN) -> bool:
+    """True when ``indicators`` holds at least one value of ``code`` for ``country``."""
+    mask = (indicators["indicator_code"] == code) & (indicators["country_code"] == country)
+    return bool(indicators.loc[mask, "value"].notna().any())
+
+
+def preferred_source(
+    frame: pd.DataFrame, keys: Sequence[str], min_days: int | None = None
+) -> pd.DataFrame:
+    """One source per ``keys`` group: the rate type's default source
+    (``analysis.finance.DEFAULT_SOURCE``: bonbast for the open market) where it has a row, else
+    the alphabetically first. With ``min_days``, a row with fewer quoted days (``n_days``) ranks
+    after every row with enough, and a group with none left is dropped. Needs columns
+    ``rate_type`` and ``source_id`` (and ``n_days`` for ``min_days``)."""
+    from analysis.finance import DEFAULT_SOURCE
+
+    preferred = frame["source_id"] == frame["rate_type"].map(DEFAULT_SOURCE)
+    enough = pd.Series(True, index=frame.index)
+    if min_days is not None:
+        days = pd.to_numeric(frame["n_days"], errors="coerce")
+        enough = days.isna() | (days >= min_days)  # no count (the official rate): kept
+    return (
+        frame[enough]
+        .assign(_rank=(~preferred[enough]).astype(int))
+        .sort_values([*keys, "_rank", "source_id"])
+        .drop_duplicates(list(keys), keep="first")
+        .drop(columns="_rank")
+    )
+
+
+def monthly_rates(
+    fx_rates: pd.DataFrame, *, start_year: int | None = None, end_year: int | None = None
+) -> pd.DataFrame:
+    """Monthly average rial per US$ by rate type from the daily ``fx_rates`` table.
+
+    Only US$ quotes that are not carried forward from a previous day count, and one source per
+    rate type and month (:func:`preferred_source`). Columns: ``month`` (first day, Timestamp),
+    ``rate_type``, ``irr_per_usd``, ``n_days``, ``source_id``.
+    """
+    daily = fx_rates[(fx_rates["currency"] == "USD") & ~fx_rates["is_carried_forward"]].assign(
+        date=lambda d: pd.to_datetime(d["date"])
+    )
+    if start_year is not None:
+        daily = daily[daily["date"].dt.year >= start_year]
+    if end_year is not None:
+        daily = daily[daily["date"].dt.year <= end_year]
+    monthly = (
+        daily.assign(month=lambda d: d["date"].dt.to_period("M").dt.to_timestamp())
+        .groupby(["rate_type", "source_id", "month"], as_index=False)
+        .agg(irr_per_usd=("irr_per_unit", "mean"), n_days=("irr_per_unit", "size"))
+    )
+    return (
+        preferred_source(monthly, ["rate_type", "month"])
+        .sort_values(["rate_type", "month"])
+        .reset_index(drop=True)[["month", "rate_type", "irr_per_usd", "n_days", "source_id"]]
+    )
+
+
+def rate_lines(
+    fx_rates: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """What the rial chart draws: monthly open-market and NIMA averages, and the official annual
+    average (World Bank PA.NUS.FCRF) placed on 1 January of its year.
+
+    Columns: ``date``, ``rate_type``, ``irr_per_usd``, ``frequency`` ("month" or "year").
+    """
+    monthly = monthly_rates(fx_rates, start_year=start_year, end_year=end_year)
+    monthly = monthly[monthly["rate_type"] != "official"].rename(columns={"month": "date"})
+    official = series(indicators, OFFICIAL_RATE, start_year=start_year, end_year=end_year)
+    official = pd.DataFrame(
+        {
+            "date": pd.to_datetime(official["year"].astype(int).astype(str) + "-01-01"),
+            "rate_type": "official",
+            "irr_per_usd": official["value"].astype(float),
+            "frequency": "year",
+        }
+    )
+    return (
+        pd.concat(
+            [monthly.assign(frequency="month")[official.columns], official], ignore_index=True
+        )
+        .sort_values(["rate_type", "date"])
+        .reset_index(drop=True)
+    )
+
+
+def annual_rate_table(annual: pd.DataFrame, min_days: int = MIN_QUOTED_DAYS) -> pd.DataFrame:
+    """Year × rate type table (rial per US$) from ``finance.annual_rates`` (one source per rate
+    type and year, years with fewer than ``min_days`` quoted days left out:
+    :func:`preferred_source`), with the ratio of the
+    open-market rate to the official one (how many times more rials a dollar costs on the street).
+    """
+    wide = preferred_source(annual, ["rate_type", "year"], min_days).pivot(
+        index="year", columns="rate_type", values="irr_per_usd"
+    )
+    wide = wide.reindex(columns=[t for t in FX_RATE_TYPES if t in wide.columns])
+    if {"open_market", "official"} <= set(wide.columns):
+        wide["open_market_to_official"] = wide["open_market"] / wide["official"]
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def annual_brent(oil_prices: pd.DataFrame) -> pd.DataFrame:
+    """Brent US$/barrel by calendar year: the EIA annual average where published, else the
+    mean of the monthly values (only for years with all 12 months). Columns: ``year``,
+    ``usd_per_barrel``, ``basis``.
+    """
+    brent = oil_prices[oil_prices["benchmark"] == "brent"].assign(
+        year=lambda d: pd.to_datetime(d["date"]).dt.year
+    )
+    yearly = brent[brent["frequency"] == "year"].groupby("year")["usd_per_barrel"].mean()
+    monthly = brent[brent["frequency"] == "month"].groupby("year")["usd_per_barrel"]
+    from_months = monthly.mean()[monthly.size() == 12]
+    combined = pd.concat(
+        [
+            yearly.to_frame().assign(basis="EIA annual average"),
+            from_months[~from_months.index.isin(yearly.index)]
+            .to_frame()
+            .assign(basis="mean of 12 monthly averages"),
+        ]
+    )
+    return combined.sort_index().rename_axis("year").reset_index()
+
+
+def oil(
+    oil_prices: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """Brent beside Iran's oil production, by year.
+
+    Columns: ``year``, ``brent_usd_per_barrel``, ``production``, ``production_unit``,
+    ``production_source``, ``output_value_usd_bn`` (production × 365.25 days × Brent: the
+    gross market value of the oil Iran produced, a proxy for oil revenue — an upper bound, since
+    part of the output is consumed at home at subsidised prices and exports sell at a discount;
+    only when production is in barrels a day), ``fuel_exports_pct`` (fuel as % of merchandise
+    exports, where published).
+    """
+    brent = annual_brent(oil_prices).rename(columns={"usd_per_barrel": "brent_usd_per_barrel"})
+    production = first_series(indicators, OIL_PRODUCTION, start_year=start_year, end_year=end_year)
+    fuel = series(indicators, FUEL_EXPORTS, start_year=start_year, end_year=end_year)
+    frame = (
+        production.rename(
+            columns={
+                "value": "production",
+                "unit": "production_unit",
+                "source_id": "production_source",
+            }
+        )[["year", "production", "production_unit", "production_source"]]
+        .merge(brent[["year", "brent_usd_per_barrel"]], on="year", how="outer")
+        .merge(
+            fuel[["year", "value"]].rename(columns={"value": "fuel_exports_pct"}),
+            on="year",
+            how="left",
+        )
+    )
+    if start_year is not None:
+        frame = frame[frame["year"] >= start_year]
+    if end_year is not None:
+        frame = frame[frame["year"] <= end_year]
+    per_day = production["indicator_code"].eq(OIL_PRODUCTION[0]).any()
+    value = (
+        frame["production"].astype(float)
+        * 1000
+        * DAYS_PER_YEAR
+        * frame["brent_usd_per_barrel"]
+        / 1e9
+    )
+    return (
+        frame.assign(output_value_usd_bn=value if per_day else float("nan"))
+        .astype({"year": int})
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
+
+
+def rate_for(annual: pd.DataFrame, rate_type: str, min_days: int = MIN_QUOTED_DAYS) -> pd.Series:
+    """Rial per US$ by year (index) for one rate type, from ``finance.annual_rates`` (one source
+    per year, none for years with fewer than ``min_days`` quoted days: :func:`preferred_source`).
+    """
+    if rate_type not in FX_RATE_TYPES:
+        raise ValueError(f"unknown rate type {rate_type!r}; expected one of {FX_RATE_TYPES}")
+    rows = preferred_source(
+        annual[annual["rate_type"] == rate_type], ["rate_type", "year"], min_days
+    )
+    return rows.set_index("year")["irr_per_usd"].sort_index()
+
+
+def military(
+    indicators: pd.DataFrame,
+    annual: pd.DataFrame,
+    *,
+    rate_type: str,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """Iran's military expenditure by year.
+
+    Columns: ``year``, ``pct_gdp`` (World Bank MS.MIL.XPND.GD.ZS, else SIPRI's share × 100),
+    ``usd_m_sipri`` (SIPRI, US$ m at current prices and SIPRI's own exchange rate),
+    ``rial_bn`` (SIPRI local currency, calendar year, billion rial) and ``usd_m_at_rate``
+    (that rial amount at the chosen ``rate_type``'s annual average, US$ m; empty for years
+    without a rate).
+    """
+    pct = series(indicators, MILEX_PCT_GDP, start_year=start_year, end_year=end_year)[
+        ["year", "value"]
+    ]
+    if pct.empty:
+        pct = series(indicators, SIPRI_SHARE_GDP, start_year=start_year, end_year=end_year)[
+            ["year", "value"]
+        ].assign(value=lambda d: d["value"].astype(float) * 100)
+    usd = series(indicators, SIPRI_USD_CURRENT, start_year=start_year, end_year=end_year)[
+        ["year", "value"]
+    ]
+    rial = series(indicators, SIPRI_LOCAL_CALENDAR, start_year=start_year, end_year=end_year)[
+        ["year", "value"]
+    ]
+    rate = rate_for(annual, rate_type)
+    frame = (
+        pct.rename(columns={"value": "pct_gdp"})
+        .merge(usd.rename(columns={"value": "usd_m_sipri"}), on="year", how="outer")
+        .merge(rial.rename(columns={"value": "rial"}), on="year", how="outer")
+        .astype({"year": int})
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
+    return frame.assign(
+        rial_bn=lambda d: d["rial"].astype(float) / 1e9,
+        usd_m_at_rate=lambda d: d["rial"].astype(float) / d["year"].map(rate) / 1e6,
+        rate_type=rate_type,
+    ).drop(columns="rial")
+
+
+def fdi(
+    indicators: pd.DataFrame, *, start_year: int | None = None, end_year: int | None = None
+) -> pd.DataFrame:
+    """FDI net inflows by year: ``usd_bn`` (current US$ bn) and ``pct_gdp`` (% of GDP), each with
+    its source id (the two World Bank files are different vintages)."""
+    usd = series(indicators, FDI_USD, start_year=start_year, end_year=end_year)
+    pct = series(indicators, FDI_PCT_GDP, start_year=start_year, end_year=end_year)
+    return (
+        usd[["year", "value"]]
+        .assign(value=lambda d: d["value"].astype(float) / 1e9)
+        .rename(columns={"value": "usd_bn"})
+        .merge(pct[["year", "value"]].rename(columns={"value": "pct_gdp"}), on="year", how="outer")
+        .astype({"year": int})
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
+
+
+def to_constant(
+    values: pd.Series, years: pd.Series, base_year: int, us_cpi: pd.DataFrame
+) -> pd.Series:
+    """Nominal US$ → constant US$ of ``base_year`` with ``analysis.finance.to_constant_usd``,
+    for the years the US CPI covers (NaN for other years and for missing values)."""
+    from analysis.finance import to_constant_usd
+
+    covered = set(us_cpi["year"].astype(int))
+    numeric_years = pd.to_numeric(years, errors="coerce")
+    mask = values.notna() & numeric_years.notna() & numeric_years.isin(covered)
+    out = pd.Series(np.nan, index=values.index, dtype=float)
+    if mask.any():
+        converted = to_constant_usd(
+            values[mask].astype(float), numeric_years[mask].astype(int), base_year, us_cpi
+        )
+        out[mask] = np.asarray(converted, dtype=float)
+    return out
+
+
+def military_bases(indicators: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFrame:
+    """Iran's military spending in US$ m by year under every conversion: the SIPRI rial amount
+    at each rate type, and SIPRI's own US$ series (basis ``sipri_usd``).
+    Columns: ``year``, ``basis``, ``milex_usd_m``."""
+    parts = [
+        military(indicators, annual, rate_type=rate_type)[["year", "usd_m_at_rate"]]
+        .rename(columns={"usd_m_at_rate": "milex_usd_m"})
+        .assign(basis=rate_type)
+        for rate_type in FX_RATE_TYPES
+    ]
+    sipri = series(indicators, SIPRI_USD_CURRENT)[["year", "value"]]
+    parts.append(sipri.rename(columns={"value": "milex_usd_m"}).assign(basis=SIPRI_BASIS))
+    return (
+        pd.concat(parts, ignore_index=True)
+        .dropna(subset=["milex_usd_m"])
+        .astype({"year": int, "milex_usd_m": float})[["year", "basis", "milex_usd_m"]]
+        .reset_index(drop=True)
+    )

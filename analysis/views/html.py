@@ -1,0 +1,101 @@
+"""HTML tables for reports: every text escaped, links only to http(s) URLs.
+
+Report tables hold text from outside the project (quotes, titles, URLs from the claims ledger),
+so nothing is concatenated raw: each cell goes through :func:`html.escape`, and a URL becomes a
+link only when its scheme is ``http`` or ``https`` (a ``javascript:`` or ``data:`` URL is shown
+as inert text).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+#: URL schemes that may become links in a report.
+SAFE_SCHEMES = frozenset({"http", "https"})
+#: Link attributes: no referrer, no access to the report window from the opened page.
+LINK_REL = "noopener noreferrer"
+LEFT = ' style="text-align:left;overflow-wrap:break-word"'
+RIGHT = ' style="text-align:right"'
+
+
+def is_safe_url(url: object) -> bool:
+    """True when ``url`` is a string with an http(s) scheme and a host."""
+    if not isinstance(url, str):
+        return False
+    text = url.strip()
+    if any(ch in text for ch in "\x00\r\n\t") or not text:
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc)
+
+
+def cell_text(value: object) -> str:
+    """A cell value as escaped text (missing values as an empty string); a line break in the
+    text becomes ``<br>`` after escaping, so a cell can hold several short lines."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return html.escape(str(value), quote=True).replace("\n", "<br>")
+
+
+def link(url: object, text: object | None = None) -> str:
+    """An ``<a>`` element for an http(s) URL; any other value comes back as escaped text."""
+    label = (cell_text(text) if text is not None else "") or cell_text(url)
+    if not is_safe_url(url):
+        return label
+    href = html.escape(str(url).strip(), quote=True)
+    return f'<a href="{href}" rel="{LINK_REL}" target="_blank">{label}</a>'
+
+
+def html_table(
+    frame: pd.DataFrame,
+    *,
+    links: Mapping[str, str] | None = None,
+    caption: str | None = None,
+    css_class: str = "report-table",
+    hide: Sequence[str] = (),
+    numeric: Sequence[str] = (),
+    detail: str | None = None,
+) -> str:
+    """``frame`` as an HTML table, every cell escaped.
+
+    ``links`` maps a displayed column to the column holding its URL (the same column to show the
+    URL itself as a link); URL columns not displayed can be listed in ``hide``. Text is aligned
+    left and the ``numeric`` columns right (inline, so the table reads the same in any report
+    style). ``detail`` names a column shown under each row, across the whole table (a long
+    quote, say), instead of as a column of its own.
+
+    >>> html_table(pd.DataFrame({"q": ["<b>"]}))  # doctest: +ELLIPSIS
+    '<table class="report-table">...<td style="text-align:left;...">&lt;b&gt;</td>...'
+    """
+    links = dict(links or {})
+    shown = [c for c in frame.columns if c not in {*hide, detail}]
+    align = {c: RIGHT if c in set(numeric) else LEFT for c in shown}
+    head = "".join(f"<th{align[c]}>{cell_text(c)}</th>" for c in shown)
+    body_rows = []
+    for record in frame.to_dict(orient="records"):
+        cells = []
+        for column in shown:
+            value = record[column]
+            text = link(record[links[column]], value) if column in links else cell_text(value)
+            cells.append(f"<td{align[column]}>{text}</td>")
+        body_rows.append("<tr>" + "".join(cells) + "</tr>")
+        if detail is not None and cell_text(record[detail]):
+            body_rows.append(
+                f'<tr class="detail"><td colspan="{len(shown)}"{LEFT}>'
+                f"<em>{cell_text(record[detail])}</em></td></tr>"
+            )
+    cap = f"<caption>{cell_text(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="{cell_text(css_class)}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body_rows)}</tbody></table>"
+    )
