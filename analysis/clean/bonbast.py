@@ -31,6 +31,7 @@ import pandas as pd
 
 from analysis.clean.base import Quarantine, TableResult, relative
 from analysis.parse.dates import DateStyle, to_dates, to_jalali_text
+from analysis.schemas.fx_rates import COLUMNS
 
 SOURCE_ID = "bonbast"
 #: The two trees, in order of preference, with the calendar of their date keys.
@@ -47,17 +48,6 @@ SUSPICIOUS_JUMP = 3.0
 #: Gold coins quoted next to the currencies (full, half, quarter Bahar Azadi, Emami, one gram).
 GOLD_COINS = frozenset({"azadi1", "azadi1_2", "azadi1_4", "azadi1g", "emami1"})
 _ISO_CODE = re.compile(r"[A-Z]{3}")
-COLUMNS = [
-    "date",
-    "date_jalali",
-    "rate_type",
-    "currency",
-    "irr_per_unit",
-    "source_id",
-    "is_carried_forward",
-    "source_file",
-    "source_row",
-]
 
 
 def _quotes(data: Any, source_file: str, calendar: DateStyle) -> tuple[pd.DataFrame, pd.Series]:

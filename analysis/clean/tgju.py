@@ -34,6 +34,7 @@ import pandas as pd
 from analysis.clean.base import Quarantine, TableResult, relative
 from analysis.parse.dates import DateStyle, to_dates, to_jalali_text
 from analysis.parse.numbers import to_numeric
+from analysis.schemas.fx_rates import COLUMNS
 
 SOURCE_ID = "tgju"
 
@@ -93,17 +94,6 @@ FILES: tuple[TgjuFile, ...] = (
     ),
 )
 INPUTS: tuple[str, ...] = tuple(f.path for f in FILES)
-COLUMNS = [
-    "date",
-    "date_jalali",
-    "rate_type",
-    "currency",
-    "irr_per_unit",
-    "source_id",
-    "is_carried_forward",
-    "source_file",
-    "source_row",
-]
 
 
 def _carried_forward(frame: pd.DataFrame, prices: list[str]) -> pd.Series:

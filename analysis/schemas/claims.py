@@ -11,7 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.parse.amounts import AMOUNT_KINDS, BOUNDS, PARSE_STATUSES, PERIODS
+from analysis.parse.amounts import (
+    AMOUNT_KINDS,
+    BOUNDS,
+    PARSE_STATUSES,
+    PARSED_COLUMNS,
+    PERIODS,
+)
 
 #: The research export's columns (``../shared/research/claims.csv``), in its order.
 RESEARCH_COLUMNS = [
@@ -80,16 +86,7 @@ STATUSES = ("paid", "pledged", "requested", "offered", "denied", "stopped", "unk
 DERIVED_COLUMNS = [
     "claim_year",
     "value_year",
-    "amount_kind",
-    "bound",
-    "currency",
-    "amount_low",
-    "amount_high",
-    "share_low",
-    "share_high",
-    "period",
-    "parse_status",
-    "parse_reason",
+    *PARSED_COLUMNS,
     "usd_per_unit",
     "annual_low_usd",
     "annual_high_usd",

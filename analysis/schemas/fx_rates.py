@@ -33,3 +33,6 @@ SCHEMA = pa.DataFrameSchema(
     unique=["date", "rate_type", "currency", "source_id"],
     name="fx_rates",
 )
+
+#: Column order of the table (loaders select these).
+COLUMNS: list[str] = list(SCHEMA.columns)

@@ -17,22 +17,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.schemas.claims import CLAIMANT_TYPES
 from analysis.views import finances, periods
 from analysis.views.html import html_table
 
-#: Claimant types of the ledger (see docs/adding-a-claim.md).
-CLAIMANT_TYPES = (
-    "israeli_government",
-    "us_government",
-    "other_government",
-    "hamas",
-    "iran_government",
-    "palestinian_authority",
-    "think_tank_academic",
-    "media_unnamed_sources",
-    "un_international",
-    "other",
-)
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
 HAMAS_ONLY_SCOPES = ("hamas", "hamas_military_wing")
 #: The donor scope of Iran's own money (else Iran pooled with other donors).
