@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, TracebackType
 from typing import Any
 
 import pandas as pd
@@ -32,7 +32,7 @@ from analysis.clean.base import (
     TableResult,
     count_rows,
 )
-from analysis.errors import DataError
+from analysis.errors import AnalysisError, DataError
 from analysis.provenance import code_version, file_sha256
 
 #: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
@@ -101,6 +101,47 @@ def table_key(inputs: list[dict[str, Any]], code: str) -> str:
     """The cache key of one table: its inputs' checksums plus the code digest."""
     payload = json.dumps({"inputs": inputs, "code": code}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _failing_input(tb: TracebackType | None, raw: Path) -> Path | None:
+    """The innermost raw file named by a local variable of the frames of ``tb`` (or None)."""
+    found: Path | None = None
+    root = raw.resolve()
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            if not isinstance(value, Path | str) or not 0 < len(str(value)) < 4096:
+                continue
+            try:
+                candidate = Path(value).resolve()
+                if candidate.is_relative_to(root) and candidate.is_file():
+                    found = candidate
+            except (OSError, ValueError):  # text that is no path (NUL bytes, surrogates...)
+                continue
+        tb = tb.tb_next
+    return found
+
+
+def build_table(module: ModuleType, raw: Path, table: str) -> TableResult:
+    """``module.build(raw)``; a file it cannot read (bad encoding, not a workbook, truncated JSON,
+    renamed columns...) becomes a one-line :class:`DataError` naming that file.
+
+    Only an exception raised while a raw file is in hand is translated; any other one is a bug
+    and propagates (exit 1 with a traceback).
+    """
+    try:
+        result: TableResult = module.build(raw)
+    except AnalysisError:
+        raise
+    except Exception as err:
+        path = _failing_input(err.__traceback__, raw)
+        if path is None:
+            raise
+        detail = str(err).splitlines()[0][:300] if str(err) else ""
+        raise DataError(
+            f"table {table}: cannot read a raw input ({type(err).__name__}: {detail})",
+            file=path.relative_to(raw.resolve()).as_posix(),
+        ) from err
+    return result
 
 
 def validate(result: TableResult, schema: Any, table: str) -> TableResult:
@@ -246,7 +287,7 @@ def clean(
             echo(outcomes[-1].line())
             continue
         started = time.perf_counter()
-        result = validate(module.build(raw), schema_module.SCHEMA, name)
+        result = validate(build_table(module, raw, name), schema_module.SCHEMA, name)
         check_balance(name, result)
         outputs = _write_outputs(name, result, out)
         seconds = time.perf_counter() - started
