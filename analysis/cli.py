@@ -5,6 +5,7 @@ Heavy libraries are imported inside the commands, so ``analysis --help`` answers
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from collections.abc import Callable
@@ -15,6 +16,9 @@ import click
 
 from analysis import __version__
 from analysis.errors import AnalysisError, ExitCode
+
+#: Errors of the disk, not of the package: full, over quota, read-only.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 SNAPSHOT_HELP = (
     "Local folder laid out like ../shared/mirror to fetch from instead of upstream "
@@ -84,6 +88,24 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel runs [default: cores].")
 @click.option("--cell-timeout", type=click.FloatRange(min=1), help="Seconds a cell may run.")
 @click.option("--quiet", "-q", is_flag=True, help="Log-friendly: one line per run, no bars.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where runs execute: a local process pool, or Dask distributed.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786) [default with --executor dask: a LocalCluster].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report config to build instead of reports.toml (e.g. reports-grid.toml).",
+)
 def build(
     force: bool,
     dry_run: bool,
@@ -91,10 +113,15 @@ def build(
     jobs: int | None,
     cell_timeout: float | None,
     quiet: bool,
+    executor: str,
+    scheduler: str | None,
+    config_path: Path | None,
 ) -> None:
     """Execute the report notebooks and render HTML + PDF into reports/."""
     from analysis.build.runner import build as run_build
 
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
     summary = run_build(
         force=force,
         dry_run=dry_run,
@@ -102,8 +129,60 @@ def build(
         jobs=jobs,
         quiet=quiet,
         cell_timeout=cell_timeout,
+        executor=executor,
+        scheduler=scheduler,
+        config_path=config_path,
     )
     raise SystemExit(summary.exit_code)
+
+
+@cli.command()
+@click.option("--snapshot", type=click.Path(file_okay=False, path_type=Path), help=SNAPSHOT_HELP)
+@click.option(
+    "--update/--no-update",
+    default=True,
+    show_default=True,
+    help="Accept upstream files that changed since the lock (--no-update: refuse, exit 4).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Cron: silent if nothing changed, else 1 line.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel runs [default: cores].")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report config instead of reports.toml.",
+)
+def refresh(
+    snapshot: Path | None,
+    update: bool,
+    quiet: bool,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    config_path: Path | None,
+) -> None:
+    """Fetch, clean and build what changed (for cron/CI); a log per run in logs/.
+
+    \b
+    Exit codes: 0 rebuilt, 7 nothing changed, 5 some reports failed (others built),
+    4 fetch failed, 3 bad data, 6 busy (another refresh/clean/build), 1 unexpected error.
+    """
+    from analysis.refresh import refresh as run_refresh
+
+    result = run_refresh(
+        snapshot=snapshot,
+        update=update,
+        quiet=quiet,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        config_path=config_path,
+    )
+    if result.error and not quiet:
+        click.echo(f"error: {result.error}", err=True)
+    raise SystemExit(result.exit_code)
 
 
 @cli.group()
@@ -193,14 +272,29 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(ExitCode.INTERRUPTED)
     except SystemExit:
         raise
-    except Exception as err:  # noqa: BLE001 - the last line of defence: explain, then show
+    except OSError as err:
+        if err.errno not in DISK_ERRNOS:
+            _unexpected(err)
         click.echo(
-            f"error: unexpected {type(err).__name__}: {err}\n"
-            "This is a bug in the analysis package; the traceback follows.",
+            f"error: cannot write: {err.strerror or err} ({err.filename or 'a temporary file'}); "
+            "the last good outputs are intact. Free space (or make the folder writable) and run "
+            "again.",
             err=True,
         )
-        traceback.print_exc()
-        sys.exit(ExitCode.FAILED)
+        sys.exit(ExitCode.DISK)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: explain, then show
+        _unexpected(err)
+
+
+def _unexpected(err: BaseException) -> None:
+    """One line first, then the traceback, then exit 1: a bug in the package."""
+    click.echo(
+        f"error: unexpected {type(err).__name__}: {err}\n"
+        "This is a bug in the analysis package; the traceback follows.",
+        err=True,
+    )
+    traceback.print_exc()
+    sys.exit(ExitCode.FAILED)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     PARTIAL = 5  #: some report runs failed; the others were built
     BUSY = 6  #: another build/clean holds the lock
     NOTHING_CHANGED = 7  #: ``refresh`` only: upstream unchanged, nothing rebuilt
+    DISK = 8  #: the disk is full or read-only: nothing was half-written; free space, run again
     INTERRUPTED = 130  #: Ctrl-C
 
 
