@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from analysis.build.runner import BuildSummary, RunOutcome
 
 INDEX_FILE = "index.html"
+#: Written by ``analysis refresh``: when the data was last updated and what changed.
+REFRESH_FILE = "refresh-summary.json"
+PREVIOUS_DIR = "_previous"  #: the same as analysis.build.runner.PREVIOUS_DIR
 
 STYLE = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1b1b1b;
@@ -101,6 +104,12 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
         for kind, label in (("html", "HTML"), ("pdf", "PDF"), ("ipynb", "notebook"))
         if kind in files
     )
+    previous = read_record(out.reports / PREVIOUS_DIR / run.name)
+    if previous and (previous.get("files") or {}).get("html"):
+        links += (
+            f'<div class="note"><a href="{_href(PREVIOUS_DIR, run.name, previous["files"]["html"])}'
+            f'">previous build</a> ({_e(_when(previous.get("built_at")))})</div>'
+        )
     error = ""
     if failed and (outcome is None or outcome.status == "failed"):
         failed_html = _href("_failed", run.name, f"{run.name}.html")
@@ -135,6 +144,7 @@ def render_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> st
             f" Last build: {summary.count('built')} built, {summary.count('cached')} cached, "
             f"{len(summary.failed)} failed."
         )
+    refreshed = _refresh_note(out.reports / REFRESH_FILE)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
@@ -142,9 +152,30 @@ def render_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> st
         "<h1>Reports: Iran's finances and claims of Iranian funding to Hamas</h1>\n"
         f'<p class="lead">{_e(lead)} Each report ends with its sources and provenance; '
         '<a href="build-summary.json">build-summary.json</a> has the details.</p>\n'
+        f"{refreshed}"
         "<table>\n<thead><tr><th>report</th><th>parameters</th><th>status</th>"
         "<th>built</th><th>data vintage</th><th>files</th></tr></thead>\n"
         f"<tbody>\n{rows}\n</tbody>\n</table>\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _refresh_note(path: Path) -> str:
+    """ "Data updated on …, what changed" from the last ``analysis refresh`` (if any)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    changed = data.get("data_changed") or []
+    what = (
+        "; ".join(_e(c) for c in changed[:20]) + (" …" if len(changed) > 20 else "")
+        if changed
+        else "no upstream file changed"
+    )
+    updated = _e(_when(data.get("data_updated_at")))
+    return (
+        f'<p class="note" id="data-vintage">Data updated on {updated}'
+        f" (last checked {_e(_when(data.get('checked_at')))}). What changed: {what}. "
+        f'<a href="{REFRESH_FILE}">{REFRESH_FILE}</a></p>\n'
     )
 
 

@@ -42,6 +42,8 @@ DEFAULT_CELL_TIMEOUT = 600.0
 #: Seconds to wait for another clean/build to finish before giving up with BusyError.
 LOCK_WAIT_SECONDS = 5.0
 SUMMARY_FILE = "build-summary.json"
+#: reports/_previous/<run>/: the report a rebuild replaced (one build back), linked from the index.
+PREVIOUS_DIR = "_previous"
 
 Status = Literal["built", "cached", "failed", "would build"]
 
@@ -225,6 +227,7 @@ def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths
     )
     failed_dir = out.failed_reports / run.name
     if result.ok:
+        _keep_previous(out.reports / run.name, out.reports / PREVIOUS_DIR / run.name)
         atomic.replace_dir(result.staging, out.reports / run.name)
         shutil.rmtree(failed_dir, ignore_errors=True)
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
@@ -232,6 +235,19 @@ def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths
         atomic.replace_dir(result.staging, failed_dir)
         outcome.failed_dir = f"{failed_dir.relative_to(out.reports).as_posix()}/"
     return outcome
+
+
+def _keep_previous(current: Path, previous: Path) -> None:
+    """Before a good run replaces ``current``, copy the report it replaces (if it was a good
+    build) to ``reports/_previous/<run>/`` so the previous build stays reachable."""
+    if read_record(current) is None:
+        return
+    staged = previous.with_name(f".{previous.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        shutil.copytree(current, staged)
+        atomic.replace_dir(staged, previous)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
 
 
 def warm_up() -> None:
@@ -255,17 +271,19 @@ def _execute_all(
     cell_timeout: float,
     quiet: bool,
     echo: Callable[[str], None],
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[RunOutcome]:
-    """Run the work in a process pool; promote each run as soon as it finishes."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    """Run the work on ``executor`` (:mod:`analysis.build.executors`); promote each run as soon
+    as it finishes, here in the parent process, whichever executor ran it."""
+    from analysis.build.execute import Task
+    from analysis.build.executors import run_tasks
 
-    from analysis.build.execute import Task, execute_task, init_worker
-
-    warm_up()
+    if executor == "local":
+        warm_up()
     staging_root = out.cache / "build" / "staging"
-    tasks = {
-        run.name: Task(
+    tasks = [
+        Task(
             run.name,
             run.notebook,
             dict(run.parameters),
@@ -274,27 +292,22 @@ def _execute_all(
             _record(run, key, ctx),
         )
         for run, key, _ in todo
-    }
+    ]
     by_name = {run.name: (run, reasons) for run, _, reasons in todo}
     outcomes: list[RunOutcome] = []
     bar = None
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, min(jobs, len(tasks))),
-        initializer=init_worker,
-        initargs=(str(out.root),),
-    )
+    finished = None
     try:
-        futures = {pool.submit(execute_task, task): name for name, task in tasks.items()}
+        finished = run_tasks(
+            tasks, executor=executor, jobs=jobs, root=str(out.root), scheduler=scheduler
+        )
         if not quiet:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(futures), unit="run", desc="building", file=sys.stderr)
-        for future in as_completed(futures):
-            name = futures[future]
+            bar = tqdm(total=len(tasks), unit="run", desc="building", file=sys.stderr)
+        for name, result in finished:
             run, reasons = by_name[name]
-            try:
-                outcome = _promote(future.result(), run, reasons, out)
-            except BrokenProcessPool as err:
+            if isinstance(result, BaseException):
                 outcome = RunOutcome(
                     name,
                     run.notebook_name,
@@ -302,8 +315,11 @@ def _execute_all(
                     "miss",
                     reasons,
                     dict(run.parameters),
-                    error=f"worker process died ({err}); run it alone with --only {name}",
+                    error=f"worker process died ({type(result).__name__}: {result}); "
+                    f"run it alone with --only {name}",
                 )
+            else:
+                outcome = _promote(result, run, reasons, out)
             outcomes.append(outcome)
             if bar is not None:
                 bar.write(outcome.line())
@@ -313,8 +329,9 @@ def _execute_all(
     finally:
         if bar is not None:
             bar.close()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for task in tasks.values():
+        if finished is not None:
+            finished.close()  # shuts the pool or the Dask client/cluster down
+        for task in tasks:
             shutil.rmtree(task.staging, ignore_errors=True)
         with contextlib.suppress(OSError):
             staging_root.rmdir()  # only if empty
@@ -326,8 +343,11 @@ def _recover(runs: Sequence[Run], out: config.Paths) -> None:
     for run in runs:
         atomic.recover_dir(out.reports / run.name)
         atomic.recover_dir(out.failed_reports / run.name)
+        atomic.recover_dir(out.reports / PREVIOUS_DIR / run.name)
     shutil.rmtree(out.cache / "build" / "staging", ignore_errors=True)
     atomic.clean_stale_temp(out.reports)
+    for stale in (out.reports / PREVIOUS_DIR).glob(".*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)  # a copy a killed build left half done
 
 
 def build(
@@ -339,18 +359,23 @@ def build(
     quiet: bool = False,
     cell_timeout: float | None = None,
     echo: Callable[[str], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    config_path: Path | None = None,
 ) -> BuildSummary:
     """Build the report runs whose cache key changed (all with ``force``); see the module doc.
 
     ``only``: run names or notebook stems; ``jobs``: parallel runs (default: cores);
     ``cell_timeout``: seconds a cell may run (default :data:`DEFAULT_CELL_TIMEOUT`);
-    ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout).
+    ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout);
+    ``executor``: "local" (process pool) or "dask" (``scheduler`` address, else a LocalCluster);
+    ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``).
     Raises UsageError for bad config or parameters (before any kernel), BusyError when another
     build or clean holds the lock.
     """
     started, started_at = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
     echo = echo or _print
-    runs = select(load_runs(), only)
+    runs = select(load_runs(config_path), only)
     out = config.paths()
     workers = jobs or os.cpu_count() or 1
     timeout = DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
@@ -381,7 +406,17 @@ def build(
             if outcome.status == "failed" or quiet:
                 echo(outcome.line())
         executed = (
-            _execute_all(todo, ctx, out, jobs=workers, cell_timeout=timeout, quiet=quiet, echo=echo)
+            _execute_all(
+                todo,
+                ctx,
+                out,
+                jobs=workers,
+                cell_timeout=timeout,
+                quiet=quiet,
+                echo=echo,
+                executor=executor,
+                scheduler=scheduler,
+            )
             if todo
             else []
         )
@@ -396,15 +431,24 @@ def build(
         write_summary(summary, out)
         from analysis.build.index import write_index
 
-        write_index(load_all_for_index(runs, only), summary)
+        write_index(load_all_for_index(runs, only, config_path), summary)
     for line in summary.summary_lines():
         echo(line)
     return summary
 
 
-def load_all_for_index(selected: Sequence[Run], only: Sequence[str] | None) -> list[Run]:
-    """The index lists every configured run, also when ``--only`` built a few."""
-    return load_runs() if only else list(selected)
+def load_all_for_index(
+    selected: Sequence[Run], only: Sequence[str] | None, config_path: Path | None = None
+) -> list[Run]:
+    """The index lists every configured run, also when ``--only`` built a few; a build of
+    another config (``--config reports-grid.toml``) lists the reports.toml runs first."""
+    runs = load_runs(config_path) if only else list(selected)
+    default = config.paths().report_config
+    if config_path is not None and config_path.resolve() != default.resolve() and default.exists():
+        names = {r.name for r in runs}
+        with contextlib.suppress(UsageError):
+            runs = [r for r in load_runs() if r.name not in names] + runs
+    return runs
 
 
 def _ordered(outcomes: list[RunOutcome], runs: Sequence[Run]) -> list[RunOutcome]:
