@@ -9,7 +9,7 @@ export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help reports data processed test lint lab clean-reports
+.PHONY: help reports data processed refresh test lint lab bench clean-reports
 
 ## help: list the targets (default)
 help:
@@ -42,6 +42,10 @@ data: $(BIN)/.runtime
 processed: $(BIN)/.runtime
 	$(ANALYSIS) clean
 
+## refresh: fetch (accepting upstream changes), clean and build what changed; for cron (see README)
+refresh: $(BIN)/.runtime
+	$(ANALYSIS) refresh
+
 ## test: lint (ruff, mypy) and run the whole test suite
 test: $(BIN)/.dev
 	$(ANALYSIS) test
@@ -53,6 +57,10 @@ lint: $(BIN)/.dev
 ## lab: open JupyterLab on notebooks/ with the project's kernel
 lab: $(BIN)/.dev
 	$(ANALYSIS) lab
+
+## bench: benchmarks (build speed, cleaner at scale); prints a table (see README, Performance)
+bench: $(BIN)/.dev
+	$(BIN)/python benchmarks/run.py
 
 ## clean-reports: remove reports/ and the build cache (raw and processed data stay)
 clean-reports: $(BIN)/.runtime

@@ -1,0 +1,382 @@
+"""Benchmarks (issue 8): report builds against the plain papermill + nbconvert chain and the
+plain-Python floor, incremental rebuilds, and the cleaner at scale.
+
+    .venv/bin/python benchmarks/run.py [--repeat 3] [--quick] [--scales 1,10,30]
+
+Everything happens in temporary project folders (ANALYSIS_HOME) filled from the snapshot
+(ANALYSIS_SNAPSHOT, default ../shared/mirror); nothing is written into the repository. Runs are
+sequential; each figure is the median of --repeat runs. --quick: one repeat, scales 1 and 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ANALYSIS = [sys.executable, "-m", "analysis"]
+#: What a project folder needs besides data: the registry, lock, report config and notebooks.
+PROJECT_FILES = ("sources.toml", "sources.lock.json", "reports.toml")
+BUILT_LINE = re.compile(r"^built\s+(\S+) in ([\d.]+) s")
+#: The one table benchmark (d) changes; every run that lists it must rebuild.
+TOUCHED_TABLE = "us_cpi"
+#: Years of daily bonbast rates per tree in the snapshot, copied to earlier years to scale up
+#: (Gregorian copies keep the leap-year phase; pandas' ns timestamps stop at 1677).
+GREGORIAN_FLOOR, JALALI_FLOOR = 1678, 1057
+
+
+def sh(cmd: Sequence[str | Path], env: dict[str, str], cwd: Path | None = None) -> str:
+    """Run a command, fail loudly, return its stdout."""
+    done = subprocess.run(
+        [str(c) for c in cmd], env=env, cwd=cwd, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(map(str, cmd))}\n{done.stderr}")
+    return done.stdout
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def make_home(root: Path, snapshot: Path) -> dict[str, str]:
+    """A fresh project folder: config files, notebooks, ledgers; returns its environment."""
+    for name in PROJECT_FILES:
+        shutil.copy2(REPO / name, root / name)
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    shutil.copytree(REPO / "data" / "raw" / "ledgers", root / "data" / "raw" / "ledgers")
+    env = dict(os.environ, ANALYSIS_HOME=str(root), ANALYSIS_SNAPSHOT=str(snapshot))
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+# --- 1. build speed -----------------------------------------------------------------------
+
+
+@dataclass
+class RunSpec:
+    name: str
+    notebook: Path
+    parameters: dict[str, Any]
+    tables: tuple[str, ...]
+
+
+def load_specs(env: dict[str, str]) -> list[RunSpec]:
+    """The report runs of reports.toml, with every parameter filled in (via the package)."""
+    code = (
+        "import json; from analysis.build.report_config import load_runs\n"
+        "print(json.dumps([dict(name=r.name, notebook=str(r.notebook), tables=r.tables,"
+        " parameters=dict(r.parameters)) for r in load_runs()]))"
+    )
+    rows = json.loads(sh([sys.executable, "-c", code], env))
+    return [
+        RunSpec(r["name"], Path(r["notebook"]), r["parameters"], tuple(r["tables"])) for r in rows
+    ]
+
+
+def plain_chain(spec: RunSpec, env: dict[str, str], out: Path) -> float:
+    """(a) papermill, nbconvert --to html --no-input, nbconvert --to weasypdf, one by one."""
+    executed = out / f"{spec.name}.ipynb"
+    start = time.perf_counter()
+    sh(
+        [
+            BIN / "papermill",
+            spec.notebook,
+            executed,
+            "-y",
+            json.dumps(spec.parameters),
+            "-k",
+            "python3",
+            "--cwd",
+            spec.notebook.parent,
+            "--no-progress-bar",
+        ],
+        env,
+    )
+    for fmt in ("html", "weasypdf"):
+        sh([BIN / "jupyter", "nbconvert", "--to", fmt, "--no-input", executed], env)
+    return time.perf_counter() - start
+
+
+def analysis_build(env: dict[str, str], *args: str) -> tuple[float, dict[str, float]]:
+    """Wall seconds of ``analysis build -q ARGS`` and each rebuilt run's own seconds."""
+    seconds, stdout = timed(lambda: sh([*ANALYSIS, "build", "-q", *args], env))
+    runs = {m[1]: float(m[2]) for line in stdout.splitlines() if (m := BUILT_LINE.match(line))}
+    return seconds, runs
+
+
+def floor(specs: list[RunSpec], env: dict[str, str]) -> dict[str, float]:
+    """(e) every run's code as plain Python in one process (benchmarks/floor.py)."""
+    payload = json.dumps(
+        [dict(name=s.name, notebook=str(s.notebook), parameters=s.parameters) for s in specs]
+    )
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("floor.py"))],
+        input=payload,
+        env=dict(env, MPLBACKEND="Agg"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"floor failed:\n{done.stderr}")
+    return {k: float(v) for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
+
+
+def touch_table(env: dict[str, str], step: int) -> None:
+    """Rewrite one processed table with one value changed (a new checksum, same schema)."""
+    code = (
+        "import sys, pandas as pd; from analysis import config\n"
+        f"p = config.paths().processed / '{TOUCHED_TABLE}.parquet'\n"
+        "df = pd.read_parquet(p); col = df.select_dtypes('float').columns[0]\n"
+        f"df.loc[df.index[-1], col] += {step} * 1e-6; df.to_parquet(p)"
+    )
+    sh([sys.executable, "-c", code], env)
+
+
+def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
+    """Benchmarks 1(a)-(e) in one temporary project folder."""
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        home = Path(tmp) / "home"
+        (home / "data" / "raw").mkdir(parents=True)
+        env = make_home(home, snapshot)
+        sh([*ANALYSIS, "fetch", "-q"], env)
+        sh([*ANALYSIS, "clean", "-q"], env)
+        specs = load_specs(env)
+        res: dict[str, Any] = {"specs": [s.name for s in specs], "chain": {}, "floor": {}}
+        chain_runs: dict[str, list[float]] = {s.name: [] for s in specs}
+        cold: list[float] = []
+        cold_runs: dict[str, list[float]] = {s.name: [] for s in specs}
+        noop: list[float] = []
+        touched: list[float] = []
+        touched_runs: dict[str, list[float]] = {}
+        floors: dict[str, list[float]] = {s.name: [] for s in specs}
+        for i in range(repeat):
+            out = Path(tmp) / f"chain-{i}"
+            out.mkdir()
+            for spec in specs:
+                chain_runs[spec.name].append(plain_chain(spec, env, out))
+            seconds, runs = analysis_build(env, "--force")
+            cold.append(seconds)
+            for name, s in runs.items():
+                cold_runs[name].append(s)
+            noop.append(analysis_build(env)[0])
+            touch_table(env, i + 1)
+            seconds, runs = analysis_build(env)
+            touched.append(seconds)
+            for name, s in runs.items():
+                touched_runs.setdefault(name, []).append(s)
+            for name, s in floor(specs, env).items():
+                floors[name].append(s)
+        res["chain"] = {k: median(v) for k, v in chain_runs.items()}
+        res["chain_total"] = sum(res["chain"].values())
+        res["cold"] = median(cold)
+        res["cold_runs"] = {k: median(v) for k, v in cold_runs.items()}
+        res["noop"] = median(noop)
+        res["touched"] = median(touched)
+        res["touched_runs"] = {k: median(v) for k, v in touched_runs.items()}
+        res["floor"] = {k: median(v) for k, v in floors.items()}
+        res["floor_total"] = sum(res["floor"].values())
+        return res
+
+
+# --- 2. cleaner at scale ------------------------------------------------------------------
+
+
+def raw_size(raw: Path) -> int:
+    return sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
+
+
+def scale_raw(raw: Path, factor: int) -> int:
+    """Grow the raw folder to about ``factor`` times its size by copying bonbast year files
+    (the largest source) to earlier years (synthetic dates, real layout); returns its bytes."""
+    total, bonbast = raw_size(raw), raw_size(raw / "bonbast")
+    copies = max(0, round((factor - 1) * total / bonbast))  # extra copies of every year
+    for tree, lowest in (("gregorian", GREGORIAN_FLOOR), ("jalali", JALALI_FLOOR)):
+        folder = raw / "bonbast" / tree
+        years = sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit())
+        wanted = copies * len(years)
+        targets = list(range(years[0] - 1, lowest - 1, -1))[:wanted]
+        if len(targets) < wanted:
+            raise SystemExit(f"bonbast/{tree}: only {len(targets)} earlier years for {factor}x")
+        for target in targets:
+            # the source year with the same leap phase (mod 4), cycling through the snapshot
+            same_phase = [y for y in years if (y - target) % 4 == 0]
+            source = same_phase[target % len(same_phase)]
+            text = (folder / str(source) / "full.json").read_text(encoding="utf-8")
+            text = text.replace(f'"{source}/', f'"{target}/')
+            (folder / str(target)).mkdir()
+            (folder / str(target) / "full.json").write_text(text, encoding="utf-8")
+    return raw_size(raw)
+
+
+READ_ONLY = """
+import json, sys, time, warnings
+from pathlib import Path
+import pandas as pd
+warnings.simplefilter("ignore")
+start = time.perf_counter()
+for p in sorted(Path(sys.argv[1]).rglob("*")):
+    s = p.suffix.lower()
+    if s == ".csv":
+        try:
+            pd.read_csv(p, header=None, on_bad_lines="skip", encoding_errors="replace")
+        except Exception:
+            pd.read_csv(p, header=None, on_bad_lines="skip", encoding_errors="replace",
+                        engine="python")
+    elif s == ".json":
+        data = json.loads(p.read_bytes())
+        if isinstance(data, dict):
+            pd.DataFrame.from_dict(data, orient="index")
+        else:
+            pd.json_normalize(data)
+    elif s in (".xlsx", ".xls"):
+        pd.read_excel(p, sheet_name=None, header=None)
+print(time.perf_counter() - start)
+"""
+
+#: Runs a command and prints its wall seconds and peak RSS (bytes) from getrusage(CHILDREN).
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps(dict(code=code, seconds=time.perf_counter() - start, peak=peak)))
+"""
+
+
+def bench_clean(snapshot: Path, scales: Sequence[int], repeat: int) -> list[dict[str, Any]]:
+    """Benchmark 2: ``analysis clean --force`` against pandas reading the same raw files."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-clean-") as tmp:
+        base = Path(tmp) / "base"
+        (base / "data" / "raw").mkdir(parents=True)
+        env = make_home(base, snapshot)
+        sh([*ANALYSIS, "fetch", "-q"], env)
+        for factor in scales:
+            home = Path(tmp) / f"x{factor}"
+            (home / "data").mkdir(parents=True)
+            env = make_home(home, snapshot)
+            shutil.rmtree(home / "data" / "raw")
+            shutil.copytree(base / "data" / "raw", home / "data" / "raw")
+            size = scale_raw(home / "data" / "raw", factor)
+            seconds, peaks, reads = [], [], []
+            for _ in range(repeat):
+                out = json.loads(
+                    sh([sys.executable, "-c", MEASURE, *ANALYSIS, "clean", "--force", "-q"], env)
+                )
+                if out["code"]:
+                    raise SystemExit(f"analysis clean failed at {factor}x")
+                seconds.append(out["seconds"])
+                peaks.append(out["peak"])
+                reads.append(
+                    float(sh([sys.executable, "-c", READ_ONLY, home / "data" / "raw"], env))
+                )
+            rows.append(
+                dict(
+                    factor=factor,
+                    input_mb=size / 1e6,
+                    clean=median(seconds),
+                    read=median(reads),
+                    peak_mb=median(peaks) / 1e6,
+                )
+            )
+            shutil.rmtree(home)
+    return rows
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    with open("/proc/cpuinfo", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def print_build(res: dict[str, Any]) -> None:
+    print("\n## Build speed (seconds, median)\n")
+    print("| run | (a) plain chain | (b) build --force | (e) floor | (b)/(a) | (b)/(e) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in res["specs"]:
+        a, b, e = res["chain"][name], res["cold_runs"].get(name, float("nan")), res["floor"][name]
+        print(f"| {name} | {a:.1f} | {b:.1f} | {e:.1f} | {b / a:.2f} | {b / e:.2f} |")
+    a, b, e = res["chain_total"], res["cold"], res["floor_total"]
+    print(f"| **all (wall)** | {a:.1f} | {b:.1f} | {e:.1f} | {b / a:.2f} | {b / e:.2f} |")
+    print(f"\n(c) no-op `analysis build`: {res['noop']:.2f} s")
+    rebuilt = ", ".join(f"{k} {v:.1f} s" for k, v in res["touched_runs"].items()) or "none"
+    print(
+        f"(d) after changing one value in {TOUCHED_TABLE}.parquet: {res['touched']:.1f} s wall; "
+        f"rebuilt {len(res['touched_runs'])}/{len(res['specs'])}: {rebuilt}"
+    )
+    print(
+        "\nPer-run (b) is the run's own time inside the parallel build (--jobs = cores); "
+        "(e) pays the imports in its first run."
+    )
+
+
+def print_clean(rows: list[dict[str, Any]]) -> None:
+    print("\n## Cleaner at scale (`analysis clean --force`, median)\n")
+    print(
+        "| scale | raw input MB | clean s | pandas read-only s | clean/read | peak MB"
+        " | peak/input |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['factor']}x | {r['input_mb']:.0f} | {r['clean']:.1f} | {r['read']:.1f} | "
+            f"{r['clean'] / r['read']:.2f} | {r['peak_mb']:.0f} | "
+            f"{r['peak_mb'] / r['input_mb']:.2f} |"
+        )
+    print(
+        "\nScaled by adding synthetic earlier years of bonbast daily rates (the largest source);\n"
+        "pandas' nanosecond timestamps (1677-2262) cap this at about 10x the snapshot."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--quick", action="store_true", help="one repeat, scales 1 and 3")
+    parser.add_argument("--scales", default="1,3,10", help="cleaner input-size multiples")
+    parser.add_argument("--skip", choices=("build", "clean"), action="append", default=[])
+    args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
+    scales = [1, 3] if args.quick else [int(s) for s in args.scales.split(",")]
+    snapshot = Path(os.environ.get("ANALYSIS_SNAPSHOT", REPO.parent / "shared" / "mirror"))
+    if not (snapshot / "MANIFEST.csv").is_file():
+        raise SystemExit(f"no snapshot at {snapshot}: set ANALYSIS_SNAPSHOT")
+    print(f"# Benchmarks\n\nMachine: {machine()}; repeat={repeat}")
+    print(f"Command: {' '.join(['python', *sys.argv])}")
+    if "build" not in args.skip:
+        print_build(bench_build(snapshot.resolve(), repeat))
+    if "clean" not in args.skip:
+        print_clean(bench_clean(snapshot.resolve(), scales, repeat))
+
+
+if __name__ == "__main__":
+    main()
