@@ -140,3 +140,21 @@ def test_no_script_runs_in_chromium_and_the_text_shows(page_html: str, tmp_path:
     assert pwned is None and title == "synthetic hostile"
     assert scripts == 0 and problems == []
     assert "<script>" in text and "حماس" in text and "onerror=" in text
+
+
+def test_pdf_prints_hostile_text_as_text(page_html: str) -> None:
+    """The same page printed by WeasyPrint: markup is printed as text, links are only http(s)."""
+    from pypdf import PdfReader
+
+    from analysis.build.pdf_exporter import html_to_pdf
+
+    short = page_html.replace("A" * 100_000, "A" * 2_000)  # keep the PDF small; same path
+    reader = PdfReader(io.BytesIO(html_to_pdf(short)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "<script>" in text and "onerror=" in text  # shown, not interpreted
+    uris = [
+        str(annot.get_object().get("/A", {}).get("/URI", ""))
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+    ]
+    assert all(uri.startswith(("http://", "https://")) for uri in uris if uri)
