@@ -164,3 +164,31 @@ def test_a_notebook_without_parameters_cell_has_none(tmp_path: Path) -> None:
     nb = tmp_path / "plain.ipynb"
     nb.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     assert read_parameters(nb) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x'); import os; os.system('touch /tmp/pwned') #",
+        '"""\nimport os\n"""',
+        "\\'; __import__('os').system('id'); '",
+        "line one\nexec('1')",
+    ],
+)
+def test_a_parameter_value_cannot_inject_code(typed: list[NotebookParameter], value: str) -> None:
+    """A hostile string stays one string literal in the cell papermill injects."""
+    import ast
+
+    from papermill.translators import translate_parameters
+
+    values = validate("run", typed, {"label": value})
+    # the code papermill writes into the injected-parameters cell
+    source = translate_parameters("python3", "python", values, "Parameters")
+    tree = ast.parse(source)
+    assert all(isinstance(node, ast.Assign | ast.AnnAssign) for node in tree.body)
+    assigned = {
+        node.targets[0].id: ast.literal_eval(node.value)  # type: ignore[union-attr]
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+    }
+    assert assigned["label"] == value
