@@ -19,6 +19,7 @@ import textwrap
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet
 import pytest
 
 from analysis import cli
@@ -69,15 +70,15 @@ def _change_input(home: Path) -> None:
 KILL_WHILE_WRITING = textwrap.dedent(
     """
     import os, signal
-    import pandas as pd
+    import pyarrow.parquet
     from analysis import cli
 
-    def half_then_die(self, path, *args, **kwargs):
+    def half_then_die(table, path, *args, **kwargs):
         with open(path, "wb") as handle:
             handle.write(b"PAR1 half a synthetic parquet")
         os.kill(os.getpid(), signal.SIGKILL)
 
-    pd.DataFrame.to_parquet = half_then_die
+    pyarrow.parquet.write_table = half_then_die
     cli.main(["clean", "-q", "--only", "us_cpi"])
     """
 )
@@ -110,11 +111,11 @@ def test_a_full_disk_keeps_the_last_good_table_and_says_so_first(
 ) -> None:
     before = _outputs(cleaned)
 
-    def no_space(self: pd.DataFrame, path: object, *args: object, **kwargs: object) -> None:
+    def no_space(table: object, path: object, *args: object, **kwargs: object) -> None:
         Path(str(path)).write_bytes(b"PAR1")
         raise OSError(errno.ENOSPC, "No space left on device (simulated)")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", no_space)
+    monkeypatch.setattr(pyarrow.parquet, "write_table", no_space)
     with pytest.raises(SystemExit) as stopped:
         cli.main(["clean", "-q", "--force", "--only", "us_cpi"])
     first = capsys.readouterr().err.splitlines()[0]

@@ -21,8 +21,11 @@ columns find the quote in the file.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,59 +51,104 @@ SUSPICIOUS_JUMP = 3.0
 #: Gold coins quoted next to the currencies (full, half, quarter Bahar Azadi, Emami, one gram).
 GOLD_COINS = frozenset({"azadi1", "azadi1_2", "azadi1_4", "azadi1g", "emami1"})
 _ISO_CODE = re.compile(r"[A-Z]{3}")
+#: What :func:`pandas.api.types.infer_dtype` says of a column holding only JSON numbers.
+_NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
+
+
+def _sells(quotes: list[Any]) -> pd.Series:
+    """The ``sell`` of each quote as float where it is a real JSON number, else the raw value.
+
+    Fast path (every quote an object with a numeric sell, as in the archive): C-level lookups
+    and a float column. Otherwise an object column keeps each raw value for the quarantine.
+    """
+    try:
+        sells = list(map(dict.get, quotes, itertools.repeat("sell")))
+    except TypeError:  # a quote that is not an object
+        sells = [q.get("sell") if isinstance(q, dict) else None for q in quotes]
+    values = np.array(sells, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) in _NUMERIC_KINDS:
+        return pd.Series(values.astype("float64"))
+    return pd.Series(values)
+
+
+def _names(quotes: list[Any]) -> pd.Categorical:
+    """The ``name`` of each quote, as a categorical (a few dozen distinct names)."""
+    try:
+        names = list(map(dict.get, quotes, itertools.repeat("name")))
+    except TypeError:
+        names = [q.get("name") if isinstance(q, dict) else None for q in quotes]
+    try:
+        return pd.Categorical(names)
+    except TypeError:  # an object or list as a name: unhashable, and not a name
+        return pd.Categorical([n if isinstance(n, str) else None for n in names])
 
 
 def _quotes(data: Any, source_file: str, calendar: DateStyle) -> tuple[pd.DataFrame, pd.Series]:
     """Flatten one file's ``{date: {code: quote}}`` object into one row per quote.
 
     Also returns each date key's parsed date (dates are parsed once per key, not per quote).
+    Text columns are categorical: a file repeats a few dozen codes and names many times.
     """
-    days = list(data.items()) if isinstance(data, dict) else []
-    day_dates = to_dates(pd.Series([key for key, _ in days], dtype=object), calendar)
-    rows = [
-        (position, code, quote)
-        for position, (_, day) in enumerate(days)
-        for code, quote in (day.items() if isinstance(day, dict) else [("*", day)])
-    ]
-    positions, codes, quotes = zip(*rows, strict=True) if rows else ((), (), ())
-    take = np.fromiter(positions, dtype=np.int64, count=len(rows))
+    days = data if isinstance(data, dict) else {}
+    keys = list(days)
+    day_dates = to_dates(pd.Series(keys, dtype=object), calendar)
+    records = [day if isinstance(day, dict) else {"*": day} for day in days.values()]
+    counts = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    take = np.repeat(np.arange(len(records)), counts)
+    quotes = list(itertools.chain.from_iterable(map(dict.values, records)))
     frame = pd.DataFrame(
         {
-            "key": np.array([key for key, _ in days], dtype=object)[take],
+            "key": pd.Categorical.from_codes(take, categories=pd.Index(keys, dtype=object))
+            if keys
+            else pd.Categorical([]),
             "date": day_dates.to_numpy()[take],
-            "code": pd.Series(codes, dtype=object),
-            "sell": pd.Series([q.get("sell") if isinstance(q, dict) else None for q in quotes]),
-            "name": pd.Series([q.get("name") if isinstance(q, dict) else None for q in quotes]),
+            "code": pd.Categorical(list(itertools.chain.from_iterable(records))),
+            "sell": _sells(quotes),
+            "name": _names(quotes),
             "source_file": source_file,
-            "source_row": np.arange(1, len(rows) + 1),
+            "source_row": np.arange(1, len(quotes) + 1),
         }
     )
     return frame, day_dates
 
 
+def _fingerprint(record: Any) -> bytes:
+    """A digest of one day's whole record (every currency with its name, sell and buy), so that
+    a day repeating the previous one is found without keeping every record in memory."""
+    items = sorted(record.items()) if isinstance(record, dict) else record
+    return hashlib.blake2b(repr(items).encode(), digest_size=16).digest()
+
+
 def _jumps(table: pd.DataFrame) -> list[str]:
     """Day-on-day moves beyond :data:`SUSPICIOUS_JUMP` (unit slips look like ×10 or ×0.1)."""
     quoted = table.loc[~table["is_carried_forward"]].sort_values(["currency", "date"])
-    ratio = quoted["irr_per_unit"] / quoted.groupby("currency")["irr_per_unit"].shift(1)
+    ratio = quoted["irr_per_unit"] / quoted.groupby("currency", observed=True)[
+        "irr_per_unit"
+    ].shift(1)
     jumps = quoted[(ratio > SUSPICIOUS_JUMP) | (ratio < 1 / SUSPICIOUS_JUMP)]
     return [f"{c} {d:%Y-%m-%d}" for c, d in zip(jumps["currency"], jumps["date"], strict=True)]
 
 
 def _is_number(values: pd.Series) -> pd.Series:
-    """True for real JSON numbers (not booleans, not text)."""
+    """True for real JSON numbers (not booleans, not text); a float column is all numbers."""
+    if pd.api.types.is_float_dtype(values):
+        return pd.Series(True, index=values.index)
     return values.map(type).isin([int, float])
 
 
-def _carried_forward(records: dict[pd.Timestamp, Any]) -> set[pd.Timestamp]:
+def _carried_forward(fingerprints: dict[pd.Timestamp, bytes]) -> set[pd.Timestamp]:
     """Dates whose whole record equals the previous calendar day's record."""
     one_day = pd.Timedelta(days=1)
-    return {day for day, record in records.items() if records.get(day - one_day) == record}
+    return {
+        day for day, print_ in fingerprints.items() if fingerprints.get(day - one_day) == print_
+    }
 
 
-def read(raw_dir: Path) -> tuple[pd.DataFrame, dict[pd.Timestamp, Any], list[str]]:
-    """Every quote of every bonbast file (Gregorian tree first), the day records by date, inputs."""
+def read(raw_dir: Path) -> tuple[pd.DataFrame, dict[pd.Timestamp, bytes], list[str]]:
+    """Every quote of every bonbast file (Gregorian tree first), each date's record fingerprint
+    (from the first file holding the date), and the inputs read."""
     frames: list[pd.DataFrame] = []
-    records: dict[pd.Timestamp, Any] = {}
+    fingerprints: dict[pd.Timestamp, bytes] = {}
     inputs: list[str] = []
     for tree, calendar in TREES:
         for path in sorted((raw_dir / "bonbast" / tree).glob("*/full.json")):
@@ -108,13 +156,29 @@ def read(raw_dir: Path) -> tuple[pd.DataFrame, dict[pd.Timestamp, Any], list[str
             frame, day_dates = _quotes(data, relative(path, raw_dir), calendar)
             if isinstance(data, dict):
                 for day, record in zip(day_dates, data.values(), strict=True):
-                    if pd.notna(day):
-                        records.setdefault(day, record)
+                    if pd.notna(day) and day not in fingerprints:
+                        fingerprints[day] = _fingerprint(record)
             frames.append(frame)
             inputs.append(relative(path, raw_dir))
+            del data  # the parsed JSON is several times the file's size
     if not frames:
-        return _quotes({}, "", "gregorian")[0], records, inputs
-    return pd.concat(frames, ignore_index=True), records, inputs
+        return _quotes({}, "", "gregorian")[0], fingerprints, inputs
+    return _concat(frames), fingerprints, inputs
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate per-file frames, keeping the text columns categorical (union of categories)."""
+    text = ["key", "code", "name", "source_file"]
+    union = {
+        column: pd.api.types.union_categoricals(
+            [f[column].astype("category") for f in frames]
+        ).categories
+        for column in text
+    }
+    return pd.concat(
+        [f.astype({c: pd.CategoricalDtype(union[c]) for c in text}) for f in frames],
+        ignore_index=True,
+    )
 
 
 def _reject(
@@ -125,28 +189,31 @@ def _reject(
     return quotes[~bad]
 
 
+def _per_category(column: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` of each row's value of a categorical column, computed once per category
+    (``fn(None)`` for missing values)."""
+    codes = column.cat.codes.to_numpy()
+    results = np.array([fn(c) for c in column.cat.categories] + [fn(None)], dtype=object)
+    return results[codes]  # code -1 (missing) takes the last entry
+
+
 def _with_currency(quotes: pd.DataFrame) -> pd.DataFrame:
     """Add ``currency`` (ISO, upper case) and ``units`` (per quote) from the code and name."""
-    # few distinct codes and names: the string work is done once per distinct value
-    upper = {code: str(code).upper() for code in pd.unique(quotes["code"])}
-    units = {
-        name: float(m.group(1)) if (m := re.match(r"\s*(\d+)\s", str(name))) else 1.0
-        for name in pd.unique(quotes["name"])
-    }
-    until = pd.to_datetime(quotes["code"].map(upper).map(PER_ONE_UNIT_UNTIL).astype(object))
+    currency = _per_category(quotes["code"], lambda code: str(code).upper())
+    units = _per_category(
+        quotes["name"],
+        lambda name: float(m.group(1)) if (m := re.match(r"\s*(\d+)\s", str(name))) else 1.0,
+    ).astype("float64")
+    until = pd.to_datetime(pd.Series(currency, index=quotes.index).map(PER_ONE_UNIT_UNTIL))
     return quotes.assign(
-        currency=quotes["code"].map(upper).astype(object),
-        units=quotes["name"]
-        .map(units)
-        .astype("float64")
-        .fillna(1.0)
-        .mask(quotes["date"] <= until, 1.0),
+        currency=pd.Categorical(currency),
+        units=pd.Series(units, index=quotes.index).mask(quotes["date"] <= until, 1.0),
     )
 
 
 def load(raw_dir: Path) -> TableResult:
     """bonbast selling rates in rial per unit, one row per date and currency."""
-    quotes, records, inputs = read(raw_dir)
+    quotes, fingerprints, inputs = read(raw_dir)
     rows_read = len(quotes)
     quarantine = Quarantine()
     quotes = _reject(
@@ -188,7 +255,7 @@ def load(raw_dir: Path) -> TableResult:
     )
     duplicate = quotes.duplicated(["date", "currency"], keep="first")
     kept = quotes[~duplicate]
-    flagged = _carried_forward(records)
+    flagged = _carried_forward(fingerprints)
     table = kept.assign(
         irr_per_unit=kept["value"] * RIAL_PER_TOMAN / kept["units"],
         date_jalali=to_jalali_text(kept["date"]),
