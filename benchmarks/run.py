@@ -11,6 +11,7 @@ sequential; each figure is the median of --repeat runs. --quick: one repeat, sca
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,6 @@ PROJECT_FILES = ("sources.toml", "sources.lock.json", "reports.toml")
 BUILT_LINE = re.compile(r"^built\s+(\S+) in ([\d.]+) s")
 #: The one table benchmark (d) changes; every run that lists it must rebuild.
 TOUCHED_TABLE = "us_cpi"
-#: Years of daily bonbast rates per tree in the snapshot, copied to earlier years to scale up
-#: (Gregorian copies keep the leap-year phase; pandas' ns timestamps stop at 1677).
-GREGORIAN_FLOOR, JALALI_FLOOR = 1678, 1057
 
 
 def sh(cmd: Sequence[str | Path], env: dict[str, str], cwd: Path | None = None) -> str:
@@ -207,26 +205,62 @@ def raw_size(raw: Path) -> int:
     return sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
 
 
+def _synthetic_codes(taken: set[str]) -> Iterator[str]:
+    """Three-letter lower-case codes no real quote uses (bonbast keys are lower-case ISO codes)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for a, b, c in itertools.product(letters, repeat=3):
+        if (code := a + b + c) not in taken:
+            yield code
+
+
+def _widen_bonbast(folder: Path, extra_bytes: int) -> None:
+    """Add about ``extra_bytes`` to the bonbast files: every day gets extra synthetic currencies,
+    each a renamed copy of a real quote (same name, so the same units); dates stay real, so every
+    row stays valid. A synthetic code always copies the same real currency."""
+    paths = sorted(folder.glob("*/*/full.json"))
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    real = sorted({m for text in texts for m in re.findall(r'"([a-z]{3})": \{', text)})
+    currency_share = sum(len(re.findall(r'"[a-z]{3}": \{', t)) for t in texts) / sum(
+        t.count('{"name"') for t in texts
+    )  # gold coins are not copied
+    copies = max(0, round(extra_bytes / (sum(map(len, texts)) * currency_share)))
+    del texts
+    codes = _synthetic_codes(set(real))
+    renamed = [{code: next(codes) for code in real} for _ in range(copies)]
+    for path in paths:
+        data = json.loads(path.read_bytes())
+        for day in data.values():
+            quotes = [(code, day[code]) for code in real if code in day]
+            for names in renamed:
+                day.update({names[code]: quote for code, quote in quotes})
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _copy_worldbank(folder: Path, copies: int) -> None:
+    """Add ``copies`` renamed copies of every WDI indicator file (synthetic indicator codes)."""
+    for path in sorted(folder.glob("API_*_DS2_*.csv")):
+        code = path.name.split("_DS2_")[0].removeprefix("API_")
+        text = path.read_text(encoding="utf-8-sig")
+        for n in range(1, copies + 1):
+            synthetic = f"SYN{n}.{code}"
+            name = path.name.replace(f"API_{code}_", f"API_{synthetic}_")
+            (folder / name).write_text(
+                text.replace(f",{code},", f",{synthetic},").replace(
+                    f',"{code}",', f',"{synthetic}",'
+                ),
+                encoding="utf-8",
+            )
+
+
 def scale_raw(raw: Path, factor: int) -> int:
-    """Grow the raw folder to about ``factor`` times its size by copying bonbast year files
-    (the largest source) to earlier years (synthetic dates, real layout); returns its bytes."""
-    total, bonbast = raw_size(raw), raw_size(raw / "bonbast")
-    copies = max(0, round((factor - 1) * total / bonbast))  # extra copies of every year
-    for tree, lowest in (("gregorian", GREGORIAN_FLOOR), ("jalali", JALALI_FLOOR)):
-        folder = raw / "bonbast" / tree
-        years = sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit())
-        wanted = copies * len(years)
-        targets = list(range(years[0] - 1, lowest - 1, -1))[:wanted]
-        if len(targets) < wanted:
-            raise SystemExit(f"bonbast/{tree}: only {len(targets)} earlier years for {factor}x")
-        for target in targets:
-            # the source year with the same leap phase (mod 4), cycling through the snapshot
-            same_phase = [y for y in years if (y - target) % 4 == 0]
-            source = same_phase[target % len(same_phase)]
-            text = (folder / str(source) / "full.json").read_text(encoding="utf-8")
-            text = text.replace(f'"{source}/', f'"{target}/')
-            (folder / str(target)).mkdir()
-            (folder / str(target) / "full.json").write_text(text, encoding="utf-8")
+    """Grow the raw folder to about ``factor`` times its size with valid synthetic rows in the real
+    layouts: renamed copies of the World Bank indicator files ("many indicators for all
+    countries") and extra currencies on every bonbast day (the largest source); returns bytes."""
+    if factor <= 1:
+        return raw_size(raw)
+    total = raw_size(raw)
+    _copy_worldbank(raw / "worldbank", factor - 1)
+    _widen_bonbast(raw / "bonbast", factor * total - raw_size(raw))
     return raw_size(raw)
 
 
