@@ -5,6 +5,7 @@ Fixtures: tests/fixtures/snapshot/{bonbast,tgju} (synthetic, invented values, re
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
 from pathlib import Path
@@ -77,6 +78,36 @@ def test_bonbast_source_row_is_the_quote_position(bon: TableResult) -> None:
         (bon.table["date"] == pd.Timestamp("2018-01-06")) & (bon.table["currency"] == "EUR")
     ]
     assert row["source_row"].item() == 12  # 5 + 5 quotes on the two days before, then usd, eur
+
+
+def test_bonbast_odd_quotes_are_quarantined_not_crashed_on(tmp_path: Path) -> None:
+    """Quotes that are not objects, names that are objects, booleans and text as sell values
+    (synthetic): each odd quote is quarantined with its value; the good ones are kept."""
+    folder = tmp_path / "bonbast" / "gregorian" / "2018"
+    folder.mkdir(parents=True)
+    days = {
+        "2018/01/01": {
+            "usd": {"name": {"en": "US Dollar"}, "sell": 4290},
+            "eur": {"name": "Euro", "sell": True},
+            "gbp": 5880,
+            "chf": {"name": "Swiss Franc", "sell": "4400"},
+            "cad": {"name": "Canadian Dollar", "sell": 3570.5},
+        },
+        "2018/01/02": [1, 2],
+    }
+    (folder / "full.json").write_text(json.dumps(days))
+    result = bonbast.load(tmp_path)
+    assert result.table["currency"].tolist() == ["USD", "CAD"]
+    assert result.table["irr_per_unit"].tolist() == [42_900.0, 35_705.0]
+    q = result.quarantine.set_index("source_row")
+    assert q["check"].to_dict() == {
+        2: "positive_number",
+        3: "positive_number",
+        4: "positive_number",
+        6: "record",
+    }
+    assert q.loc[[2, 4, 6], "value"].tolist() == ["True", "4400", "2018/01/02"]
+    assert result.balanced()
 
 
 # --- tgju -------------------------------------------------------------------------------------
