@@ -10,7 +10,6 @@ import html as html_lib
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -168,9 +167,7 @@ def test_a_cell_timeout_fails_the_run_with_papermill_banner(project: Path) -> No
     (project / "reports.toml").write_text(
         '[[report]]\nnotebook = "slow_cell.ipynb"\ntables = []\nname = "slow"\n'
     )
-    started = time.perf_counter()
     summary = quiet_build(cell_timeout=1.0)
-    assert time.perf_counter() - started < 25
     assert summary.exit_code == ExitCode.PARTIAL
     assert summary.runs[0].error is not None
     assert summary.runs[0].error.startswith("CellTimeoutError")
@@ -179,15 +176,20 @@ def test_a_cell_timeout_fails_the_run_with_papermill_banner(project: Path) -> No
     assert not (project / "reports" / "slow").exists()
 
 
-def test_parameters_are_validated_before_any_kernel_starts(project: Path) -> None:
+def test_parameters_are_validated_before_any_kernel_starts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (project / "reports.toml").write_text(
         TWO_RUNS + '\n[[report]]\nnotebook = "typed_parameters.ipynb"\ntables = []\n'
         'parameters = { start_year = "007" }\n'
     )
-    started = time.perf_counter()
+
+    def no_kernel(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a report run started before the parameters were validated")
+
+    monkeypatch.setattr(runner, "_execute_all", no_kernel)
     with pytest.raises(UsageError, match="parameter 'start_year' = '007'"):
         build(quiet=True, echo=lambda _line: None)
-    assert time.perf_counter() - started < 1.0
     assert not (project / "reports").exists()
 
 
@@ -226,7 +228,8 @@ def test_another_build_holding_the_lock_makes_this_one_busy(
         build(quiet=True, echo=lambda _line: None)
 
 
-def test_a_no_op_build_is_fast_and_imports_nothing_heavy(project: Path) -> None:
+def test_a_no_op_build_imports_nothing_heavy(project: Path) -> None:
+    """How fast a no-op build is, is measured by benchmarks/run.py, not here."""
     import subprocess
     import sys
 
@@ -236,10 +239,10 @@ def test_a_no_op_build_is_fast_and_imports_nothing_heavy(project: Path) -> None:
         "from analysis.build.runner import build\n"
         "from analysis.build import cache\n"
         "import json, pathlib\n"
-        "t = time.perf_counter()\n"
-        "build(quiet=True, echo=lambda _l: None)\n"
+        "summary = build(quiet=True, echo=lambda _l: None)\n"
         "heavy = [m for m in HEAVY if m in sys.modules]\n"
-        "print(json.dumps({'seconds': time.perf_counter() - t, 'heavy': heavy}))\n"
+        "statuses = sorted({r.status for r in summary.runs})\n"
+        "print(json.dumps({'statuses': statuses, 'heavy': heavy}))\n"
     )
     # Fake up-to-date reports: a record whose key matches, and the files it lists.
     from analysis.build.cache import KeyContext, key_digest, run_key
@@ -259,4 +262,4 @@ def test_a_no_op_build_is_fast_and_imports_nothing_heavy(project: Path) -> None:
     )
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     assert measured["heavy"] == []
-    assert measured["seconds"] < 0.5
+    assert measured["statuses"] == ["cached"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import ssl
 import threading
-import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -238,11 +237,8 @@ url = "@SERVER@/never"
 to = "silent/never.csv"
 """
     )
-    started = time.perf_counter()
-
     report = fetch(progress=False, http=settings)
 
-    assert time.perf_counter() - started < 5
     assert [f.what for f in report.failed] == ["silent/never.csv"]
     assert "timed out" in report.failed[0].reason
     assert server.hits["/never"] == settings.attempts
