@@ -55,17 +55,19 @@ _ISO_CODE = re.compile(r"[A-Z]{3}")
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
 
 
-def _sells(quotes: list[Any]) -> pd.Series:
-    """The ``sell`` of each quote as float where it is a real JSON number, else the raw value.
-
-    Fast path (every quote an object with a numeric sell, as in the archive): C-level lookups
-    and a float column. Otherwise an object column keeps each raw value for the quarantine.
-    """
+def _field(quotes: list[Any], key: str) -> list[Any]:
+    """``quote[key]`` for every quote (None where missing or where the quote is not an object);
+    C-level lookups when every quote is an object, as in the archive."""
     try:
-        sells = list(map(dict.get, quotes, itertools.repeat("sell")))
+        return list(map(dict.get, quotes, itertools.repeat(key)))
     except TypeError:  # a quote that is not an object
-        sells = [q.get("sell") if isinstance(q, dict) else None for q in quotes]
-    values = np.array(sells, dtype=object)
+        return [q.get(key) if isinstance(q, dict) else None for q in quotes]
+
+
+def _sells(quotes: list[Any]) -> pd.Series:
+    """The ``sell`` of each quote: a float column when every one is a real JSON number (the
+    archive), else an object column that keeps each raw value for the quarantine."""
+    values = np.array(_field(quotes, "sell"), dtype=object)
     if pd.api.types.infer_dtype(values, skipna=False) in _NUMERIC_KINDS:
         return pd.Series(values.astype("float64"))
     return pd.Series(values)
@@ -73,10 +75,7 @@ def _sells(quotes: list[Any]) -> pd.Series:
 
 def _names(quotes: list[Any]) -> pd.Categorical:
     """The ``name`` of each quote, as a categorical (a few dozen distinct names)."""
-    try:
-        names = list(map(dict.get, quotes, itertools.repeat("name")))
-    except TypeError:
-        names = [q.get("name") if isinstance(q, dict) else None for q in quotes]
+    names = _field(quotes, "name")
     try:
         return pd.Categorical(names)
     except TypeError:  # an object or list as a name: unhashable, and not a name
