@@ -123,6 +123,18 @@ def analysis_build(env: dict[str, str], *args: str) -> tuple[float, dict[str, fl
     return seconds, runs
 
 
+def phases(home: Path, specs: list[RunSpec]) -> dict[str, dict[str, float]]:
+    """Each run's own phase seconds (execute = kernel start + code, html, pdf) from the
+    ``build.json`` the build wrote beside its report."""
+    found = {}
+    for spec in specs:
+        record = home / "reports" / spec.name / "build.json"
+        if record.is_file():
+            seconds = json.loads(record.read_text(encoding="utf-8")).get("seconds", {})
+            found[spec.name] = {k: float(v) for k, v in seconds.items() if k != "total"}
+    return found
+
+
 def floor(specs: list[RunSpec], env: dict[str, str]) -> dict[str, float]:
     """(e) every run's code as plain Python in one process (benchmarks/floor.py)."""
     payload = json.dumps(
@@ -165,6 +177,7 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
         chain_runs: dict[str, list[float]] = {s.name: [] for s in specs}
         cold: list[float] = []
         cold_runs: dict[str, list[float]] = {s.name: [] for s in specs}
+        cold_phases: dict[str, dict[str, list[float]]] = {}
         noop: list[float] = []
         touched: list[float] = []
         touched_runs: dict[str, list[float]] = {}
@@ -178,6 +191,9 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
             cold.append(seconds)
             for name, s in runs.items():
                 cold_runs[name].append(s)
+            for name, split in phases(home, specs).items():
+                for phase, s in split.items():
+                    cold_phases.setdefault(name, {}).setdefault(phase, []).append(s)
             noop.append(analysis_build(env)[0])
             touch_table(env, i + 1)
             seconds, runs = analysis_build(env)
@@ -190,6 +206,9 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
         res["chain_total"] = sum(res["chain"].values())
         res["cold"] = median(cold)
         res["cold_runs"] = {k: median(v) for k, v in cold_runs.items()}
+        res["phases"] = {
+            k: {phase: median(v) for phase, v in split.items()} for k, split in cold_phases.items()
+        }
         res["noop"] = median(noop)
         res["touched"] = median(touched)
         res["touched_runs"] = {k: median(v) for k, v in touched_runs.items()}
@@ -374,6 +393,13 @@ def print_build(res: dict[str, Any]) -> None:
         "\nPer-run (b) is the run's own time inside the parallel build (--jobs = cores); "
         "(e) pays the imports in its first run."
     )
+    print("\nWhere (b)'s time goes, per run (seconds, median; from each report's build.json):\n")
+    print("| run | execute (kernel start + code) | html | pdf | (e) floor | execute - floor |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in res["specs"]:
+        split, e = res["phases"].get(name, {}), res["floor"][name]
+        run, html, pdf = (split.get(k, float("nan")) for k in ("execute", "html", "pdf"))
+        print(f"| {name} | {run:.1f} | {html:.1f} | {pdf:.1f} | {e:.1f} | {run - e:.1f} |")
 
 
 def print_clean(rows: list[dict[str, Any]]) -> None:
