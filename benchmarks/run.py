@@ -399,7 +399,7 @@ def print_build(res: dict[str, Any]) -> None:
     for name in res["specs"]:
         split, e = res["phases"].get(name, {}), res["floor"][name]
         run, html, pdf = (split.get(k, float("nan")) for k in ("execute", "html", "pdf"))
-        print(f"| {name} | {run:.1f} | {html:.1f} | {pdf:.1f} | {e:.1f} | {run - e:.1f} |")
+        print(f"| {name} | {run:.1f} | {html:.2f} | {pdf:.1f} | {e:.1f} | {run - e:.1f} |")
 
 
 def print_clean(rows: list[dict[str, Any]]) -> None:
@@ -426,11 +426,23 @@ def print_clean(rows: list[dict[str, Any]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    summary, _, details = __doc__.partition("\n\n")
+    parser = argparse.ArgumentParser(
+        description=" ".join(summary.split()),
+        epilog=" ".join(details.split("\n\n", 1)[-1].split()),
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure, median (default 3)")
     parser.add_argument("--quick", action="store_true", help="one repeat, scales 1 and 3")
-    parser.add_argument("--scales", default="1,10,100", help="cleaner input-size multiples")
-    parser.add_argument("--skip", choices=("build", "clean"), action="append", default=[])
+    parser.add_argument(
+        "--scales", default="1,10,100", help="cleaner input-size multiples (default 1,10,100)"
+    )
+    parser.add_argument(
+        "--skip",
+        choices=("build", "clean"),
+        action="append",
+        default=[],
+        help="leave out one part (may be given twice)",
+    )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
     scales = [1, 3] if args.quick else [int(s) for s in args.scales.split(",")]
