@@ -431,10 +431,12 @@ def main() -> None:
         description=" ".join(summary.split()),
         epilog=" ".join(details.split("\n\n", 1)[-1].split()),
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure, median (default 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per figure, median (default %(default)s)"
+    )
     parser.add_argument("--quick", action="store_true", help="one repeat, scales 1 and 3")
     parser.add_argument(
-        "--scales", default="1,10,100", help="cleaner input-size multiples (default 1,10,100)"
+        "--scales", default="1,10,100", help="cleaner input-size multiples (default %(default)s)"
     )
     parser.add_argument(
         "--skip",
