@@ -216,3 +216,25 @@ def test_bonbast_unit_slips_are_noted_and_bad_records_quarantined(tmp_path: Path
     result = bonbast.load(tmp_path)
     assert any("USD 2030-01-02" in note for note in result.notes)
     assert result.quarantine["check"].tolist() == ["record"] and result.balanced()
+
+
+def test_bonbast_carried_forward_compares_whole_records(tmp_path: Path) -> None:
+    """A day is carried forward only when every currency, name, sell and buy repeat the day
+    before (in any key order); a changed buy or an extra currency makes it a new quote day."""
+    usd = {"name": "US Dollar", "sell": 100, "buy": 99}
+    eur = {"name": "Euro", "sell": 120, "buy": 119}
+    days = {
+        "2030/01/01": {"usd": usd, "eur": eur},
+        "2030/01/02": {"eur": eur, "usd": usd},  # same record, other key order
+        "2030/01/03": {"usd": {**usd, "buy": 98}, "eur": eur},  # only a buy changed
+        "2030/01/04": {"usd": {**usd, "buy": 98}, "eur": eur},  # repeats 01/03
+        "2030/01/05": {"usd": {**usd, "buy": 98}, "eur": eur, "gbp": usd | {"name": "Pound"}},
+        "2030/01/07": {"usd": {**usd, "buy": 98}, "eur": eur, "gbp": usd | {"name": "Pound"}},
+    }  # 01/07 repeats 01/05, but 01/06 is missing: not the previous calendar day
+    folder = tmp_path / "bonbast" / "gregorian" / "2030"
+    folder.mkdir(parents=True)
+    (folder / "full.json").write_text(json.dumps(days))
+    table = bonbast.load(tmp_path).table
+    flagged = table.groupby("date")["is_carried_forward"].agg(["all", "any"])
+    assert (flagged["all"] == flagged["any"]).all()  # a whole day is flagged or not
+    assert flagged.index[flagged["all"]].strftime("%m/%d").tolist() == ["01/02", "01/04"]

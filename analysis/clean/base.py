@@ -14,11 +14,15 @@ The invariant checked for every table: ``rows_read == kept + quarantined + sum(e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from analysis.schemas.indicators import TEXT
 
 #: Columns of ``data/processed/quarantine/<table>.csv``; one row per failed check.
 QUARANTINE_COLUMNS = ["source_file", "source_row", "column", "value", "check", "reason"]
@@ -131,3 +135,15 @@ class TableResult:
 def relative(path: Path, raw_dir: Path) -> str:
     """``path`` relative to the raw folder, with forward slashes (for provenance)."""
     return path.relative_to(raw_dir).as_posix()
+
+
+def to_text(values: pd.Series, each: Callable[[Any], Any] | None = None) -> pd.Series:
+    """``values`` as Arrow-backed strings (:data:`~analysis.schemas.indicators.TEXT`), each
+    distinct value converted once — by ``each`` when given (a missing value stays missing).
+
+    A column of a few distinct values repeated millions of times (a categorical, a constant, a
+    date) costs one conversion per distinct value and one Arrow ``take``.
+    """
+    codes, uniques = pd.factorize(values)
+    texts = np.asarray(uniques if each is None else [each(v) for v in uniques], dtype=object)
+    return pd.Series(pd.array(texts, dtype=TEXT).take(codes, allow_fill=True), index=values.index)

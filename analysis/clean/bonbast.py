@@ -21,11 +21,11 @@ columns find the quote in the file.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean.base import Quarantine, TableResult, relative
-from analysis.parse.dates import DateStyle, to_dates, to_jalali_text
+from analysis.parse.dates import DateStyle, jalali_text, to_dates
 from analysis.schemas.fx_rates import COLUMNS
+from analysis.schemas.indicators import TEXT
 
 SOURCE_ID = "bonbast"
 #: The two trees, in order of preference, with the calendar of their date keys.
@@ -53,6 +54,8 @@ GOLD_COINS = frozenset({"azadi1", "azadi1_2", "azadi1_4", "azadi1g", "emami1"})
 _ISO_CODE = re.compile(r"[A-Z]{3}")
 #: What :func:`pandas.api.types.infer_dtype` says of a column holding only JSON numbers.
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
+#: An odd 64-bit constant (2^64 / golden ratio) that mixes a day's quote count into its digest.
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _field(quotes: list[Any], key: str) -> list[Any]:
@@ -64,29 +67,39 @@ def _field(quotes: list[Any], key: str) -> list[Any]:
         return [q.get(key) if isinstance(q, dict) else None for q in quotes]
 
 
-def _sells(quotes: list[Any]) -> pd.Series:
-    """The ``sell`` of each quote: a float column when every one is a real JSON number (the
-    archive), else an object column that keeps each raw value for the quarantine."""
-    values = np.array(_field(quotes, "sell"), dtype=object)
+def _numbers(quotes: list[Any], key: str) -> pd.Series:
+    """The ``key`` (``sell``, ``buy``) of each quote: a float column when every one is a real JSON
+    number (the archive), else an object column that keeps each raw value for the quarantine."""
+    values = np.array(_field(quotes, key), dtype=object)
     if pd.api.types.infer_dtype(values, skipna=False) in _NUMERIC_KINDS:
         return pd.Series(values.astype("float64"))
     return pd.Series(values)
 
 
-def _names(quotes: list[Any]) -> pd.Categorical:
-    """The ``name`` of each quote, as a categorical (a few dozen distinct names)."""
-    names = _field(quotes, "name")
+def _categorical(values: list[Any]) -> pd.Categorical:
+    """``values`` as a categorical; text categories are held as Arrow strings, so no Python
+    string made while parsing a file outlives its JSON (a few hundred long-lived strings spread
+    over the parser's memory would keep most of it from being returned)."""
     try:
-        return pd.Categorical(names)
-    except TypeError:  # an object or list as a name: unhashable, and not a name
-        return pd.Categorical([n if isinstance(n, str) else None for n in names])
+        column = pd.Categorical(values)
+    except TypeError:  # an object or list as a value: unhashable, and not text
+        column = pd.Categorical([v if isinstance(v, str) else None for v in values])
+    if pd.api.types.infer_dtype(column.categories, skipna=False) not in ("string", "empty"):
+        return column  # a number among the names: only in a malformed file
+    return pd.Categorical.from_codes(column.codes, categories=_text_index(column.categories))
+
+
+def _text_index(values: Iterable[str]) -> pd.Index:
+    """``values`` as an index of Arrow strings (one buffer, not a Python object each)."""
+    return pd.Index(pd.array(list(values), dtype=TEXT))
 
 
 def _quotes(data: Any, source_file: str, calendar: DateStyle) -> tuple[pd.DataFrame, pd.Series]:
     """Flatten one file's ``{date: {code: quote}}`` object into one row per quote.
 
-    Also returns each date key's parsed date (dates are parsed once per key, not per quote).
-    Text columns are categorical: a file repeats a few dozen codes and names many times.
+    Also returns each date key's record digest (:func:`_day_prints`), indexed by its parsed date
+    (dates are parsed once per key, not per quote). Text columns are categorical: a file repeats
+    a few dozen codes and names many times.
     """
     days = data if isinstance(data, dict) else {}
     keys = list(days)
@@ -97,30 +110,36 @@ def _quotes(data: Any, source_file: str, calendar: DateStyle) -> tuple[pd.DataFr
     quotes = list(itertools.chain.from_iterable(map(dict.values, records)))
     frame = pd.DataFrame(
         {
-            "key": pd.Categorical.from_codes(take, categories=pd.Index(keys, dtype=object))
-            if keys
-            else pd.Categorical([]),
+            "key": pd.Categorical.from_codes(take, categories=_text_index(keys)),
             "date": day_dates.to_numpy()[take],
-            "code": pd.Categorical(list(itertools.chain.from_iterable(records))),
-            "sell": _sells(quotes),
-            "name": _names(quotes),
-            "source_file": source_file,
+            "code": _categorical(list(itertools.chain.from_iterable(records))),
+            "sell": _numbers(quotes, "sell"),
+            "name": _categorical(_field(quotes, "name")),
+            "source_file": _constant(source_file, len(quotes)),
             "source_row": np.arange(1, len(quotes) + 1),
         }
     )
-    return frame, day_dates
+    prints = _day_prints(frame.assign(buy=_numbers(quotes, "buy")), counts, day_dates)
+    return frame, prints
 
 
-def _fingerprint(record: Any) -> bytes:
-    """A digest of one day's whole record (every currency with its name, sell and buy), so that
-    a day repeating the previous one is found without keeping every record in memory."""
-    items = sorted(record.items()) if isinstance(record, dict) else record
-    return hashlib.blake2b(repr(items).encode(), digest_size=16).digest()
+def _day_prints(quotes: pd.DataFrame, counts: np.ndarray, day_dates: pd.Series) -> pd.Series:
+    """A digest of each date's whole record (every currency with its name, sell and buy: the sum
+    of its quotes' 64-bit hashes, mixed with their count), so that a day repeating the previous
+    one is found from the columns, without keeping or re-reading the records. Dates with no
+    quote have none."""
+    hashes = pd.util.hash_pandas_object(quotes[["code", "name", "sell", "buy"]], index=False)
+    quoted = counts > 0
+    starts = (np.cumsum(counts) - counts)[quoted]
+    sums = np.add.reduceat(hashes.to_numpy(), starts) if len(starts) else hashes.to_numpy()
+    digests = sums + counts[quoted].astype(np.uint64) * _MIX
+    return pd.Series(digests, index=pd.DatetimeIndex(day_dates[quoted]), dtype=np.uint64)
 
 
 def _jumps(table: pd.DataFrame) -> list[str]:
     """Day-on-day moves beyond :data:`SUSPICIOUS_JUMP` (unit slips look like ×10 or ×0.1)."""
-    quoted = table.loc[~table["is_carried_forward"]].sort_values(["currency", "date"])
+    quoted = table.loc[~table["is_carried_forward"], ["currency", "date", "irr_per_unit"]]
+    quoted = quoted.sort_values(["currency", "date"])
     ratio = quoted["irr_per_unit"] / quoted.groupby("currency", observed=True)[
         "irr_per_unit"
     ].shift(1)
@@ -135,141 +154,170 @@ def _is_number(values: pd.Series) -> pd.Series:
     return values.map(type).isin([int, float])
 
 
-def _carried_forward(fingerprints: dict[pd.Timestamp, bytes]) -> set[pd.Timestamp]:
-    """Dates whose whole record equals the previous calendar day's record."""
-    one_day = pd.Timedelta(days=1)
-    return {
-        day for day, print_ in fingerprints.items() if fingerprints.get(day - one_day) == print_
-    }
+def _carried_forward(fingerprints: pd.Series) -> pd.DatetimeIndex:
+    """Dates whose whole record equals the previous calendar day's record (``fingerprints``:
+    one digest per date, dates unique and sorted)."""
+    days = pd.DatetimeIndex(fingerprints.index)
+    digests = fingerprints.to_numpy()
+    previous = days.get_indexer(days - pd.Timedelta(days=1))
+    same = (previous >= 0) & (digests[previous] == digests)
+    return days[same]
 
 
-def read(raw_dir: Path) -> tuple[pd.DataFrame, dict[pd.Timestamp, bytes], list[str]]:
+def read(raw_dir: Path) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """Every quote of every bonbast file (Gregorian tree first), each date's record fingerprint
-    (from the first file holding the date), and the inputs read."""
+    (from the first file holding the date; sorted by date), and the inputs read."""
     frames: list[pd.DataFrame] = []
-    fingerprints: dict[pd.Timestamp, bytes] = {}
+    prints: list[pd.Series] = []
     inputs: list[str] = []
     for tree, calendar in TREES:
         for path in sorted((raw_dir / "bonbast" / tree).glob("*/full.json")):
             data = json.loads(path.read_bytes())
-            frame, day_dates = _quotes(data, relative(path, raw_dir), calendar)
-            if isinstance(data, dict):
-                for day, record in zip(day_dates, data.values(), strict=True):
-                    if pd.notna(day) and day not in fingerprints:
-                        fingerprints[day] = _fingerprint(record)
+            frame, day_prints = _quotes(data, relative(path, raw_dir), calendar)
+            prints.append(day_prints)
             frames.append(frame)
             inputs.append(relative(path, raw_dir))
             del data  # the parsed JSON is several times the file's size
+    fingerprints = pd.concat(prints) if prints else _quotes({}, "", "gregorian")[1]
+    fingerprints = fingerprints[fingerprints.index.notna()]
+    fingerprints = fingerprints[~fingerprints.index.duplicated(keep="first")].sort_index()
     if not frames:
         return _quotes({}, "", "gregorian")[0], fingerprints, inputs
     return _concat(frames), fingerprints, inputs
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate per-file frames, keeping the text columns categorical (union of categories)."""
-    text = ["key", "code", "name", "source_file"]
-    union = {
-        column: pd.api.types.union_categoricals(
-            [f[column].astype("category") for f in frames]
-        ).categories
-        for column in text
-    }
-    return pd.concat(
-        [f.astype({c: pd.CategoricalDtype(union[c]) for c in text}) for f in frames],
-        ignore_index=True,
-    )
+    """Concatenate per-file frames column by column (text columns stay categorical, over the
+    union of the files' categories; no column is copied twice), emptying ``frames``."""
+    columns = list(frames[0].columns)
+    data: dict[str, Any] = {}
+    for name in columns:
+        parts = [f[name] for f in frames]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            data[name] = pd.api.types.union_categoricals(parts)
+        else:
+            data[name] = pd.concat(parts, ignore_index=True).to_numpy()
+    frames.clear()
+    return pd.DataFrame(data, columns=columns, copy=False)
 
 
-def _reject(
-    quotes: pd.DataFrame, bad: pd.Series, quarantine: Quarantine, column: str, check: str, why: str
-) -> pd.DataFrame:
-    """Quarantine the ``bad`` rows (one entry each) and return the others."""
-    quarantine.add_frame(quotes[bad], column, check, why)
-    return quotes[~bad]
+@dataclass
+class _Checks:
+    """Checks over all quotes as masks: a quote failing one check is quarantined and not tried on
+    the next; the kept rows are taken once at the end (the quotes are never copied whole)."""
+
+    quotes: pd.DataFrame
+    quarantine: Quarantine = field(default_factory=Quarantine)
+    alive: pd.Series = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.alive = pd.Series(True, index=self.quotes.index)
+
+    def reject(self, bad: pd.Series, column: str, check: str, why: str) -> None:
+        """Quarantine the live rows that are ``bad`` (one entry each)."""
+        bad = bad & self.alive
+        if bad.any():
+            self.quarantine.add_frame(self.quotes[bad], column, check, why)
+            self.alive &= ~bad
+
+    def exclude(self, rows: pd.Series) -> int:
+        """Leave out the live ``rows`` (counted by the caller); return how many."""
+        rows = rows & self.alive
+        self.alive &= ~rows
+        return int(rows.sum())
 
 
-def _per_category(column: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
+def _per_category(column: pd.Series, fn: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
     """``fn`` of each row's value of a categorical column, computed once per category
     (``fn(None)`` for missing values)."""
     codes = column.cat.codes.to_numpy()
-    results = np.array([fn(c) for c in column.cat.categories] + [fn(None)], dtype=object)
+    results = np.array([fn(c) for c in column.cat.categories] + [fn(None)], dtype=dtype)
     return results[codes]  # code -1 (missing) takes the last entry
 
 
-def _with_currency(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Add ``currency`` (ISO, upper case) and ``units`` (per quote) from the code and name."""
-    currency = _per_category(quotes["code"], lambda code: str(code).upper())
+def _recode(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Categorical:
+    """A categorical of ``fn`` of each value, computed once per distinct value (``fn(None)`` for a
+    missing one); two values may meet in one category (``usd`` and ``USD``). Categories are
+    sorted, so sorting by the column sorts alphabetically."""
+    codes, uniques = pd.factorize(values)
+    labels = np.array([fn(v) for v in uniques] + [fn(None)], dtype=object)
+    label_codes, categories = pd.factorize(labels, sort=True)
+    return pd.Categorical.from_codes(label_codes[codes], categories=pd.Index(categories))
+
+
+def _constant(value: str, rows: int) -> pd.Categorical:
+    """``value`` on every one of ``rows`` rows, as a one-category categorical (one byte a row)."""
+    return pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), categories=_text_index([value]))
+
+
+def _currency_and_units(quotes: pd.DataFrame) -> tuple[pd.Categorical, np.ndarray]:
+    """Each quote's ``currency`` (ISO, upper case) and ``units`` (of currency quoted), from its
+    code and name."""
+    currency = _recode(quotes["code"], lambda code: str(code).upper())
     units = _per_category(
         quotes["name"],
         lambda name: float(m.group(1)) if (m := re.match(r"\s*(\d+)\s", str(name))) else 1.0,
-    ).astype("float64")
-    until = pd.to_datetime(pd.Series(currency, index=quotes.index).map(PER_ONE_UNIT_UNTIL))
-    return quotes.assign(
-        currency=pd.Categorical(currency),
-        units=pd.Series(units, index=quotes.index).mask(quotes["date"] <= until, 1.0),
+        "float64",
     )
+    until = _per_category(
+        pd.Series(currency, index=quotes.index), PER_ONE_UNIT_UNTIL.get, "datetime64[ns]"
+    )
+    return currency, np.where(quotes["date"].to_numpy() <= until, 1.0, units)
 
 
 def load(raw_dir: Path) -> TableResult:
     """bonbast selling rates in rial per unit, one row per date and currency."""
     quotes, fingerprints, inputs = read(raw_dir)
     rows_read = len(quotes)
-    quarantine = Quarantine()
-    quotes = _reject(
-        quotes,
+    checks = _Checks(quotes)
+    checks.reject(
         quotes["code"] == "*",
-        quarantine,
         "key",
         "record",
         "the value of this date key is not an object of quotes",
     )
-    quotes = _reject(
-        quotes,
+    checks.reject(
         quotes["date"].isna(),
-        quarantine,
         "key",
         "date",
         "date key is not a valid YYYY/MM/DD date in the tree's calendar",
     )
-    coins = quotes["code"].isin(GOLD_COINS)
-    quotes = _with_currency(quotes[~coins])
-    iso = {code for code in pd.unique(quotes["currency"]) if _ISO_CODE.fullmatch(str(code))}
-    bad_code = ~quotes["currency"].isin(iso)
-    quotes = _reject(
-        quotes,
-        bad_code,
-        quarantine,
+    coins = checks.exclude(quotes["code"].isin(GOLD_COINS))
+    quotes["currency"], quotes["units"] = _currency_and_units(quotes)
+    live_codes = pd.unique(quotes.loc[checks.alive, "currency"])
+    iso = {code for code in live_codes if _ISO_CODE.fullmatch(str(code))}
+    checks.reject(
+        ~quotes["currency"].isin(iso),
         "code",
         "currency",
         "currency key is not a 3-letter ISO code (nor a known gold coin)",
     )
-    sell = pd.to_numeric(quotes["sell"].where(_is_number(quotes["sell"])), errors="coerce")
-    quotes = _reject(
-        quotes.assign(value=sell),
-        ~(sell > 0),
-        quarantine,
-        "sell",
-        "positive_number",
-        "sell is not a number > 0",
-    )
-    duplicate = quotes.duplicated(["date", "currency"], keep="first")
-    kept = quotes[~duplicate]
+    sell = quotes["sell"]
+    quotes["value"] = pd.to_numeric(sell.where(_is_number(sell)), errors="coerce")
+    checks.reject(~(quotes["value"] > 0), "sell", "positive_number", "sell is not a number > 0")
+    valid = quotes.loc[checks.alive, ["date", "currency", "value"]]
+    duplicate = valid.duplicated(["date", "currency"], keep="first")
+    conflicts = _conflicts(valid, duplicate)
+    columns = ["date", "currency", "value", "units", "source_file", "source_row"]
+    kept = quotes.loc[valid.index[~duplicate.to_numpy()], columns].reset_index(drop=True)
+    quarantine = checks.quarantine.frame()
+    del quotes, valid, checks  # only the kept rows from here on
     flagged = _carried_forward(fingerprints)
     table = kept.assign(
+        date_jalali=_recode(kept["date"], lambda day: day and jalali_text(day.date())),
+        rate_type=_constant("open_market", len(kept)),
         irr_per_unit=kept["value"] * RIAL_PER_TOMAN / kept["units"],
-        date_jalali=to_jalali_text(kept["date"]),
-        rate_type="open_market",
-        source_id=SOURCE_ID,
+        source_id=_constant(SOURCE_ID, len(kept)),
         is_carried_forward=kept["date"].isin(flagged),
-    )
-    conflicts = _conflicts(quotes, duplicate)
+    )[COLUMNS]
+    del kept
     jumps = _jumps(table)
     return TableResult(
-        table=table[COLUMNS].reset_index(drop=True),
-        quarantine=quarantine.frame(),
+        table=table,
+        quarantine=quarantine,
         rows_read=rows_read,
         excluded={
-            "gold_coin_not_a_currency": int(coins.sum()),
+            "gold_coin_not_a_currency": coins,
             "duplicate_other_calendar_tree": int(duplicate.sum()),
         },
         inputs=inputs,
@@ -288,7 +336,7 @@ def load(raw_dir: Path) -> TableResult:
 
 def _conflicts(quotes: pd.DataFrame, duplicate: pd.Series) -> int:
     """How many duplicate quotes carry a different selling value from the one kept."""
-    kept = quotes[~duplicate].set_index(["date", "currency"])["value"]
-    repeats = quotes[duplicate]
-    first = kept.reindex(pd.MultiIndex.from_frame(repeats[["date", "currency"]])).to_numpy()
-    return int((first != repeats["value"].to_numpy()).sum())
+    if not duplicate.any():
+        return 0
+    first = quotes.groupby(["date", "currency"], observed=True, sort=False)["value"]
+    return int((first.transform("first") != quotes["value"])[duplicate].sum())

@@ -145,7 +145,8 @@ def preferred_source(
     ``rate_type`` and ``source_id`` (and ``n_days`` for ``min_days``)."""
     from analysis.finance import DEFAULT_SOURCE
 
-    preferred = frame["source_id"] == frame["rate_type"].map(DEFAULT_SOURCE)
+    default = frame["rate_type"].astype(object).map(DEFAULT_SOURCE)
+    preferred = (frame["source_id"].astype(object) == default).astype(bool)
     enough = pd.Series(True, index=frame.index)
     if min_days is not None:
         days = pd.to_numeric(frame["n_days"], errors="coerce")
