@@ -238,3 +238,38 @@ def test_bonbast_carried_forward_compares_whole_records(tmp_path: Path) -> None:
     flagged = table.groupby("date")["is_carried_forward"].agg(["all", "any"])
     assert (flagged["all"] == flagged["any"]).all()  # a whole day is flagged or not
     assert flagged.index[flagged["all"]].strftime("%m/%d").tolist() == ["01/02", "01/04"]
+
+
+def test_bonbast_typed_decoder_and_json_give_the_same_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """msgspec decodes files in the archive's shape; json reads the rest. Both paths must give
+    the same rows, quarantine, counts and notes for the same files."""
+    files = sorted(SYNTHETIC_SNAPSHOT.glob("bonbast/*/*/full.json"))
+    typed = [bonbast.parse(p.read_bytes())[1] for p in files]
+    assert any(typed), "no fixture file takes the typed path"
+    fast = bonbast.load(SYNTHETIC_SNAPSHOT)
+    monkeypatch.setattr(bonbast, "parse", lambda raw: (json.loads(raw), False))
+    slow = bonbast.load(SYNTHETIC_SNAPSHOT)
+    pd.testing.assert_frame_equal(fast.table, slow.table)
+    pd.testing.assert_frame_equal(fast.quarantine, slow.quarantine)
+    assert (fast.rows_read, fast.excluded, fast.notes) == (
+        slow.rows_read,
+        slow.excluded,
+        slow.notes,
+    )
+
+
+def test_bonbast_parse_falls_back_to_json_for_any_other_shape() -> None:
+    archive = b'{"2030/01/01": {"usd": {"name": "US Dollar", "sell": 4290, "buy": 4280}}}'
+    assert bonbast.parse(archive)[1]
+    for odd in (
+        b'{"2030/01/01": {"usd": {"name": "US Dollar", "sell": "4290"}}}',  # text as a number
+        b'{"2030/01/01": {"usd": {"name": "US Dollar", "sell": true}}}',  # a boolean
+        b'{"2030/01/01": null}',  # a day that is not an object
+        b'[{"usd": 1}]',  # not an object of days
+    ):
+        data, typed = bonbast.parse(odd)
+        assert not typed and data == json.loads(odd)
+    with pytest.raises(json.JSONDecodeError):
+        bonbast.parse(b'{"2030/01/01": {"usd": ')  # truncated: json's own error

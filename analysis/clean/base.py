@@ -14,6 +14,8 @@ The invariant checked for every table: ``rows_read == kept + quarantined + sum(e
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,3 +149,17 @@ def to_text(values: pd.Series, each: Callable[[Any], Any] | None = None) -> pd.S
     codes, uniques = pd.factorize(values)
     texts = np.asarray(uniques if each is None else [each(v) for v in uniques], dtype=object)
     return pd.Series(pd.array(texts, dtype=TEXT).take(codes, allow_fill=True), index=values.index)
+
+
+def release_freed_memory() -> None:
+    """Hand memory that Python has freed back to the operating system.
+
+    glibc keeps freed heap memory for reuse; after many mid-sized temporaries (one file's parsed
+    JSON after another) that is hundreds of MB which later, larger arrays (allocated apart, with
+    ``mmap``) cannot reuse. ``malloc_trim`` returns it, as Dask's workers do. A no-op where the C
+    library has no ``malloc_trim`` (macOS, musl, Windows).
+    """
+    libc = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+    if trim is not None:
+        trim(0)

@@ -34,6 +34,7 @@ from analysis.clean.base import (
     QUARANTINE_COLUMNS,
     TableResult,
     count_rows,
+    release_freed_memory,
 )
 from analysis.errors import AnalysisError, DataError
 from analysis.provenance import code_version, file_sha256
@@ -306,7 +307,10 @@ def clean(
             echo(outcomes[-1].line())
             continue
         started = time.perf_counter()
-        result = validate(build_table(module, raw, name), schema_module.SCHEMA, name)
+        built = build_table(module, raw, name)
+        release_freed_memory()  # the build's temporaries, before validation needs more
+        result = validate(built, schema_module.SCHEMA, name)
+        del built
         check_balance(name, result)
         outputs = _write_outputs(name, result, out)
         seconds = time.perf_counter() - started
