@@ -123,15 +123,15 @@ def analysis_build(env: dict[str, str], *args: str) -> tuple[float, dict[str, fl
     return seconds, runs
 
 
-def phases(home: Path, specs: list[RunSpec]) -> dict[str, dict[str, float]]:
+def phases(home: Path, names: Sequence[str]) -> dict[str, dict[str, float]]:
     """Each run's own phase seconds (execute = kernel start + code, html, pdf) from the
     ``build.json`` the build wrote beside its report."""
     found = {}
-    for spec in specs:
-        record = home / "reports" / spec.name / "build.json"
+    for name in names:
+        record = home / "reports" / name / "build.json"
         if record.is_file():
             seconds = json.loads(record.read_text(encoding="utf-8")).get("seconds", {})
-            found[spec.name] = {k: float(v) for k, v in seconds.items() if k != "total"}
+            found[name] = {k: float(v) for k, v in seconds.items() if k != "total"}
     return found
 
 
@@ -151,6 +151,35 @@ def floor(specs: list[RunSpec], env: dict[str, str]) -> dict[str, float]:
     if done.returncode:
         raise SystemExit(f"floor failed:\n{done.stderr}")
     return {k: float(v) for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
+
+
+#: What every report's first code cell imports: a run of a notebook with only this cell costs
+#: what any report run costs before its own code (a kernel, these imports, an HTML and a PDF).
+EMPTY_IMPORTS = (
+    "import matplotlib.pyplot as plt\n"
+    "import pandas as pd\n"
+    "from IPython.display import HTML, display\n"
+    "from analysis import charts, config, tables\n"
+    "from analysis.build.provenance import appendix\n"
+    "from analysis.views import claims, finances, periods, plots, rapprochement\n"
+    "from analysis.views.html import html_table"
+)
+EMPTY_RUN = "empty"
+
+
+def empty_report(home: Path) -> Path:
+    """A one-page notebook that only imports what the reports import, and its build config."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Empty report\n\nThe fixed cost of one report run."),
+        nbformat.v4.new_code_cell(EMPTY_IMPORTS),
+    ]
+    nbformat.write(nb, home / "notebooks" / f"{EMPTY_RUN}.ipynb")
+    config = home / "empty.toml"
+    config.write_text(f'[[report]]\nnotebook = "{EMPTY_RUN}.ipynb"\ntables = []\n')
+    return config
 
 
 def touch_table(env: dict[str, str], step: int) -> None:
@@ -182,6 +211,8 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
         touched: list[float] = []
         touched_runs: dict[str, list[float]] = {}
         floors: dict[str, list[float]] = {s.name: [] for s in specs}
+        empty_config = empty_report(home)
+        empty: dict[str, list[float]] = {}
         for i in range(repeat):
             out = Path(tmp) / f"chain-{i}"
             out.mkdir()
@@ -191,7 +222,7 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
             cold.append(seconds)
             for name, s in runs.items():
                 cold_runs[name].append(s)
-            for name, split in phases(home, specs).items():
+            for name, split in phases(home, [s.name for s in specs]).items():
                 for phase, s in split.items():
                     cold_phases.setdefault(name, {}).setdefault(phase, []).append(s)
             noop.append(analysis_build(env)[0])
@@ -202,6 +233,9 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
                 touched_runs.setdefault(name, []).append(s)
             for name, s in floor(specs, env).items():
                 floors[name].append(s)
+            analysis_build(env, "--force", "--config", str(empty_config))
+            for phase, s in phases(home, [EMPTY_RUN])[EMPTY_RUN].items():
+                empty.setdefault(phase, []).append(s)
         res["chain"] = {k: median(v) for k, v in chain_runs.items()}
         res["chain_total"] = sum(res["chain"].values())
         res["cold"] = median(cold)
@@ -214,6 +248,7 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
         res["touched_runs"] = {k: median(v) for k, v in touched_runs.items()}
         res["floor"] = {k: median(v) for k, v in floors.items()}
         res["floor_total"] = sum(res["floor"].values())
+        res["empty"] = {phase: median(v) for phase, v in empty.items()}
         return res
 
 
@@ -400,6 +435,19 @@ def print_build(res: dict[str, Any]) -> None:
         split, e = res["phases"].get(name, {}), res["floor"][name]
         run, html, pdf = (split.get(k, float("nan")) for k in ("execute", "html", "pdf"))
         print(f"| {name} | {run:.1f} | {html:.2f} | {pdf:.1f} | {e:.1f} | {run - e:.1f} |")
+    fixed = res["empty"]
+    cost = sum(fixed.values())
+    print(
+        f"\nAn empty report (one cell importing what the reports import) built the same way: "
+        f"execute {fixed['execute']:.1f} s, html {fixed['html']:.2f} s, pdf {fixed['pdf']:.2f} s "
+        f"= {cost:.1f} s, the fixed cost of a fresh kernel per run. The best (b)/(e) a run can "
+        "reach with one is (fixed + floor) / floor:\n"
+    )
+    print("| run | (e) floor | fixed + floor | best possible (b)/(e) |")
+    print("|---|---:|---:|---:|")
+    for name in res["specs"]:
+        e = res["floor"][name]
+        print(f"| {name} | {e:.1f} | {cost + e:.1f} | {(cost + e) / e:.2f} |")
 
 
 def print_clean(rows: list[dict[str, Any]]) -> None:
