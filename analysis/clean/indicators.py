@@ -20,6 +20,7 @@ OWID (regions without a code, "World"). The IMF WEO by-country file has none.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +38,7 @@ from analysis.clean import (
     worldbank,
 )
 from analysis.clean.base import Quarantine, TableResult, count_rows
-from analysis.clean.longform import SAME_ROW
+from analysis.clean.longform import SAME_ROW, empty_observations
 from analysis.schemas.indicators import COLUMNS, KEY, TEXT, TEXT_COLUMNS
 
 #: Glob patterns (relative to the raw folder) this table reads.
@@ -81,9 +82,11 @@ def newest_vintage(table: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
     rank = vintage_rank(table["vintage"])
     keep = rank == pd.Series(rank).groupby(series).transform("max").to_numpy()
     notes = []
-    dropped = table[~keep]
+    # the notes are grouped on plain objects (sorted by text, as categories would not be)
+    dropped = table.loc[~keep, [*SERIES, "vintage"]].astype(object)
     if not dropped.empty:
-        kept_vintage = table[keep].groupby(SERIES)["vintage"].first()
+        kept = table.loc[keep, [*SERIES, "vintage"]].drop_duplicates().astype(object)
+        kept_vintage = kept.groupby(SERIES)["vintage"].first()
         for (source_id, indicator), group in dropped.groupby(SERIES):
             notes.append(
                 f"{source_id} {indicator}: kept vintage {kept_vintage[(source_id, indicator)]}; "
@@ -112,8 +115,8 @@ def resolve_repeats(
     if not repeated.any():
         return table, 0, Quarantine().frame(), 0
     groups = table[repeated]
-    spread = groups.groupby(key)["value"].transform(lambda v: np.ptp(v.to_numpy()))
-    scale = groups["value"].abs().groupby([groups[c] for c in key]).transform("max")
+    spread = groups.groupby(key, observed=True)["value"].transform(lambda v: np.ptp(v.to_numpy()))
+    scale = groups["value"].abs().groupby([groups[c] for c in key], observed=True).transform("max")
     conflict = spread > 1e-9 * scale.clip(lower=1.0)
     bad = groups[conflict]
     quarantine = Quarantine()
@@ -136,11 +139,18 @@ def resolve_repeats(
     return rest[~duplicate], int(duplicate.sum()), quarantine.frame(), len(bad)
 
 
+def load_all(raw_dir: Path) -> tuple[pd.DataFrame, TableResult, int]:
+    """(every loader's rows in :data:`COLUMNS`, the loaders' combined result without its rows,
+    cells the loaders quarantined). Each loader's own rows are freed once combined."""
+    parts = [load(raw_dir) for load in LOADERS]
+    cells = sum(len(p.quarantine) for p in parts)
+    result = TableResult.combine(parts)
+    return result.table[COLUMNS], replace(result, table=empty_observations()), cells
+
+
 def build(raw_dir: Path, *, vintages: Literal["newest", "all"] = "newest") -> TableResult:
     """The ``indicators`` table from the raw files under ``raw_dir`` (pure: writes nothing)."""
-    parts = [load(raw_dir) for load in LOADERS]
-    result = TableResult.combine(parts)
-    table = result.table[COLUMNS]
+    table, result, quarantined_cells = load_all(raw_dir)
     excluded = dict(result.excluded)
     notes = list(result.notes)
     key = list(KEY)
@@ -157,7 +167,7 @@ def build(raw_dir: Path, *, vintages: Literal["newest", "all"] = "newest") -> Ta
     frames = [q for q in (result.quarantine, conflicts) if not q.empty]
     quarantine = pd.concat(frames, ignore_index=True) if frames else result.quarantine
     # every quarantine entry is one read cell; the quarantine counts distinct (file, row)
-    cells = conflict_cells + sum(len(p.quarantine) for p in parts)
+    cells = conflict_cells + quarantined_cells
     extra = cells - count_rows(quarantine)
     excluded.pop(SAME_ROW, None)
     if extra:

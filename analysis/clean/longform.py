@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.clean.base import Quarantine, TableResult, count_rows
+from analysis.clean.base import Quarantine, TableResult, concat_frames, count_rows
 from analysis.parse.numbers import NA_TOKENS, parse_number
-from analysis.schemas.indicators import COLUMNS
+from analysis.schemas.indicators import COLUMNS, TEXT_COLUMNS
 
 #: Count of quarantined cells beyond the first for one (source_file, source_row) pair.
 SAME_ROW = "more_quarantined_cells_same_file_row"
@@ -94,7 +94,8 @@ def observations(cells: pd.DataFrame, **fields: Any) -> pd.DataFrame:
     """The processed columns (:data:`COLUMNS`) from ``cells`` plus constant ``fields``.
 
     A column is taken from ``fields`` when given there (a constant or a Series), else from
-    ``cells``, else from :data:`DEFAULTS`.
+    ``cells``, else from :data:`DEFAULTS`. Text columns (:data:`TEXT_COLUMNS`) come out
+    categorical (:func:`as_category`): each distinct text is held once, not once per row.
     """
     data: dict[str, Any] = {}
     for name in COLUMNS:
@@ -104,7 +105,18 @@ def observations(cells: pd.DataFrame, **fields: Any) -> pd.DataFrame:
             data[name] = cells[name]
         else:
             data[name] = DEFAULTS[name]
-    return pd.DataFrame(data, index=cells.index)[COLUMNS]
+    table = pd.DataFrame(data, index=cells.index)[COLUMNS]
+    return table.assign(**{c: as_category(table[c]) for c in TEXT_COLUMNS})
+
+
+def as_category(values: pd.Series) -> pd.Series:
+    """``values`` as a categorical over plain ``str`` categories, in order of appearance (so
+    that :func:`~analysis.clean.base.concat_frames` can union any two of them)."""
+    codes, uniques = pd.factorize(values)
+    categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories), index=values.index, name=values.name
+    )
 
 
 @dataclass
@@ -153,7 +165,7 @@ class Collector:
 
     def result(self) -> TableResult:
         """The loader's :class:`TableResult` (balanced: read = kept + quarantined + excluded)."""
-        table = pd.concat(self.tables, ignore_index=True) if self.tables else empty_observations()
+        table = concat_frames(self.tables) if self.tables else empty_observations()
         quarantine = self.quarantine.frame()
         excluded = dict(self.excluded)
         extra = self.cells_quarantined - count_rows(quarantine)
