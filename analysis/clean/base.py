@@ -39,7 +39,7 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     categorical = any(isinstance(t, pd.CategoricalDtype) for t in frames[0].dtypes)
     if not categorical or any(not f.columns.equals(columns) for f in frames):
         return pd.concat(frames, ignore_index=True)
-    return pd.DataFrame({c: _stack([f[c] for f in frames]) for c in columns})
+    return pd.DataFrame({c: _stack([f[c] for f in frames]) for c in columns}, copy=False)
 
 
 def _stack(parts: list[pd.Series]) -> pd.Series:

@@ -134,9 +134,11 @@ def resolve_repeats(
             f"{source} {code} {country} {year} (vintage {vintage}) has several different "
             "values in the source",
         )
-    rest = table.drop(index=bad.index)
-    duplicate = rest.duplicated(key, keep="first")
-    return rest[~duplicate], int(duplicate.sum()), quarantine.frame(), len(bad)
+    # one copy of the table at the end: the masks are worked out on the key columns only
+    keep = ~table.index.isin(bad.index)
+    duplicate = table.loc[keep, key].duplicated(keep="first").to_numpy()
+    keep[keep] = ~duplicate
+    return table[keep], int(duplicate.sum()), quarantine.frame(), len(bad)
 
 
 def load_all(raw_dir: Path) -> tuple[pd.DataFrame, TableResult, int]:
@@ -145,7 +147,8 @@ def load_all(raw_dir: Path) -> tuple[pd.DataFrame, TableResult, int]:
     parts = [load(raw_dir) for load in LOADERS]
     cells = sum(len(p.quarantine) for p in parts)
     result = TableResult.combine(parts)
-    return result.table[COLUMNS], replace(result, table=empty_observations()), cells
+    table = result.table if list(result.table.columns) == COLUMNS else result.table[COLUMNS]
+    return table, replace(result, table=empty_observations()), cells
 
 
 def build(raw_dir: Path, *, vintages: Literal["newest", "all"] = "newest") -> TableResult:
