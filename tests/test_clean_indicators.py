@@ -131,6 +131,15 @@ def test_newest_vintage_notes_in_text_order_whatever_the_categories() -> None:
     ]
 
 
+def test_as_text_keeps_values_and_missing_values() -> None:
+    plain = pd.Series(["b", None, "a", "b"], index=[3, 5, 7, 9])
+    for values in (plain, as_category(plain), plain.astype("category")):
+        text = indicators.as_text(values)
+        assert str(text.dtype) == str(TEXT) and list(text.index) == [3, 5, 7, 9]
+        assert text.isna().tolist() == [False, True, False, False]  # not another row's text
+        assert text.dropna().tolist() == ["b", "a", "b"]
+
+
 def test_vintage_rank_orders_approximate_before_dated() -> None:
     ranks = indicators.vintage_rank(pd.Series(["2025-07-01", "~2025", "2018-02-22", "~2025"]))
     assert ranks[2] < ranks[1] == ranks[3] < ranks[0]

@@ -97,10 +97,14 @@ def newest_vintage(table: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
 
 
 def as_text(values: pd.Series) -> pd.Series:
-    """``values`` as Arrow-backed strings (:data:`TEXT`), converting each distinct value once."""
-    codes, uniques = pd.factorize(values)
+    """``values`` as Arrow-backed strings (:data:`TEXT`), converting each distinct value once
+    (a categorical's codes are used as they are); missing values stay missing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
     text = pd.array(np.asarray(uniques, dtype=object), dtype=TEXT)
-    return pd.Series(text.take(codes), index=values.index, name=values.name)
+    return pd.Series(text.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def resolve_repeats(
