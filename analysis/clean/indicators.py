@@ -107,6 +107,19 @@ def as_text(values: pd.Series) -> pd.Series:
     return pd.Series(text.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
+def processed_dtypes(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with text as Arrow strings (:data:`TEXT`), ``year`` and ``source_row`` as int64
+    and ``value`` as float64, put together column by column (no copy of the whole table)."""
+    numbers = table[["year", "source_row", "value"]].astype(
+        {"year": "int64", "source_row": "int64", "value": "float64"}
+    )
+    text = {c: as_text(table[c]) for c in TEXT_COLUMNS}
+    return pd.DataFrame(
+        {c: text[c] if c in text else numbers[c] if c in numbers else table[c] for c in table},
+        copy=False,
+    )
+
+
 def resolve_repeats(
     table: pd.DataFrame, key: list[str]
 ) -> tuple[pd.DataFrame, int, pd.DataFrame, int]:
@@ -179,9 +192,8 @@ def build(raw_dir: Path, *, vintages: Literal["newest", "all"] = "newest") -> Ta
     excluded.pop(SAME_ROW, None)
     if extra:
         excluded[SAME_ROW] = extra
-    table = table.assign(**{c: as_text(table[c]) for c in TEXT_COLUMNS})
     return TableResult(
-        table=table.astype({"year": "int64", "source_row": "int64", "value": "float64"}),
+        table=processed_dtypes(table),
         quarantine=quarantine,
         rows_read=result.rows_read,
         excluded=excluded,
