@@ -111,7 +111,10 @@ def observations(cells: pd.DataFrame, **fields: Any) -> pd.DataFrame:
 
 def as_category(values: pd.Series) -> pd.Series:
     """``values`` as a categorical over plain ``str`` categories, in order of appearance (so
-    that :func:`~analysis.clean.base.concat_frames` can union any two of them)."""
+    that :func:`~analysis.clean.base.concat_frames` can union any two of them); a categorical
+    over ``str`` categories already is one."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == object:
+        return values
     codes, uniques = pd.factorize(values)
     categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
     return pd.Series(

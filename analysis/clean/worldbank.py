@@ -89,7 +89,8 @@ def vintage_of(updated: str | None, years: dict[str, int], frame: pd.DataFrame) 
     """The file's "Last Updated Date", else ``~YYYY``: the year after its last year with data."""
     if updated:
         return updated
-    filled = [y for c, y in years.items() if frame[c].notna().any()]
+    has_data = frame[list(years)].notna().any()
+    filled = [y for c, y in years.items() if has_data[c]]
     return f"~{max(filled) + 1}" if filled else "~unknown"
 
 
