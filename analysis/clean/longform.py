@@ -105,8 +105,16 @@ def observations(cells: pd.DataFrame, **fields: Any) -> pd.DataFrame:
             data[name] = cells[name]
         else:
             data[name] = DEFAULTS[name]
-    table = pd.DataFrame(data, index=cells.index)[COLUMNS]
-    return table.assign(**{c: as_category(table[c]) for c in TEXT_COLUMNS})
+    text = {c: _text_column(data[c], cells.index) for c in TEXT_COLUMNS}
+    return pd.DataFrame(data | text, index=cells.index)
+
+
+def _text_column(value: Any, index: pd.Index) -> pd.Series:
+    """``value`` (a Series, or a constant for every row) as a categorical column on ``index``."""
+    if isinstance(value, str):
+        codes = np.zeros(len(index), dtype="int8")
+        return pd.Series(pd.Categorical.from_codes(codes, pd.Index([value], dtype=object)), index)
+    return as_category(pd.Series(value, index=index))
 
 
 def as_category(values: pd.Series) -> pd.Series:
