@@ -23,7 +23,7 @@ def result() -> TableResult:
 
 def test_each_unit_is_its_own_indicator(result: TableResult) -> None:
     t = result.table
-    units = t.groupby("indicator_code")["unit"].unique().map(list).to_dict()
+    units = t.groupby("indicator_code", observed=True)["unit"].unique().map(list).to_dict()
     assert units["EI.OIL_PROD.KBD"] == ["thousand barrels per day"]
     assert units["EI.OIL_PROD.MT"] == ["million tonnes"]
     assert units["EI.GAS_PROD.BCM"] == ["billion cubic metres"]

@@ -68,7 +68,12 @@ def test_year_basis_follows_the_notes(result: TableResult) -> None:
 
 
 def test_source_row_is_the_spreadsheet_row(result: TableResult) -> None:
-    rows = result.table.groupby("indicator_code")["source_row"].unique().map(list).to_dict()
+    rows = (
+        result.table.groupby("indicator_code", observed=True)["source_row"]
+        .unique()
+        .map(list)
+        .to_dict()
+    )
     assert rows["WEO.PCPI"] == [2] and rows["WEO.NGDPD"] == [4] and rows["WEO.NGDP_RPCH"] == [6]
 
 

@@ -12,8 +12,16 @@ import pytest
 
 from analysis.clean import countries, indicators
 from analysis.clean.base import TableResult
+from analysis.clean.longform import as_category
 from analysis.clean.pipeline import check_balance, resolve_inputs, validate
-from analysis.schemas.indicators import COLUMNS, KEY, SCHEMA, SCHEMA_ALL_VINTAGES
+from analysis.schemas.indicators import (
+    COLUMNS,
+    KEY,
+    SCHEMA,
+    SCHEMA_ALL_VINTAGES,
+    TEXT,
+    TEXT_COLUMNS,
+)
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
 
@@ -101,6 +109,35 @@ def test_aggregates_flagged_only_where_kept(built: TableResult) -> None:
         assert not t.loc[t["source_id"] == source, "is_aggregate"].any()
     assert built.excluded["aggregate"] == 7 + 3  # SIPRI European Union, OWID regions
     assert built.excluded["region_total"] > 0 and built.excluded["residual_group"] > 0
+
+
+def test_loaders_hold_text_as_categories_and_build_as_arrow_strings(built: TableResult) -> None:
+    for load in indicators.LOADERS:
+        table = load(SNAPSHOT).table
+        categorical = [c for c in TEXT_COLUMNS if isinstance(table[c].dtype, pd.CategoricalDtype)]
+        assert table.empty or categorical == TEXT_COLUMNS, load.__module__
+    assert [str(built.table[c].dtype) for c in TEXT_COLUMNS] == [str(TEXT)] * len(TEXT_COLUMNS)
+
+
+def test_newest_vintage_notes_in_text_order_whatever_the_categories() -> None:
+    rows = [("b", "Y", "2020"), ("b", "Y", "2021"), ("a", "Z", "~2019"), ("a", "Z", "2020")]
+    table = pd.DataFrame(rows, columns=["source_id", "indicator_code", "vintage"])
+    table = table.assign(**{c: as_category(table[c]) for c in table.columns})  # "b" first
+    kept, older, notes = indicators.newest_vintage(table)
+    assert older == 2 and kept["vintage"].tolist() == ["2021", "2020"]
+    assert notes == [
+        "a Z: kept vintage 2020; left out 1 rows of vintage(s) ~2019",
+        "b Y: kept vintage 2021; left out 1 rows of vintage(s) 2020",
+    ]
+
+
+def test_as_text_keeps_values_and_missing_values() -> None:
+    plain = pd.Series(["b", None, "a", "b"], index=[3, 5, 7, 9])
+    for values in (plain, as_category(plain), plain.astype("category")):
+        text = indicators.as_text(values)
+        assert str(text.dtype) == str(TEXT) and list(text.index) == [3, 5, 7, 9]
+        assert text.isna().tolist() == [False, True, False, False]  # not another row's text
+        assert text.dropna().tolist() == ["b", "a", "b"]
 
 
 def test_vintage_rank_orders_approximate_before_dated() -> None:

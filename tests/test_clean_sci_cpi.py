@@ -45,7 +45,7 @@ def test_short_years_in_workbooks(result: TableResult) -> None:
 
 
 def test_base_year_is_inferred_and_stated_in_the_unit(result: TableResult) -> None:
-    units = result.table.groupby("indicator_code")["unit"].first()
+    units = result.table.groupby("indicator_code", observed=True)["unit"].first()
     assert units["SCI.CPI.URBAN"].startswith("index, 1400=100")
     assert units["SCI.CPIU.CHICKEN"].startswith("index, 1400=100")  # 100.00000000000001
     assert units["SCI.INFL.CPI"].startswith("index, 1395=100")

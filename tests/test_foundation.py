@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import atomic, config
-from analysis.clean.base import Quarantine, TableResult
+from analysis.clean.base import Quarantine, TableResult, concat_frames
 from analysis.cli import main
 
 
@@ -67,6 +67,18 @@ def test_table_result_balance_and_combine() -> None:
     assert a.rows_quarantined == 1 and a.balanced()
     both = TableResult.combine([a, b])
     assert both.rows_kept == 3 and both.excluded == {"agg": 2} and both.balanced()
+
+
+def test_concat_frames_unions_categories_and_keeps_values() -> None:
+    a = pd.DataFrame({"code": pd.Categorical(["IRN", "USA"]), "v": [1.0, 2.0]})
+    b = pd.DataFrame({"code": pd.Categorical(["WLD", "IRN", None]), "v": [3.0, 4.0, 5.0]})
+    both = concat_frames([a, b])
+    assert isinstance(both["code"].dtype, pd.CategoricalDtype)
+    assert both["code"].tolist()[:4] == ["IRN", "USA", "WLD", "IRN"]
+    assert pd.isna(both["code"].iloc[4]) and both["v"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    # frames without categoricals stack exactly as pd.concat stacks them
+    plain = [pd.DataFrame({"x": ["a"], "n": [1]}), pd.DataFrame({"x": ["b"], "n": [2]})]
+    pd.testing.assert_frame_equal(concat_frames(plain), pd.concat(plain, ignore_index=True))
 
 
 def test_cli_help_is_fast_and_lists_commands() -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from analysis.schemas.indicators import TEXT
 
@@ -35,6 +36,22 @@ PROVENANCE_COLUMNS = ["source_file", "source_row"]
 def empty_quarantine() -> pd.DataFrame:
     """An empty quarantine frame with the standard columns."""
     return pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS})
+
+
+def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``frames`` stacked (new index), as ``pd.concat`` does, except that a column categorical in
+    every frame stays categorical over the union of their categories (not objects)."""
+    columns = frames[0].columns
+    categorical = any(isinstance(t, pd.CategoricalDtype) for t in frames[0].dtypes)
+    if not categorical or any(not f.columns.equals(columns) for f in frames):
+        return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame({c: _stack([f[c] for f in frames]) for c in columns}, copy=False)
+
+
+def _stack(parts: list[pd.Series]) -> pd.Series:
+    if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+        return pd.Series(union_categoricals(parts), name=parts[0].name)
+    return pd.concat(parts, ignore_index=True)
 
 
 @dataclass
@@ -123,7 +140,7 @@ class TableResult:
                 excluded[reason] = excluded.get(reason, 0) + n
         columns: list[str] = list(results[0].table.columns) if results else []
         return TableResult(
-            table=pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns),
+            table=concat_frames(tables) if tables else pd.DataFrame(columns=columns),
             quarantine=(
                 pd.concat(quarantines, ignore_index=True) if quarantines else empty_quarantine()
             ),

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean import countries, worldbank
-from analysis.clean.base import TableResult, relative
+from analysis.clean.base import TableResult, concat_frames, relative
 from analysis.clean.longform import Collector, is_gap, observations, parse_cells
 from analysis.errors import DataError
 
@@ -176,7 +176,7 @@ def load_inflation(raw_dir: Path) -> TableResult:
     wide_paths = [p for p in paths if _is_wdi_wide(p)]
     for path in wide_paths:
         worldbank.load_file(path, raw_dir, INFLATION_ID, out)
-    wide = pd.concat(out.tables, ignore_index=True) if out.tables else None
+    wide = concat_frames(out.tables) if out.tables else None
     for path in paths:
         if path in wide_paths:
             continue

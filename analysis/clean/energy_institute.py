@@ -183,7 +183,6 @@ def load(raw_dir: Path) -> TableResult:
             raise DataError(f"Energy Institute workbook lacks sheet '{sheet}'", file=rel)
         last = max(last, _load_sheet(path, rel, sheet, series, out))
     vintage = vintage_of(path, last)
-    for table in out.tables:
-        table["vintage"] = vintage
+    out.tables = [observations(table, vintage=vintage) for table in out.tables]
     out.notes.append(f"{rel}: Statistical Review {vintage} edition (data to {last})")
     return out.result()

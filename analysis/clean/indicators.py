@@ -20,6 +20,7 @@ OWID (regions without a code, "World"). The IMF WEO by-country file has none.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +38,7 @@ from analysis.clean import (
     worldbank,
 )
 from analysis.clean.base import Quarantine, TableResult, count_rows
-from analysis.clean.longform import SAME_ROW
+from analysis.clean.longform import SAME_ROW, empty_observations
 from analysis.schemas.indicators import COLUMNS, KEY, TEXT, TEXT_COLUMNS
 
 #: Glob patterns (relative to the raw folder) this table reads.
@@ -81,9 +82,11 @@ def newest_vintage(table: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
     rank = vintage_rank(table["vintage"])
     keep = rank == pd.Series(rank).groupby(series).transform("max").to_numpy()
     notes = []
-    dropped = table[~keep]
+    # the notes are grouped on plain objects (sorted by text, as categories would not be)
+    dropped = table.loc[~keep, [*SERIES, "vintage"]].astype(object)
     if not dropped.empty:
-        kept_vintage = table[keep].groupby(SERIES)["vintage"].first()
+        kept = table.loc[keep, [*SERIES, "vintage"]].drop_duplicates().astype(object)
+        kept_vintage = kept.groupby(SERIES)["vintage"].first()
         for (source_id, indicator), group in dropped.groupby(SERIES):
             notes.append(
                 f"{source_id} {indicator}: kept vintage {kept_vintage[(source_id, indicator)]}; "
@@ -94,10 +97,27 @@ def newest_vintage(table: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
 
 
 def as_text(values: pd.Series) -> pd.Series:
-    """``values`` as Arrow-backed strings (:data:`TEXT`), converting each distinct value once."""
-    codes, uniques = pd.factorize(values)
+    """``values`` as Arrow-backed strings (:data:`TEXT`), converting each distinct value once
+    (a categorical's codes are used as they are); missing values stay missing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
     text = pd.array(np.asarray(uniques, dtype=object), dtype=TEXT)
-    return pd.Series(text.take(codes), index=values.index, name=values.name)
+    return pd.Series(text.take(codes, allow_fill=True), index=values.index, name=values.name)
+
+
+def processed_dtypes(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with text as Arrow strings (:data:`TEXT`), ``year`` and ``source_row`` as int64
+    and ``value`` as float64, put together column by column (no copy of the whole table)."""
+    numbers = table[["year", "source_row", "value"]].astype(
+        {"year": "int64", "source_row": "int64", "value": "float64"}
+    )
+    text = {c: as_text(table[c]) for c in TEXT_COLUMNS}
+    return pd.DataFrame(
+        {c: text[c] if c in text else numbers[c] if c in numbers else table[c] for c in table},
+        copy=False,
+    )
 
 
 def resolve_repeats(
@@ -112,8 +132,8 @@ def resolve_repeats(
     if not repeated.any():
         return table, 0, Quarantine().frame(), 0
     groups = table[repeated]
-    spread = groups.groupby(key)["value"].transform(lambda v: np.ptp(v.to_numpy()))
-    scale = groups["value"].abs().groupby([groups[c] for c in key]).transform("max")
+    spread = groups.groupby(key, observed=True)["value"].transform(lambda v: np.ptp(v.to_numpy()))
+    scale = groups["value"].abs().groupby([groups[c] for c in key], observed=True).transform("max")
     conflict = spread > 1e-9 * scale.clip(lower=1.0)
     bad = groups[conflict]
     quarantine = Quarantine()
@@ -131,16 +151,26 @@ def resolve_repeats(
             f"{source} {code} {country} {year} (vintage {vintage}) has several different "
             "values in the source",
         )
-    rest = table.drop(index=bad.index)
-    duplicate = rest.duplicated(key, keep="first")
-    return rest[~duplicate], int(duplicate.sum()), quarantine.frame(), len(bad)
+    # one copy of the table at the end: the masks are worked out on the key columns only
+    keep = ~table.index.isin(bad.index)
+    duplicate = table.loc[keep, key].duplicated(keep="first").to_numpy()
+    keep[keep] = ~duplicate
+    return table[keep], int(duplicate.sum()), quarantine.frame(), len(bad)
+
+
+def load_all(raw_dir: Path) -> tuple[pd.DataFrame, TableResult, int]:
+    """(every loader's rows in :data:`COLUMNS`, the loaders' combined result without its rows,
+    cells the loaders quarantined). Each loader's own rows are freed once combined."""
+    parts = [load(raw_dir) for load in LOADERS]
+    cells = sum(len(p.quarantine) for p in parts)
+    result = TableResult.combine(parts)
+    table = result.table if list(result.table.columns) == COLUMNS else result.table[COLUMNS]
+    return table, replace(result, table=empty_observations()), cells
 
 
 def build(raw_dir: Path, *, vintages: Literal["newest", "all"] = "newest") -> TableResult:
     """The ``indicators`` table from the raw files under ``raw_dir`` (pure: writes nothing)."""
-    parts = [load(raw_dir) for load in LOADERS]
-    result = TableResult.combine(parts)
-    table = result.table[COLUMNS]
+    table, result, quarantined_cells = load_all(raw_dir)
     excluded = dict(result.excluded)
     notes = list(result.notes)
     key = list(KEY)
@@ -157,14 +187,13 @@ def build(raw_dir: Path, *, vintages: Literal["newest", "all"] = "newest") -> Ta
     frames = [q for q in (result.quarantine, conflicts) if not q.empty]
     quarantine = pd.concat(frames, ignore_index=True) if frames else result.quarantine
     # every quarantine entry is one read cell; the quarantine counts distinct (file, row)
-    cells = conflict_cells + sum(len(p.quarantine) for p in parts)
+    cells = conflict_cells + quarantined_cells
     extra = cells - count_rows(quarantine)
     excluded.pop(SAME_ROW, None)
     if extra:
         excluded[SAME_ROW] = extra
-    table = table.assign(**{c: as_text(table[c]) for c in TEXT_COLUMNS})
     return TableResult(
-        table=table.astype({"year": "int64", "source_row": "int64", "value": "float64"}),
+        table=processed_dtypes(table),
         quarantine=quarantine,
         rows_read=result.rows_read,
         excluded=excluded,

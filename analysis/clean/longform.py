@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.clean.base import Quarantine, TableResult, count_rows
+from analysis.clean.base import Quarantine, TableResult, concat_frames, count_rows
 from analysis.parse.numbers import NA_TOKENS, parse_number
-from analysis.schemas.indicators import COLUMNS
+from analysis.schemas.indicators import COLUMNS, TEXT_COLUMNS
 
 #: Count of quarantined cells beyond the first for one (source_file, source_row) pair.
 SAME_ROW = "more_quarantined_cells_same_file_row"
@@ -94,7 +94,8 @@ def observations(cells: pd.DataFrame, **fields: Any) -> pd.DataFrame:
     """The processed columns (:data:`COLUMNS`) from ``cells`` plus constant ``fields``.
 
     A column is taken from ``fields`` when given there (a constant or a Series), else from
-    ``cells``, else from :data:`DEFAULTS`.
+    ``cells``, else from :data:`DEFAULTS`. Text columns (:data:`TEXT_COLUMNS`) come out
+    categorical (:func:`as_category`): each distinct text is held once, not once per row.
     """
     data: dict[str, Any] = {}
     for name in COLUMNS:
@@ -104,7 +105,29 @@ def observations(cells: pd.DataFrame, **fields: Any) -> pd.DataFrame:
             data[name] = cells[name]
         else:
             data[name] = DEFAULTS[name]
-    return pd.DataFrame(data, index=cells.index)[COLUMNS]
+    text = {c: _text_column(data[c], cells.index) for c in TEXT_COLUMNS}
+    return pd.DataFrame(data | text, index=cells.index)
+
+
+def _text_column(value: Any, index: pd.Index) -> pd.Series:
+    """``value`` (a Series, or a constant for every row) as a categorical column on ``index``."""
+    if isinstance(value, str):
+        codes = np.zeros(len(index), dtype="int8")
+        return pd.Series(pd.Categorical.from_codes(codes, pd.Index([value], dtype=object)), index)
+    return as_category(pd.Series(value, index=index))
+
+
+def as_category(values: pd.Series) -> pd.Series:
+    """``values`` as a categorical over plain ``str`` categories, in order of appearance (so
+    that :func:`~analysis.clean.base.concat_frames` can union any two of them); a categorical
+    over ``str`` categories already is one."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == object:
+        return values
+    codes, uniques = pd.factorize(values)
+    categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories), index=values.index, name=values.name
+    )
 
 
 @dataclass
@@ -153,7 +176,7 @@ class Collector:
 
     def result(self) -> TableResult:
         """The loader's :class:`TableResult` (balanced: read = kept + quarantined + excluded)."""
-        table = pd.concat(self.tables, ignore_index=True) if self.tables else empty_observations()
+        table = concat_frames(self.tables) if self.tables else empty_observations()
         quarantine = self.quarantine.frame()
         excluded = dict(self.excluded)
         extra = self.cells_quarantined - count_rows(quarantine)

@@ -19,7 +19,13 @@ import pandas as pd
 
 from analysis.clean import countries
 from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, melt_years, observations, parse_cells
+from analysis.clean.longform import (
+    Collector,
+    as_category,
+    melt_years,
+    observations,
+    parse_cells,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "worldbank"
@@ -83,8 +89,26 @@ def vintage_of(updated: str | None, years: dict[str, int], frame: pd.DataFrame) 
     """The file's "Last Updated Date", else ``~YYYY``: the year after its last year with data."""
     if updated:
         return updated
-    filled = [y for c, y in years.items() if frame[c].notna().any()]
+    has_data = frame[list(years)].notna().any()
+    filled = [y for c, y in years.items() if has_data[c]]
     return f"~{max(filled) + 1}" if filled else "~unknown"
+
+
+def line_fields(frame: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
+    """The processed fields of each line of a WDI frame (text as categoricals), worked out once
+    per line rather than once per cell: codes, names, unit and ``is_aggregate``."""
+    codes = frame["Country Code"].astype(str).str.strip()
+    names = frame["Country Name"].astype(str)
+    indicator = frame["Indicator Name"].astype(str)
+    aggregate = countries.wb_is_aggregate(codes, raw_dir)
+    text = {
+        "country_code": codes,
+        "country_name": countries.short_names(codes, names).where(~aggregate, names),
+        "indicator_code": frame["Indicator Code"].astype(str).str.strip(),
+        "indicator_name": indicator,
+        "unit": indicator.map(unit_from_name),
+    }
+    return pd.DataFrame({k: as_category(v) for k, v in text.items()} | {"is_aggregate": aggregate})
 
 
 def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None:
@@ -93,8 +117,9 @@ def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None
     frame, updated, header_line = read_wide(path)
     years = year_columns(frame)
     vintage = vintage_of(updated, years, frame)
-    lines = frame.assign(source_file=rel, source_row=frame.index + header_line + 1)
-    cells = melt_years(lines, years, [*ID_COLUMNS, "source_file", "source_row"])
+    fields = line_fields(frame, raw_dir)
+    lines = frame.assign(source_file=rel, source_row=frame.index + header_line + 1, **fields)
+    cells = melt_years(lines, years, [*ID_COLUMNS, "source_file", "source_row", *fields])
     out.read(cells)
     out.inputs.append(rel)
     no_code = cells["Country Code"].isna()
@@ -103,22 +128,7 @@ def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None
     )
     cells = cells[~no_code]
     cells = parse_cells(cells, out, what="World Bank WDI value")
-    codes = cells["Country Code"].astype(str).str.strip()
-    names = cells["Country Name"].astype(str)
-    aggregate = countries.wb_is_aggregate(codes, raw_dir)
-    out.keep(
-        observations(
-            cells,
-            country_code=codes,
-            country_name=countries.short_names(codes, names).where(~aggregate, names),
-            indicator_code=cells["Indicator Code"].astype(str).str.strip(),
-            indicator_name=cells["Indicator Name"].astype(str),
-            unit=cells["Indicator Name"].astype(str).map(unit_from_name),
-            source_id=source_id,
-            is_aggregate=aggregate,
-            vintage=vintage,
-        )
-    )
+    out.keep(observations(cells, source_id=source_id, vintage=vintage))
     out.notes.append(
         f"{rel}: vintage {vintage}"
         + (" (Last Updated Date)" if updated else " (no date in the file: approximate)")
