@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.clean import countries, indicators
-from analysis.clean.base import TableResult
+from analysis.clean.base import TableResult, to_text
 from analysis.clean.longform import as_category
 from analysis.clean.pipeline import check_balance, resolve_inputs, validate
 from analysis.schemas.indicators import (
@@ -131,10 +131,10 @@ def test_newest_vintage_notes_in_text_order_whatever_the_categories() -> None:
     ]
 
 
-def test_as_text_keeps_values_and_missing_values() -> None:
+def test_to_text_keeps_values_and_missing_values() -> None:
     plain = pd.Series(["b", None, "a", "b"], index=[3, 5, 7, 9])
     for values in (plain, as_category(plain), plain.astype("category")):
-        text = indicators.as_text(values)
+        text = to_text(values)
         assert str(text.dtype) == str(TEXT) and list(text.index) == [3, 5, 7, 9]
         assert text.isna().tolist() == [False, True, False, False]  # not another row's text
         assert text.dropna().tolist() == ["b", "a", "b"]

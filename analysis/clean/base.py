@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -156,16 +155,20 @@ def relative(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix()
 
 
-def to_text(values: pd.Series, each: Callable[[Any], Any] | None = None) -> pd.Series:
+def to_text(values: pd.Series) -> pd.Series:
     """``values`` as Arrow-backed strings (:data:`~analysis.schemas.indicators.TEXT`), each
-    distinct value converted once — by ``each`` when given (a missing value stays missing).
+    distinct value converted once (a categorical's codes are used as they are); missing values
+    stay missing.
 
-    A column of a few distinct values repeated millions of times (a categorical, a constant, a
-    date) costs one conversion per distinct value and one Arrow ``take``.
+    A column of a few distinct values repeated millions of times costs one conversion per
+    distinct value and one Arrow ``take``.
     """
-    codes, uniques = pd.factorize(values)
-    texts = np.asarray(uniques if each is None else [each(v) for v in uniques], dtype=object)
-    return pd.Series(pd.array(texts, dtype=TEXT).take(codes, allow_fill=True), index=values.index)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
+    text = pd.array(np.asarray(uniques, dtype=object), dtype=TEXT)
+    return pd.Series(text.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def release_freed_memory() -> None:

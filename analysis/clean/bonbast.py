@@ -35,7 +35,13 @@ import msgspec
 import numpy as np
 import pandas as pd
 
-from analysis.clean.base import Quarantine, TableResult, relative, release_freed_memory
+from analysis.clean.base import (
+    Quarantine,
+    TableResult,
+    concat_frames,
+    relative,
+    release_freed_memory,
+)
 from analysis.parse.dates import DateStyle, jalali_text, to_dates
 from analysis.schemas.fx_rates import COLUMNS
 from analysis.schemas.indicators import TEXT
@@ -242,24 +248,10 @@ def read(raw_dir: Path) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     fingerprints = fingerprints[~fingerprints.index.duplicated(keep="first")].sort_index()
     if not frames:
         return _quotes({}, "", "gregorian")[0], fingerprints, inputs
-    quotes = _concat(frames)
+    quotes = concat_frames(frames)
+    del frames
     release_freed_memory()  # the files' parsed JSON
     return quotes, fingerprints, inputs
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate per-file frames column by column (text columns stay categorical, over the
-    union of the files' categories; no column is copied twice), emptying ``frames``."""
-    columns = list(frames[0].columns)
-    data: dict[str, Any] = {}
-    for name in columns:
-        parts = [f[name] for f in frames]
-        if isinstance(parts[0].dtype, pd.CategoricalDtype):
-            data[name] = pd.api.types.union_categoricals(parts)
-        else:
-            data[name] = pd.concat(parts, ignore_index=True).to_numpy()
-    frames.clear()
-    return pd.DataFrame(data, columns=columns, copy=False)
 
 
 @dataclass

@@ -37,9 +37,9 @@ from analysis.clean import (
     sipri,
     worldbank,
 )
-from analysis.clean.base import Quarantine, TableResult, count_rows
+from analysis.clean.base import Quarantine, TableResult, count_rows, to_text
 from analysis.clean.longform import SAME_ROW, empty_observations
-from analysis.schemas.indicators import COLUMNS, KEY, TEXT, TEXT_COLUMNS
+from analysis.schemas.indicators import COLUMNS, KEY, TEXT_COLUMNS
 
 #: Glob patterns (relative to the raw folder) this table reads.
 INPUTS: tuple[str, ...] = (
@@ -96,24 +96,13 @@ def newest_vintage(table: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
     return table[keep], int((~keep).sum()), notes
 
 
-def as_text(values: pd.Series) -> pd.Series:
-    """``values`` as Arrow-backed strings (:data:`TEXT`), converting each distinct value once
-    (a categorical's codes are used as they are); missing values stay missing."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
-    else:
-        codes, uniques = pd.factorize(values)
-    text = pd.array(np.asarray(uniques, dtype=object), dtype=TEXT)
-    return pd.Series(text.take(codes, allow_fill=True), index=values.index, name=values.name)
-
-
 def processed_dtypes(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with text as Arrow strings (:data:`TEXT`), ``year`` and ``source_row`` as int64
     and ``value`` as float64, put together column by column (no copy of the whole table)."""
     numbers = table[["year", "source_row", "value"]].astype(
         {"year": "int64", "source_row": "int64", "value": "float64"}
     )
-    text = {c: as_text(table[c]) for c in TEXT_COLUMNS}
+    text = {c: to_text(table[c]) for c in TEXT_COLUMNS}
     return pd.DataFrame(
         {c: text[c] if c in text else numbers[c] if c in numbers else table[c] for c in table},
         copy=False,

@@ -306,43 +306,51 @@ def clean(
             )
             echo(outcomes[-1].line())
             continue
-        started = time.perf_counter()
-        built = build_table(module, raw, name)
-        release_freed_memory()  # the build's temporaries, before validation needs more
-        result = validate(built, schema_module.SCHEMA, name)
-        del built
-        check_balance(name, result)
-        outputs = _write_outputs(name, result, out)
-        seconds = time.perf_counter() - started
-        manifest["tables"][name] = {
-            "key": key,
-            "inputs": inputs,
-            "rows_read": result.rows_read,
-            "rows_kept": result.rows_kept,
-            "rows_quarantined": result.rows_quarantined,
-            "rows_excluded": result.rows_excluded,
-            "excluded": result.excluded,
-            "notes": result.notes,
-            "columns": list(result.table.columns),
-            "outputs": outputs,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "code_version": code_version(),
-            "seconds": round(seconds, 3),
-        }
+        entry = {"key": key, "inputs": inputs}
+        entry |= _clean_table(name, module, schema_module.SCHEMA, raw, out)
+        release_freed_memory()  # the table is written and dropped: start the next one low
+        manifest["tables"][name] = entry
         atomic.write_text(out.processed_manifest, json.dumps(manifest, indent=2, sort_keys=True))
         outcomes.append(
             TableOutcome(
                 name,
                 "built",
-                result.rows_read,
-                result.rows_kept,
-                result.rows_quarantined,
-                result.rows_excluded,
-                seconds,
+                entry["rows_read"],
+                entry["rows_kept"],
+                entry["rows_quarantined"],
+                entry["rows_excluded"],
+                entry["seconds"],
             )
         )
         echo(outcomes[-1].line())
     return outcomes
+
+
+def _clean_table(
+    name: str, module: ModuleType, schema: Any, raw: Path, out: config.Paths
+) -> dict[str, Any]:
+    """Build, validate and write one table; return its manifest entry (counts, notes, outputs'
+    checksums). The table itself is dropped on return, before the next one is built."""
+    started = time.perf_counter()
+    built = build_table(module, raw, name)
+    release_freed_memory()  # the build's temporaries, before validation needs more
+    result = validate(built, schema, name)
+    del built
+    check_balance(name, result)
+    outputs = _write_outputs(name, result, out)
+    return {
+        "rows_read": result.rows_read,
+        "rows_kept": result.rows_kept,
+        "rows_quarantined": result.rows_quarantined,
+        "rows_excluded": result.rows_excluded,
+        "excluded": result.excluded,
+        "notes": result.notes,
+        "columns": list(result.table.columns),
+        "outputs": outputs,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code_version": code_version(),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def atomic_rel(path: Path, raw: Path) -> str:
