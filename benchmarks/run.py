@@ -1,5 +1,6 @@
 """Benchmarks (issue 8): report builds against the plain papermill + nbconvert chain and the
-plain-Python floor, incremental rebuilds, and the cleaner at scale.
+plain-Python floor, the fixed cost of a fresh kernel per run (an empty report), incremental
+rebuilds, and the cleaner at scale (time and peak memory against pandas only reading).
 
     .venv/bin/python benchmarks/run.py [--repeat 3] [--quick] [--scales 1,10,100]
 
