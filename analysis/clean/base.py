@@ -15,8 +15,8 @@ The invariant checked for every table: ``rows_read == kept + quarantined + sum(e
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,7 +179,15 @@ def release_freed_memory() -> None:
     ``mmap``) cannot reuse. ``malloc_trim`` returns it, as Dask's workers do. A no-op where the C
     library has no ``malloc_trim`` (macOS, musl, Windows).
     """
-    libc = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """The C library's ``malloc_trim``, looked up once (None where there is none)."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # no process-wide symbol table (Windows)
+        return None

@@ -130,7 +130,9 @@ def _numbers(quotes: list[Any], key: str) -> pd.Series:
 def _categorical(values: list[Any]) -> pd.Categorical:
     """``values`` as a categorical; text categories are held as Arrow strings, so no Python
     string made while parsing a file outlives its JSON (a few hundred long-lived strings spread
-    over the parser's memory would keep most of it from being returned)."""
+    over the parser's memory would keep most of it from being returned: with plain ``str``
+    categories, as the ``indicators`` loaders use, the 10× benchmark's clean peaks at 1.12 GB
+    instead of 0.90 GB)."""
     try:
         column = pd.Categorical(values)
     except TypeError:  # an object or list as a value: unhashable, and not text
