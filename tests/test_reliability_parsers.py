@@ -7,6 +7,7 @@ import math
 from datetime import date
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,11 +76,22 @@ def test_excel_serials_never_crash_and_stay_in_range(value: object) -> None:
     assert result is None or date(1900, 3, 1) <= result
 
 
-@given(st.dates(min_value=date(700, 1, 1)))
+#: The last day whose fiscal year has computable bounds: jdatetime stops at Jalali year 9377,
+#: whose 1 Farvardin is 9998-03-20 (its end needs 1 Farvardin 9378).
+LAST_BOUNDED_DAY = date(9998, 3, 19)
+
+
+@given(st.dates(min_value=date(700, 1, 1), max_value=LAST_BOUNDED_DAY))
 def test_fiscal_year_bounds_contain_the_day(day: date) -> None:
     year = dates.fiscal_year(day)
     start, end = dates.fiscal_year_bounds(year)
     assert start <= day <= end
+
+
+@pytest.mark.parametrize("day", [date(9999, 4, 1), date(500, 1, 1)])
+def test_fiscal_year_outside_the_calendar_is_a_clear_error(day: date) -> None:
+    with pytest.raises(ValueError, match="outside the Jalali calendar's supported years"):
+        dates.fiscal_year(day)
 
 
 @given(st.integers(1, 1500))

@@ -252,7 +252,7 @@ def fiscal_year(day: date | datetime | pd.Timestamp) -> int:
     """The Iranian fiscal year (a Jalali year) holding ``day``: 2018-03-21 → 1397."""
     parts = gregorian_to_jalali(_as_date(day))
     if parts is None:
-        raise ValueError(f"{day} is before the Jalali calendar's year 1")
+        raise ValueError(f"{day} is outside the Jalali calendar's supported years (1-9377)")
     return parts[0]
 
 
