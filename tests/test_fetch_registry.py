@@ -19,7 +19,7 @@ REPO_REGISTRY = REPO_ROOT / "sources.toml"
 SOURCE_IDS = {
     "worldbank", "datahub-inflation", "datahub-gdp", "datahub-cpi-us", "eia-oil-prices", "sipri",
     "imf-weo", "energy-institute", "owid-oil-production", "bonbast", "tgju", "iran-sci-cpi",
-    "signalmap",
+    "signalmap", "eia-intl", "eu-coir",
 }  # fmt: skip
 HEADER = """
 [sources.demo]
