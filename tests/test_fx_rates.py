@@ -112,21 +112,24 @@ def test_bonbast_odd_quotes_are_quarantined_not_crashed_on(tmp_path: Path) -> No
 
 # --- tgju -------------------------------------------------------------------------------------
 def test_tgju_units_columns_and_nima_close_not_price(tg: TableResult) -> None:
-    assert rate(tg.table, "2018-01-07", rate_type="open_market") == 43_100
+    # rial and NIMA rows dated 2018/01/07 and 2019/01/02 are the next days' (a day early)
+    assert rate(tg.table, "2018-01-08", rate_type="open_market") == 43_100
     assert rate(tg.table, "2017-12-30", rate_type="open_market") == 4_270 * 10  # toman file
-    assert rate(tg.table, "2019-01-02", rate_type="nima") == 81_415  # not "Price" (= 15)
+    assert rate(tg.table, "2019-01-03", rate_type="nima") == 81_415  # not "Price" (= 15)
 
 
 def test_tgju_dates_read_from_the_unambiguous_column(tg: TableResult) -> None:
     toman = tg.table[tg.table["source_file"].str.contains("Toman")]
     assert toman["date"].tolist() == [pd.Timestamp("2017-12-30")]  # "30/12/2017": day-first
-    iso_in_persian = tg.table[tg.table["date"] == pd.Timestamp("2018-01-03")]
-    assert iso_in_persian["date_jalali"].tolist() == ["1396/10/13"]
+    iso_in_persian = tg.table[tg.table["source_row"] == 6]  # "2018/01/03", then a day later
+    assert iso_in_persian["date"].tolist() == [pd.Timestamp("2018-01-04")]
+    assert iso_in_persian["date_jalali"].tolist() == ["1396/10/14"]
     assert any("unreadable Persian Date" in note for note in tg.notes)
 
 
-def test_tgju_older_toman_scrape_only_fills_outside_the_current_span(tg: TableResult) -> None:
-    assert tg.excluded == {"duplicate_older_scrape": 1}  # 1396/10/14 = 2018-01-04
+def test_tgju_toman_file_fills_only_days_the_rial_file_lacks(tg: TableResult) -> None:
+    # toman 1396/10/14 = 2018-01-04: the rial file quotes that day (its "2018/01/03" row)
+    assert tg.excluded == {"date_in_preferred_file": 1}
     open_market = tg.table[tg.table["rate_type"] == "open_market"]
     assert not open_market.duplicated("date").any()
 
@@ -151,7 +154,8 @@ def test_tgju_quarantine_names_each_defect(tg: TableResult) -> None:
     assert tg.balanced() and tg.rows_read == 15
 
 
-def test_tgju_repeated_prices_on_the_next_day_are_carried_forward(tg: TableResult) -> None:
+def test_tgju_a_repeat_is_carried_forward_on_friday_not_on_saturday(tg: TableResult) -> None:
+    # rows "2018/01/03".."2018/01/05" close at 42,900: market days Thu 4, Fri 5 and Sat 6 Jan
     flagged = tg.table[tg.table["is_carried_forward"]]
     assert flagged["date"].tolist() == [pd.Timestamp("2018-01-05")]
 
