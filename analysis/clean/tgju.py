@@ -19,27 +19,31 @@ with each other but, up to early August 2025, name the calendar day BEFORE the m
 row's date is moved one day later where it is read (:data:`DATED_A_DAY_EARLY_BEFORE`). The
 evidence, measured on the snapshot (``tests/test_fx_rates.py`` checks it):
 
-- against bonbast's open-market US$, the rial file's daily changes correlate at 0.52 when its
-  dates are moved one day later and 0.16 as written, and its closes are within 0.5 % of bonbast's
-  on 60 % of days moved against 47 % as written (quarter by quarter, moved is closer in every
-  quarter up to 2025Q3, as written from 2025Q4);
+- against bonbast's open-market US$, the rial file's 3,626 rows dated before 2025-08-09 have
+  closes within 0.5 % of bonbast's same-day quote on 61 % of days once moved (46 % as written),
+  and day-on-day changes that correlate at 0.55 once moved (0.13 as written); bonbast's next day
+  is the closer one on 66 % of days, and in 43 of 52 quarters;
 - the rial file as written quotes on Fridays and not on Thursdays (2024: 49 Fridays, no
-  Thursday), the NIMA file quotes on 261 Fridays but 20 Thursdays, and its quotes fall on 59
-  official holidays (10 once moved): the CBI's NIMA system does not trade on the Iranian weekend;
-- from 2025-08-09 both files quote Saturday to Thursday with no Friday, and the rial file agrees
-  with bonbast as written (correlation 0.88 as written, 0.07 moved, 2025Q4);
-- the older toman file (a different scrape, Jalali dates read) needs no move: its daily changes
-  correlate with bonbast at 0.59 as written, and it has no Friday quote from 2019 on.
+  Thursday); the NIMA file as written quotes on 261 Fridays and 20 Thursdays, and on 61 other
+  official holidays; moved, 13 Fridays, 258 Thursdays and 6 holidays: the CBI's NIMA system
+  does not trade on the Iranian weekend;
+- the 295 rial rows from 2025-08-09 on agree with bonbast as written (0.53 within 0.5 %,
+  correlation 0.58) and not once moved (0.25, 0.06); from then on both files quote Saturday to
+  Thursday (the rial file never on a Friday, the NIMA file once);
+- the toman file (another scraper, dated from its Jalali column) needs no move: its changes
+  correlate with bonbast at 0.58 as written, and it has no Friday quote from 2019 on.
 
-The likely cause is a day's timestamp at midnight Tehran time (20:30 UTC the day before) written
-as a UTC date; tgju's pages name the market day since August 2025.
+The cause is not documented; a day stamped at midnight Tehran time and written as a UTC date
+(20:30 the day before) would give exactly this. Both files' Gregorian and Jalali columns agree,
+so the move applies to both (``date_jalali`` is derived from the moved date).
 
 The toman file (``Dollar_Toman_Price_Dataset.csv``) is not a copy of the rial file: it comes from
 another scraper (an older dataset extended with tgju quotes, dated from its Jalali column), and
 from 2019 to mid-2023 most of its closes differ from the rial file's. The rial file is preferred
-(rial, not rounded to toman); the toman file fills the market days the rial file lacks, and its
-rows on days the rial file quotes are counted as ``date_in_preferred_file``, so the table keeps
-one row per date, rate type, currency and source.
+(rial, not rounded to toman); the toman file fills the market days the rial file lacks (689 on the
+snapshot, nearly all Saturdays: the rial file has few), and its rows on days the rial file quotes
+are counted as ``date_in_preferred_file``, so the table keeps one row per date, rate type,
+currency and source.
 
 ``is_carried_forward`` follows :mod:`analysis.clean.carried`, over each rate type's combined series.
 ``source_row`` is the line number in the file (header = line 1).
