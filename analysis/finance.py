@@ -82,7 +82,7 @@ def annual_rates(
     years = dates.dt.year if basis == "gregorian" else fiscal_years(dates)
     averaged = (
         daily.assign(year=years.astype("int64"), day=dates)
-        .groupby(["year", "rate_type", "source_id"], as_index=False)
+        .groupby(["year", "rate_type", "source_id"], as_index=False, observed=True)
         .agg(irr_per_usd=("irr_per_unit", "mean"), n_days=("day", "nunique"))
         .astype({"n_days": "Int64"})
     )

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import jdatetime
+import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.clean import bonbast, fx_rates, tgju
+from analysis.clean import bonbast, carried, fx_rates, tgju
 from analysis.clean.base import TableResult
+from analysis.finance import annual_rates
 from analysis.schemas.fx_rates import SCHEMA
 
 SYNTHETIC_SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
@@ -110,23 +113,83 @@ def test_bonbast_odd_quotes_are_quarantined_not_crashed_on(tmp_path: Path) -> No
     assert result.balanced()
 
 
+def _bonbast_days(tmp_path: Path, days: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """bonbast.load of one synthetic Gregorian file: ``{date: {code: sell}}``."""
+    names = {"usd": "US Dollar", "eur": "Euro"}
+    records = {
+        day: {
+            code: {"name": names[code], "sell": sell, "buy": sell - 1} for code, sell in q.items()
+        }
+        for day, q in days.items()
+    }
+    folder = tmp_path / "bonbast" / "gregorian" / "2019"
+    folder.mkdir(parents=True)
+    (folder / "full.json").write_text(json.dumps(records))
+    return bonbast.load(tmp_path).table
+
+
+def _flagged(table: pd.DataFrame) -> list[str]:
+    rows = table[table["is_carried_forward"]]
+    return [f"{c} {d:%m-%d}" for c, d in zip(rows["currency"], rows["date"], strict=True)]
+
+
+def test_carried_forward_is_decided_per_currency_on_closed_days(tmp_path: Path) -> None:
+    """Synthetic week of February 2019: Thu 7, Fri 8, Sat 9, Sun 10, Mon 11 (Islamic Revolution
+    Day, an official holiday), Tue 12. The dollar repeats on Friday, Sunday and the holiday while
+    the euro moves every day: the Friday and holiday dollars are copies, Sunday's is a quote."""
+    table = _bonbast_days(
+        tmp_path,
+        {
+            "2019/02/07": {"usd": 100, "eur": 120},
+            "2019/02/08": {"usd": 100, "eur": 121},  # Friday: USD copied, EUR moved
+            "2019/02/09": {"usd": 101, "eur": 122},
+            "2019/02/10": {"usd": 101, "eur": 123},  # Sunday: USD did not move
+            "2019/02/11": {"usd": 101, "eur": 124},  # holiday: USD copied
+            "2019/02/12": {"usd": 102, "eur": 125},
+        },
+    )
+    assert _flagged(table) == ["USD 02-08", "USD 02-11"]
+    # annual averages and day counts leave the copies out
+    annual = annual_rates(table).set_index("source_id")
+    assert annual.loc["bonbast", "n_days"] == 4
+    assert annual.loc["bonbast", "irr_per_usd"] == (1000 + 1010 + 1010 + 1020) / 4
+
+
+def test_a_friday_or_holiday_quote_that_moved_is_not_carried_forward(tmp_path: Path) -> None:
+    table = _bonbast_days(
+        tmp_path,
+        {"2019/02/07": {"usd": 100}, "2019/02/08": {"usd": 99}, "2019/02/11": {"usd": 99}},
+    )  # Friday moved; the holiday repeats Friday's value but Sunday 02-10 is missing
+    assert _flagged(table) == []
+
+
+def test_market_closed_on_fridays_and_official_holidays() -> None:
+    days = pd.Series(pd.to_datetime(["2019-02-08", "2019-02-10", "2019-02-11", "2024-03-20"]))
+    # Friday, Sunday, 22 Bahman 1397 (Islamic Revolution Day), 1 Farvardin 1403 (Nowruz)
+    assert carried.market_closed(days).tolist() == [True, False, True, True]
+    assert carried.market_closed(pd.Series([pd.NaT])).tolist() == [False]
+
+
 # --- tgju -------------------------------------------------------------------------------------
 def test_tgju_units_columns_and_nima_close_not_price(tg: TableResult) -> None:
-    assert rate(tg.table, "2018-01-07", rate_type="open_market") == 43_100
+    # rial and NIMA rows dated 2018/01/07 and 2019/01/02 are the next days' (a day early)
+    assert rate(tg.table, "2018-01-08", rate_type="open_market") == 43_100
     assert rate(tg.table, "2017-12-30", rate_type="open_market") == 4_270 * 10  # toman file
-    assert rate(tg.table, "2019-01-02", rate_type="nima") == 81_415  # not "Price" (= 15)
+    assert rate(tg.table, "2019-01-03", rate_type="nima") == 81_415  # not "Price" (= 15)
 
 
 def test_tgju_dates_read_from_the_unambiguous_column(tg: TableResult) -> None:
     toman = tg.table[tg.table["source_file"].str.contains("Toman")]
     assert toman["date"].tolist() == [pd.Timestamp("2017-12-30")]  # "30/12/2017": day-first
-    iso_in_persian = tg.table[tg.table["date"] == pd.Timestamp("2018-01-03")]
-    assert iso_in_persian["date_jalali"].tolist() == ["1396/10/13"]
+    iso_in_persian = tg.table[tg.table["source_row"] == 6]  # "2018/01/03", then a day later
+    assert iso_in_persian["date"].tolist() == [pd.Timestamp("2018-01-04")]
+    assert iso_in_persian["date_jalali"].tolist() == ["1396/10/14"]
     assert any("unreadable Persian Date" in note for note in tg.notes)
 
 
-def test_tgju_older_toman_scrape_only_fills_outside_the_current_span(tg: TableResult) -> None:
-    assert tg.excluded == {"duplicate_older_scrape": 1}  # 1396/10/14 = 2018-01-04
+def test_tgju_toman_file_fills_only_days_the_rial_file_lacks(tg: TableResult) -> None:
+    # toman 1396/10/14 = 2018-01-04: the rial file quotes that day (its "2018/01/03" row)
+    assert tg.excluded == {"date_in_preferred_file": 1}
     open_market = tg.table[tg.table["rate_type"] == "open_market"]
     assert not open_market.duplicated("date").any()
 
@@ -151,9 +214,42 @@ def test_tgju_quarantine_names_each_defect(tg: TableResult) -> None:
     assert tg.balanced() and tg.rows_read == 15
 
 
-def test_tgju_repeated_prices_on_the_next_day_are_carried_forward(tg: TableResult) -> None:
+def test_tgju_a_repeat_is_carried_forward_on_friday_not_on_saturday(tg: TableResult) -> None:
+    # rows "2018/01/03".."2018/01/05" close at 42,900: market days Thu 4, Fri 5 and Sat 6 Jan
     flagged = tg.table[tg.table["is_carried_forward"]]
     assert flagged["date"].tolist() == [pd.Timestamp("2018-01-05")]
+
+
+def test_tgju_rows_dated_a_day_early_are_moved_to_the_market_day(tmp_path: Path) -> None:
+    """Rows of the rial and NIMA files dated before 2025-08-09 name the day before the market
+    day (synthetic rows in the real layouts); later rows are dated right."""
+    folder = tmp_path / "tgju"
+    folder.mkdir()
+    header = "Open Price,Low Price,High Price,Close Price,Change Amount,Change Percent,"
+    (folder / "Dollar_Rial_Price_Dataset.csv").write_text(
+        header + "Gregorian Date,Persian Date\n"
+        "9,9,9,9,-,-,2025/08/09,1404/05/18\n"
+        "8,8,8,8,-,-,2025/08/06,1404/05/15\n"
+    )
+    (folder / "Dollar_Toman_Price_Dataset.csv").write_text(
+        '"Date","Persian_Date","Open","Low","High","Close"\n'
+        '"08/07/2025","1404/05/16","1","1","1","1"\n'  # the rial file's "2025/08/06" row
+        '"08/08/2025","1404/05/17","1","1","1","1"\n'
+    )
+    (folder / "tgju_nima_buy_usd.csv").write_text(
+        "Open,Close,High,Low,Price,Change%,Date_Gregorian,Date_Persian\n"
+        '"7","7","7","7",-,-,2019/01/03,1397/10/13\n'
+    )
+    result = tgju.load(tmp_path)
+    table = result.table.set_index(["rate_type", "date"])
+    assert table.loc[("open_market", pd.Timestamp("2025-08-07")), "irr_per_unit"] == 8
+    assert table.loc[("open_market", pd.Timestamp("2025-08-07")), "date_jalali"] == "1404/05/16"
+    assert table.loc[("open_market", pd.Timestamp("2025-08-09")), "irr_per_unit"] == 9
+    assert table.loc[("nima", pd.Timestamp("2019-01-04")), "irr_per_unit"] == 7  # Fri → Sat
+    # the toman file fills Friday 08-08 (no rial row); its 08-07 row is the rial file's day
+    toman = result.table[result.table["source_file"].str.contains("Toman")]
+    assert toman["date"].tolist() == [pd.Timestamp("2025-08-08")]
+    assert result.excluded == {"date_in_preferred_file": 1} and result.balanced()
 
 
 # --- the table --------------------------------------------------------------------------------
@@ -219,8 +315,9 @@ def test_bonbast_unit_slips_are_noted_and_bad_records_quarantined(tmp_path: Path
 
 
 def test_bonbast_carried_forward_compares_whole_records(tmp_path: Path) -> None:
-    """A day is carried forward only when every currency, name, sell and buy repeat the day
-    before (in any key order); a changed buy or an extra currency makes it a new quote day."""
+    """On a working day, a quote is carried forward only when the whole record (every currency,
+    name, sell and buy) repeats the day before (in any key order); a changed buy or an extra
+    currency makes it a new quote day. 2030-01-02 is a Wednesday, 2030-01-04 a Friday."""
     usd = {"name": "US Dollar", "sell": 100, "buy": 99}
     eur = {"name": "Euro", "sell": 120, "buy": 119}
     days = {
@@ -273,3 +370,60 @@ def test_bonbast_parse_falls_back_to_json_for_any_other_shape() -> None:
         assert not typed and data == json.loads(odd)
     with pytest.raises(json.JSONDecodeError):
         bonbast.parse(b'{"2030/01/01": {"usd": ')  # truncated: json's own error
+
+
+def _agreement(series: pd.Series, reference: pd.Series) -> tuple[float, float]:
+    """(share of ``series``' days within 0.5 % of ``reference`` on the same day, correlation of
+    their day-on-day log changes over consecutive calendar days)."""
+    both = pd.concat([series.rename("s"), reference.rename("r")], axis=1)
+    same_day = both.dropna()
+    close = float(((same_day["s"] / same_day["r"] - 1).abs() < 0.005).mean())
+    changes = np.log(both.asfreq("D")).diff()
+    return close, float(changes["s"].corr(changes["r"]))
+
+
+@pytest.mark.snapshot
+def test_real_tgju_dates_moved_a_day_agree_with_bonbast(real_snapshot: Path) -> None:
+    """The rial file's closes, moved one day later, agree with bonbast's open-market US$ far
+    better than as written; the NIMA file then has (almost) no Friday quotes."""
+    usd = bonbast.load(real_snapshot).table.query("currency == 'USD'")
+    reference = usd.set_index("date")["irr_per_unit"]
+    rial, _, nima = tgju.FILES
+
+    def series(spec: tgju.TgjuFile) -> pd.Series:
+        return tgju.read_file(spec, real_snapshot).table.set_index("date")["irr_per_unit"]
+
+    as_written = replace(rial, dated_a_day_early_before=None)
+    close_before, corr_before = _agreement(series(as_written), reference)
+    close_after, corr_after = _agreement(series(rial), reference)
+    print(
+        f"rial vs bonbast: within 0.5% {close_before:.3f} -> {close_after:.3f}; "
+        f"daily-change correlation {corr_before:.2f} -> {corr_after:.2f}"
+    )
+    assert close_before < 0.50 and close_after > 0.58  # measured 0.466 -> 0.610
+    assert corr_before < 0.20 and corr_after > 0.50  # measured 0.16 -> 0.55
+
+    def fridays(spec: tgju.TgjuFile) -> int:
+        return int((series(spec).index.dayofweek == carried.FRIDAY).sum())
+
+    assert fridays(replace(nima, dated_a_day_early_before=None)) == 261
+    assert fridays(nima) <= 15  # measured 13
+
+
+@pytest.mark.snapshot
+def test_real_bonbast_dollar_copied_on_fridays_is_carried_forward(real_snapshot: Path) -> None:
+    """2019-2021: the euro moves on Fridays, the dollar is copied from Thursday; every such
+    Friday dollar is flagged, and no Friday euro that moved."""
+    table = bonbast.load(real_snapshot).table
+    table = table[table["date"].dt.year.between(2019, 2021)].set_index(["currency", "date"])
+    usd, eur = table.loc["USD"], table.loc["EUR"]
+    fridays = usd.index[usd.index.dayofweek == carried.FRIDAY]
+    thursday = usd["irr_per_unit"].reindex(fridays - pd.Timedelta(days=1)).to_numpy()
+    copied = fridays[usd.loc[fridays, "irr_per_unit"].to_numpy() == thursday]
+    assert len(copied) >= 150  # measured 157 of 157 Fridays
+    assert usd.loc[copied, "is_carried_forward"].all()
+    eur_moved = fridays[
+        eur.loc[fridays, "irr_per_unit"].to_numpy()
+        != eur["irr_per_unit"].reindex(fridays - pd.Timedelta(days=1)).to_numpy()
+    ]
+    assert len(eur_moved) > 100 and not eur.loc[eur_moved, "is_carried_forward"].any()

@@ -10,8 +10,12 @@ date (``YYYY/MM/DD``, Gregorian or Jalali after the tree's name), each date hold
   currencies and are left out (counted);
 - the jalali/ and gregorian/ trees hold the same observations: the Gregorian tree wins, the
   Jalali tree adds only dates the Gregorian one lacks; the rest are counted as duplicates;
-- weekends (Fridays) and holidays repeat the previous day: a date whose whole record (every
-  currency, sell and buy) equals the previous calendar day's is flagged ``is_carried_forward``.
+- weekends (Fridays) and holidays repeat the previous day, but not always for every currency:
+  since 2019 the euro and pound move on Fridays while the dollar is copied. Each quote is flagged
+  ``is_carried_forward`` by the rule of :mod:`analysis.clean.carried` (closed market and the
+  currency's quote repeats the day before); a day whose whole record (every currency, sell and
+  buy) equals the previous calendar day's is a copy too, whatever its weekday (the Nowruz week,
+  when exchange houses stay shut beyond the official holidays).
 
 A *row* is one quote: one currency on one date. ``source_row`` is the 1-based position of that
 quote in the file (dates in file order, currencies in their order within a date); a single-line
@@ -42,6 +46,7 @@ from analysis.clean.base import (
     relative,
     release_freed_memory,
 )
+from analysis.clean.carried import carried_forward
 from analysis.parse.dates import DateStyle, jalali_text, to_dates
 from analysis.schemas.fx_rates import COLUMNS
 from analysis.schemas.indicators import TEXT
@@ -221,7 +226,7 @@ def _is_number(values: pd.Series) -> pd.Series:
     return values.map(type).isin([int, float])
 
 
-def _carried_forward(fingerprints: pd.Series) -> pd.DatetimeIndex:
+def _copied_days(fingerprints: pd.Series) -> pd.DatetimeIndex:
     """Dates whose whole record equals the previous calendar day's record (``fingerprints``:
     one digest per date, dates unique and sorted)."""
     days = pd.DatetimeIndex(fingerprints.index)
@@ -358,15 +363,17 @@ def load(raw_dir: Path) -> TableResult:
     kept = _take(quotes, valid[~duplicate], columns)
     quarantine = checks.quarantine.frame()
     del quotes, valid, day_currency, checks  # only the kept rows from here on
-    flagged = _carried_forward(fingerprints)
+    copied = _copied_days(fingerprints)
     table = kept.assign(
         date_jalali=_recode(kept["date"], lambda day: day and jalali_text(day.date())),
         rate_type=_constant("open_market", len(kept)),
         irr_per_unit=kept["value"] * RIAL_PER_TOMAN / kept["units"],
         source_id=_constant(SOURCE_ID, len(kept)),
-        is_carried_forward=kept["date"].isin(flagged),
+        is_carried_forward=False,
     )[COLUMNS]
     del kept
+    table["is_carried_forward"] = carried_forward(table, ["currency"], copied)
+    flagged = table["is_carried_forward"]
     jumps = _jumps(table)
     return TableResult(
         table=table,
@@ -380,7 +387,9 @@ def load(raw_dir: Path) -> TableResult:
         notes=[
             f"bonbast: {int(duplicate.sum())} quotes repeated across the gregorian/ and jalali/ "
             f"trees (the gregorian tree kept); {conflicts} of them disagree with the kept value",
-            f"bonbast: {len(flagged)} dates flagged carried forward (record = previous day's)",
+            f"bonbast: {int(flagged.sum())} quotes flagged carried forward on "
+            f"{table.loc[flagged, 'date'].nunique()} dates ({len(copied)} dates whose whole record "
+            "repeats the previous day's)",
         ]
         + (
             [f"bonbast: day-on-day moves > x{SUSPICIOUS_JUMP:g} (unit slip?): {jumps}"]

@@ -78,7 +78,8 @@ def _modules(name: str) -> tuple[ModuleType, ModuleType]:
 
 
 def code_digest() -> str:
-    """sha256 of the cleaning code (sources of clean/, parse/, schemas/ and helpers)."""
+    """sha256 of the cleaning code (sources of clean/, parse/, schemas/ and helpers) and of the
+    versions of the packages whose behaviour shapes the tables (pandas, pandera, holidays)."""
     root = Path(__file__).resolve().parent.parent
     files = sorted(
         [p for pkg in CODE_PACKAGES for p in (root / pkg).rglob("*.py")]
@@ -92,6 +93,9 @@ def code_digest() -> str:
     import pandera
 
     digest.update(f"pandera={pandera.__version__}".encode())
+    import holidays  # its calendar of Iranian holidays decides carried-forward quotes
+
+    digest.update(f"holidays={holidays.__version__}".encode())
     return digest.hexdigest()
 
 

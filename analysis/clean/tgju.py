@@ -13,15 +13,40 @@ calendar that must agree with it. Quirks owned here:
 - ``tgju_nima_buy_usd.csv``: the column named "Price" holds the daily CHANGE, not a price: the
   rate is "Close".
 
-The toman file is an older scrape of the same tgju series as the rial file, and its dates run one
-calendar day later than the rial file's for most observations (2,100 of its 3,900 closes equal,
-within toman rounding, the rial file's close of the previous day; 557 that of the same day).
-Mixing the two per date would add shifted copies, so the older file only fills dates outside the
-span of the current rial file; its rows inside that span are counted as
-``duplicate_older_scrape``.
+Dates one day early (``Dollar_Rial_Price_Dataset.csv`` and ``tgju_nima_buy_usd.csv``, rows dated
+before 2025-08-09). Both files copy tgju's history pages, whose Gregorian and Jalali columns agree
+with each other but, up to early August 2025, name the calendar day BEFORE the market day: each
+row's date is moved one day later where it is read (:data:`DATED_A_DAY_EARLY_BEFORE`). The
+evidence, measured on the snapshot (``tests/test_fx_rates.py`` checks it):
 
-A row whose prices all equal the previous calendar day's row in the same file is a carried-forward
-copy (``is_carried_forward``). ``source_row`` is the line number in the file (header = line 1).
+- against bonbast's open-market US$, the rial file's 3,626 rows dated before 2025-08-09 have
+  closes within 0.5 % of bonbast's same-day quote on 61 % of days once moved (46 % as written),
+  and day-on-day changes that correlate at 0.55 once moved (0.13 as written); bonbast's next day
+  is the closer one on 66 % of days, and in 43 of 52 quarters;
+- the rial file as written quotes on Fridays and not on Thursdays (2024: 49 Fridays, no
+  Thursday); the NIMA file as written quotes on 261 Fridays and 20 Thursdays, and on 61 other
+  official holidays; moved, 13 Fridays, 258 Thursdays and 6 holidays: the CBI's NIMA system
+  does not trade on the Iranian weekend;
+- the 295 rial rows from 2025-08-09 on agree with bonbast as written (0.53 within 0.5 %,
+  correlation 0.58) and not once moved (0.25, 0.06); from then on both files quote Saturday to
+  Thursday (the rial file never on a Friday, the NIMA file once);
+- the toman file (another scraper, dated from its Jalali column) needs no move: its changes
+  correlate with bonbast at 0.58 as written, and it has no Friday quote from 2019 on.
+
+The cause is not documented; a day stamped at midnight Tehran time and written as a UTC date
+(20:30 the day before) would give exactly this. Both files' Gregorian and Jalali columns agree,
+so the move applies to both (``date_jalali`` is derived from the moved date).
+
+The toman file (``Dollar_Toman_Price_Dataset.csv``) is not a copy of the rial file: it comes from
+another scraper (an older dataset extended with tgju quotes, dated from its Jalali column), and
+from 2019 to mid-2023 most of its closes differ from the rial file's. The rial file is preferred
+(rial, not rounded to toman); the toman file fills the market days the rial file lacks (689 on the
+snapshot, nearly all Saturdays: the rial file has few), and its rows on days the rial file quotes
+are counted as ``date_in_preferred_file``, so the table keeps one row per date, rate type,
+currency and source.
+
+``is_carried_forward`` follows :mod:`analysis.clean.carried`, over each rate type's combined series.
+``source_row`` is the line number in the file (header = line 1).
 """
 
 from __future__ import annotations
@@ -32,11 +57,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean.base import Quarantine, TableResult, relative
+from analysis.clean.carried import carried_forward
 from analysis.parse.dates import DateStyle, to_dates, to_jalali_text
 from analysis.parse.numbers import to_numeric
 from analysis.schemas.fx_rates import COLUMNS
 
 SOURCE_ID = "tgju"
+#: Rows of tgju's history pages dated before this day name the day before the market day.
+DATED_A_DAY_EARLY_BEFORE = pd.Timestamp("2025-08-09")
 
 
 @dataclass(frozen=True)
@@ -52,8 +80,10 @@ class TgjuFile:
     date_style: DateStyle
     check: str  #: the other calendar's date column, which must agree
     check_styles: tuple[DateStyle, ...]  #: any of these readings may agree
-    #: Path of the current file of which this is an older scrape: fills only dates outside its span.
-    older_than: str | None = None
+    #: Rows dated before this day are moved one day later (see the module's docstring).
+    dated_a_day_early_before: pd.Timestamp | None = None
+    #: Path of the preferred file of the same rate: this one only fills the dates it lacks.
+    fills: str | None = None
 
 
 CURRENT_RIAL = "tgju/Dollar_Rial_Price_Dataset.csv"
@@ -68,6 +98,7 @@ FILES: tuple[TgjuFile, ...] = (
         date_style="gregorian",
         check="Persian Date",
         check_styles=("jalali",),
+        dated_a_day_early_before=DATED_A_DAY_EARLY_BEFORE,
     ),
     TgjuFile(
         "tgju/Dollar_Toman_Price_Dataset.csv",
@@ -79,7 +110,7 @@ FILES: tuple[TgjuFile, ...] = (
         date_style="jalali",
         check="Date",
         check_styles=("us", "dmy"),
-        older_than=CURRENT_RIAL,
+        fills=CURRENT_RIAL,
     ),
     TgjuFile(
         "tgju/tgju_nima_buy_usd.csv",
@@ -91,18 +122,18 @@ FILES: tuple[TgjuFile, ...] = (
         date_style="gregorian",
         check="Date_Persian",
         check_styles=("jalali",),
+        dated_a_day_early_before=DATED_A_DAY_EARLY_BEFORE,
     ),
 )
 INPUTS: tuple[str, ...] = tuple(f.path for f in FILES)
 
 
-def _carried_forward(frame: pd.DataFrame, prices: list[str]) -> pd.Series:
-    """True where every price equals the row of the previous calendar day."""
-    ordered = frame.sort_values("date")
-    previous = ordered[prices].shift(1)
-    same = (ordered[prices] == previous).all(axis=1)
-    next_day = ordered["date"].diff() == pd.Timedelta(days=1)
-    return (same & next_day).reindex(frame.index)
+def _market_days(dates: pd.Series, spec: TgjuFile) -> pd.Series:
+    """The market day of each row: its date, one day later where the file dates it a day early."""
+    if spec.dated_a_day_early_before is None:
+        return dates
+    early = dates < spec.dated_a_day_early_before
+    return dates.where(~early, dates + pd.Timedelta(days=1))
 
 
 def read_file(spec: TgjuFile, raw_dir: Path) -> TableResult:
@@ -131,7 +162,10 @@ def read_file(spec: TgjuFile, raw_dir: Path) -> TableResult:
         frame[bad_close], spec.close, "positive_number", "closing price is not a number > 0"
     )
     good = ~bad_date & ~mismatch & ~bad_close
-    rows = frame[good].assign(**{c: numbers.loc[good, c] for c in prices})
+    rows = frame[good].assign(
+        date=_market_days(frame.loc[good, "date"], spec),
+        **{c: numbers.loc[good, c] for c in prices},
+    )
     repeated = rows["date"].duplicated(keep="first")
     rows = rows[~repeated]
     table = rows.assign(
@@ -140,7 +174,7 @@ def read_file(spec: TgjuFile, raw_dir: Path) -> TableResult:
         currency="USD",
         irr_per_unit=rows[spec.close] * spec.rial_per_unit_quoted,
         source_id=SOURCE_ID,
-        is_carried_forward=_carried_forward(rows, prices),
+        is_carried_forward=False,  # set over the combined series by :func:`load`
     )
     n_unreadable = int((~bad_date & unreadable).sum())
     return TableResult(
@@ -160,26 +194,28 @@ def read_file(spec: TgjuFile, raw_dir: Path) -> TableResult:
     )
 
 
-def _drop_superseded(result: TableResult, current: pd.DataFrame) -> TableResult:
-    """Keep an older scrape's rows only outside the date span of the current file."""
+def _fill_only(result: TableResult, preferred: pd.DataFrame) -> TableResult:
+    """Keep a filling file's rows only on dates the preferred file does not quote."""
     table = result.table
-    inside = table["date"].between(current["date"].min(), current["date"].max())
+    quoted = table["date"].isin(preferred["date"])
     return TableResult(
-        table=table[~inside].reset_index(drop=True),
+        table=table[~quoted].reset_index(drop=True),
         quarantine=result.quarantine,
         rows_read=result.rows_read,
-        excluded={**result.excluded, "duplicate_older_scrape": int(inside.sum())},
+        excluded={**result.excluded, "date_in_preferred_file": int(quoted.sum())},
         inputs=result.inputs,
         notes=result.notes,
     )
 
 
 def load(raw_dir: Path) -> TableResult:
-    """Every tgju file, the older toman scrape reduced to dates the current file lacks."""
+    """Every tgju file, a filling file reduced to the dates its preferred file lacks, each
+    quote flagged carried forward or not within its rate type's combined series."""
     results = {spec.path: read_file(spec, raw_dir) for spec in FILES}
     for spec in FILES:
-        if spec.older_than is not None:
-            results[spec.path] = _drop_superseded(
-                results[spec.path], results[spec.older_than].table
-            )
-    return TableResult.combine(results.values())
+        if spec.fills is not None:
+            results[spec.path] = _fill_only(results[spec.path], results[spec.fills].table)
+    combined = TableResult.combine(results.values())
+    table = combined.table
+    table["is_carried_forward"] = carried_forward(table, ["rate_type", "currency"])
+    return combined
