@@ -200,7 +200,7 @@ def test_real_ledger_is_clean_and_every_claim_is_read_or_explained(real_ledger_r
     check_balance("claims", result)
     assert result.quarantine.empty, result.quarantine.to_string()
     table = result.table
-    assert len(table) >= 72 and table["claim_id"].is_unique
+    assert len(table) >= 94 and table["claim_id"].is_unique
     assert set(table["parse_status"]) <= {"parsed", "partial", "unparsed"}
     explained = table.loc[table["parse_status"] != "parsed", "parse_reason"]
     assert explained.notna().all() and explained.str.len().gt(0).all()
@@ -235,14 +235,19 @@ def test_real_claims_about_other_years_are_placed_there_or_undated(real_ledger_r
     c073 = table.loc["C073"]  # "initially ... US$30 million annually" (early years), said 2022
     assert (c073["claim_year"], c073["dated_by"]) == (2022, "undated")
     assert pd.isna(c073["value_year"]) and pd.isna(c073["annual_low_usd_const"])
+    c053 = table.loc["C053"]  # "prior to the 2012 split ... $50 million a month", said 2017
+    assert (c053["value_year"], c053["dated_by"]) == (2012, "period_end")
+    assert table.loc["C066", "dated_by"] == "undated"  # "In the past", said 2020
 
 
 def test_real_pooled_donor_claims_have_no_annual_figure(real_ledger_raw: Path) -> None:
     table = claims.build(real_ledger_raw).table
     pooled = table[table["donor_scope"] != "iran"]
-    assert {"C010", "C026"} <= set(pooled["claim_id"])
+    assert {"C010", "C026", "C040"} <= set(pooled["claim_id"])
     annual = ["annual_low_usd", "annual_high_usd", "annual_low_usd_const", "annual_high_usd_const"]
     assert pooled[annual].isna().all().all()
+    c040 = pooled.set_index("claim_id").loc["C040"]  # the whole Hamas budget, $500m-1bn a year
+    assert (c040["amount_low"], c040["amount_high"]) == (500e6, 1e9)
 
 
 @pytest.mark.xfail(strict=True, reason="parser fix in amounts branch")
