@@ -167,6 +167,14 @@ def test_the_schema_rejects_an_annual_figure_for_pooled_donors(raw: Path) -> Non
         claims_schema.SCHEMA.validate(broken)
 
 
+def test_the_schema_rejects_a_year_for_an_undated_claim(raw: Path) -> None:
+    table = validate(claims.build(raw), claims_schema.SCHEMA, "claims").table
+    undated = table["claim_id"] == "S009"
+    broken = table.assign(value_year=table["value_year"].mask(undated, 2022))
+    with pytest.raises(pa.errors.SchemaError, match="dated_by"):
+        claims_schema.SCHEMA.validate(broken)
+
+
 def test_a_ledger_with_a_foreign_column_is_a_data_error(raw: Path) -> None:
     path = raw / "ledgers" / "claims.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
