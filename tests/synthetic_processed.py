@@ -189,7 +189,8 @@ def us_cpi() -> pd.DataFrame:
 
 
 #: Invented claims covering every drawing case; the two Lieberman ids keep their real structure
-#: (about $100m, and most of $260m, for 2017). Amounts in US$; ";" separates columns.
+#: (about $100m, and most of $260m, for 2017). Amounts in US$; ";" separates columns. S011 pools
+#: Iran with other donors, so (as the cleaner does) it has a parsed amount but no annual US$.
 CLAIMS_TEXT = """\
 claim_id;claim_date;claimant_type;amount_as_stated;period_as_stated;recipient_scope;donor_scope;status;amount_kind;bound;period;amount_low;amount_high;share_low;share_high;annual_low_usd;annual_high_usd;parse_status;parse_reason;period_start;period_end
 C054;2018-01-15;israeli_government;about $100 million | $260 million;in 2017;hamas_military_wing;iran;paid;absolute;approximate;year;1e8;1e8;;;1e8;1e8;parsed;;2017;2017
@@ -204,7 +205,7 @@ S007;2015-07;hamas;All assistance has stopped;;hamas;iran;stopped;none;none;unsp
 S008;;other;approximately US$30 million annually;annually, 1993 to 2006;hamas;iran;paid;absolute;approximate;year;3e7;3e7;;;3e7;3e7;parsed;;1993;2006
 S009;2012;hamas;Some 75% of the Hamas budget;2012 budget;hamas;iran_and_others;unknown;share;approximate;year;;;0.75;0.75;;;partial;share of an amount not stated (synthetic);2012;2012
 S010;2016-02-24;iran_government;a quarter of a fortnight's worth;;other;iran;offered;none;none;unspecified;;;;;;;unparsed;no rule reads this wording (synthetic);;
-S011;2010-04-14;other;$540 million | the bulk of that amount annually;annually;hamas;iran_and_others;paid;share;range;year;2.7e8;5.4e8;0.5;1.0;2.7e8;5.4e8;parsed;;2010;2010
+S011;2010-04-14;other;$540 million | the bulk of that amount annually;annually;hamas;iran_and_others;paid;share;range;year;2.7e8;5.4e8;0.5;1.0;;;parsed;;2010;2010
 """
 
 
@@ -239,6 +240,11 @@ def claims() -> pd.DataFrame:
         curation_note="synthetic",
         claim_year=claim_year,
         value_year=years["period_start"].fillna(claim_year),
+        dated_by=np.select(
+            [years["period_start"].notna(), claim_year.notna()],
+            ["period_start", "claim_date"],
+            "undated",
+        ),
         currency=np.where(frame["amount_kind"] == "none", None, "USD"),
         usd_per_unit=np.where(frame["amount_kind"] == "none", np.nan, 1.0),
         annual_note=None,

@@ -212,6 +212,20 @@ def test_reference_year_prefers_the_period_then_the_claim_date() -> None:
     assert cv.reference_year(frame).tolist() == [1993, 2006, 2019, pd.NA]
 
 
+def test_an_undated_claim_is_not_placed_at_its_claim_date() -> None:
+    # SYNTHETIC: a 2022 claim about earlier years the source does not name (dated_by undated)
+    frame = pd.DataFrame(
+        {
+            "period_start": [None, None],
+            "value_year": [None, 2022],
+            "claim_date": ["2022", "2022"],
+            "source_date": [None, None],
+            "dated_by": ["undated", "claim_date"],
+        }
+    )
+    assert cv.reference_year(frame).tolist() == [pd.NA, 2022]
+
+
 def test_select_filters(claims: pd.DataFrame) -> None:
     everything = cv.select(claims, recipient_scope="including_aggregates")
     assert len(everything) == len(claims)
@@ -246,7 +260,7 @@ def test_ranges_keep_open_ends_and_convert_to_constant_dollars(claims: pd.DataFr
     assert "S008" not in got.index  # 1993: before the synthetic CPI, no constant dollars
     nominal = cv.ranges(selected).set_index("claim_id")
     assert nominal.loc["S008", "span_end"] == 2006
-    assert not {"S006", "S007", "S009", "S010"} & set(nominal.index)
+    assert not {"S006", "S007", "S009", "S010", "S011"} & set(nominal.index)
 
 
 def test_not_annual_says_why(claims: pd.DataFrame) -> None:
@@ -257,6 +271,7 @@ def test_not_annual_says_why(claims: pd.DataFrame) -> None:
         "S007": "no amount stated",
         "S009": "share only, no amount",
         "S010": "could not be parsed",
+        "S011": "Iran with other donors, not Iran's figure",  # an amount, but several donors'
     }
 
 

@@ -8,10 +8,16 @@ quarantined with the reason. Every other row is kept, including claims whose wor
 cannot read (``parse_status`` ``unparsed``, with the reason): those are for review, not defects.
 
 Derived columns (see :mod:`analysis.schemas.claims`): ``claim_year``; ``value_year``, the year
-whose exchange rate and prices apply (``period_start`` if present, else the claim's year); the
-parsed amount (:mod:`analysis.parse.amounts`); the nominal US$ per year
-(:mod:`analysis.parse.annualise`); and the same in constant US$ of
-:data:`analysis.config.DEFAULT_BASE_YEAR` (:func:`analysis.finance.to_constant_usd`).
+the claim is placed at and whose exchange rate and prices apply, and ``dated_by``, what gave it:
+the years the amount is said to cover (``period_start``, else ``period_end``), else the year the
+claim was made (``claim_date``, else the page's ``source_date``), else ``undated``; a ledger row
+whose ``dated_by`` says ``undated`` (a claim about earlier years the source does not name) gets
+no year rather than the year it was reported in. Then the parsed amount
+(:mod:`analysis.parse.amounts`); the nominal US$ per year (:mod:`analysis.parse.annualise`); and
+the same in constant US$ of :data:`analysis.config.DEFAULT_BASE_YEAR`
+(:func:`analysis.finance.to_constant_usd`). A claim whose ``donor_scope`` pools Iran with other
+donors keeps its parsed amount, but its annual US$ columns stay empty with a note: the total of
+several donors is not Iran's figure.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ from analysis.schemas.claims import (
     CLAIMANT_TYPES,
     COLUMNS,
     DONOR_SCOPES,
+    IRAN_ONLY_DONOR,
     LEDGER_COLUMNS,
+    LEDGER_DATED_BY,
     RECIPIENT_SCOPES,
     REQUIRED_COLUMNS,
     STATUSES,
@@ -43,9 +51,13 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "recipient_scope": RECIPIENT_SCOPES,
     "donor_scope": DONOR_SCOPES,
     "status": STATUSES,
+    "dated_by": LEDGER_DATED_BY,
 }
 CURRENCY_LIST = r"^[A-Z]{3}(/[A-Z]{3})*$"
 ID_PATTERN = r"^[A-Za-z][\w-]*$"
+#: Annual US$ columns that :func:`keep_irans_figures_only` empties for pooled donors.
+ANNUAL_USD = ("annual_low_usd", "annual_high_usd")
+POOLED_NOTE = "Iran pooled with other donors (donor_scope): not Iran's figure, not annualised"
 
 
 def check_rows(frame: pd.DataFrame) -> tuple[pd.Series, Quarantine]:
@@ -99,14 +111,42 @@ def parse_amounts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_years(frame: pd.DataFrame) -> pd.DataFrame:
-    """``claim_year`` and ``value_year`` (period_start if present, else the claim's year)."""
+    """``claim_year``, and ``value_year`` with its ``dated_by`` (module docstring): the first of
+    period_start, period_end, the claim's year and the page's year; none when ``undated``."""
     period_start = pd.to_numeric(frame["period_start"]).astype("Int64")
+    period_end = pd.to_numeric(frame["period_end"]).astype("Int64")
     claim_year = ledgers.year_of(frame["claim_date"])
+    bases = {
+        "period_start": period_start,
+        "period_end": period_end,
+        "claim_date": claim_year,
+        "source_date": ledgers.year_of(frame["source_date"]),
+    }
+    undated = frame["dated_by"].eq("undated").fillna(False).astype(bool)
+    value_year = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    dated_by = pd.Series("undated", index=frame.index, dtype=object)
+    for basis, years in bases.items():
+        use = value_year.isna() & years.notna() & ~undated
+        value_year = value_year.mask(use, years)
+        dated_by = dated_by.mask(use, basis)
     return frame.assign(
         period_start=period_start,
-        period_end=pd.to_numeric(frame["period_end"]).astype("Int64"),
+        period_end=period_end,
         claim_year=claim_year,
-        value_year=period_start.fillna(claim_year),
+        value_year=value_year,
+        dated_by=dated_by,
+    )
+
+
+def keep_irans_figures_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty the annual US$ of claims pooling Iran with other donors (``donor_scope``), with
+    :data:`POOLED_NOTE`; their parsed amount (the donors' total) stays."""
+    pooled = frame["donor_scope"] != IRAN_ONLY_DONOR
+    has_amount = frame["amount_low"].notna() | frame["amount_high"].notna()
+    note = pd.Series(POOLED_NOTE, index=frame.index).where(pooled & has_amount)
+    return frame.assign(
+        **{c: frame[c].mask(pooled) for c in ANNUAL_USD},
+        annual_note=_join_notes(note, frame["annual_note"]),
     )
 
 
@@ -155,6 +195,7 @@ def build(raw_dir: Path) -> TableResult:
     kept = frame[~bad].pipe(add_years).pipe(parse_amounts)
     table = (
         kept.pipe(lambda d: annualise(d, d["value_year"]))
+        .pipe(keep_irans_figures_only)
         .pipe(constant_dollars, cpi, base_year)
         .reindex(columns=COLUMNS)
         .reset_index(drop=True)

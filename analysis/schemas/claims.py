@@ -39,8 +39,9 @@ RESEARCH_COLUMNS = [
     "quote",
     "notes",
 ]
-#: Columns an analyst fills in from the sources (judgement, not quotes).
-CURATED_COLUMNS = ["recipient_scope", "donor_scope", "status", "curation_note"]
+#: Columns an analyst fills in from the sources (judgement, not quotes). ``dated_by`` is left
+#: empty (the cleaner fills it) or set to ``undated`` (see :data:`DATED_BY`).
+CURATED_COLUMNS = ["recipient_scope", "donor_scope", "status", "curation_note", "dated_by"]
 LEDGER_COLUMNS = RESEARCH_COLUMNS + CURATED_COLUMNS
 #: Ledger columns that may not be empty.
 REQUIRED_COLUMNS = [
@@ -81,6 +82,16 @@ RECIPIENT_SCOPES = (
 DONOR_SCOPES = ("iran", "iran_and_others")
 #: What the claim says happened to the money.
 STATUSES = ("paid", "pledged", "requested", "offered", "denied", "stopped", "unknown")
+#: The donor scope of Iran's own money; any other scope pools Iran with other donors.
+IRAN_ONLY_DONOR = "iran"
+#: What places a claim in time (``value_year``), in order of preference: the years the amount is
+#: said to cover (``period_start``, else ``period_end``), else when the claim was made
+#: (``claim_date``, else the page's ``source_date``); ``undated`` when none is given, or when the
+#: analyst writes ``undated`` in the ledger because the claim is about earlier years the source
+#: does not name (then the claim's own date would misplace it).
+DATED_BY = ("period_start", "period_end", "claim_date", "source_date", "undated")
+#: The only value an analyst writes in the ledger's ``dated_by`` (empty: the cleaner decides).
+LEDGER_DATED_BY = ("undated",)
 
 #: Derived columns, in order (after the ledger's).
 DERIVED_COLUMNS = [
@@ -123,6 +134,17 @@ def _reason_given(d: pd.DataFrame) -> pd.Series:
     return (d["parse_status"] == "parsed") | d["parse_reason"].fillna("").str.len().gt(0)
 
 
+def _dated_iff_value_year(d: pd.DataFrame) -> pd.Series:
+    """A claim has a ``value_year`` exactly when it is not ``undated``."""
+    return d["value_year"].isna() == (d["dated_by"] == "undated")
+
+
+def _iran_figure_only(d: pd.DataFrame) -> pd.Series:
+    """Annual US$ columns are Iran's money: empty when other donors are pooled with Iran."""
+    annual = d[[f"annual_{s}_usd{c}" for s in ("low", "high") for c in ("", "_const")]]
+    return (d["donor_scope"] == IRAN_ONLY_DONOR) | annual.isna().all(axis=1)
+
+
 SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _text(pa.Check.str_matches(r"^[A-Za-z][A-Za-z0-9_-]*$"), required=True),
@@ -146,6 +168,7 @@ SCHEMA = pa.DataFrameSchema(
         "donor_scope": _text(pa.Check.isin(DONOR_SCOPES), required=True),
         "status": _text(pa.Check.isin(STATUSES), required=True),
         "curation_note": _text(),
+        "dated_by": _text(pa.Check.isin(DATED_BY), required=True),
         "claim_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
         "value_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
         "amount_kind": _text(pa.Check.isin(AMOUNT_KINDS), required=True),
@@ -174,6 +197,8 @@ SCHEMA = pa.DataFrameSchema(
         _ordered("annual_low_usd", "annual_high_usd"),
         _ordered("period_start", "period_end"),
         pa.Check(_reason_given, name="reason_given", error="partial/unparsed without a reason"),
+        pa.Check(_dated_iff_value_year, name="dated_by", error="value_year vs dated_by"),
+        pa.Check(_iran_figure_only, name="donor_scope", error="pooled donors with an annual US$"),
     ],
     strict=True,
     ordered=True,

@@ -2,8 +2,10 @@
 spread by period, and the escaped tables of claims and of claims needing review.
 
 A claim's *reference year* is the year the money is said to be for: the claims table's
-``value_year`` (``period_start`` when the ledger gives one, else the year of ``claim_date``), else
-the year of ``source_date``. Periods and the year filters use it; the timeline is drawn at it.
+``value_year`` (the period's first or last year when the ledger gives one, else the year of
+``claim_date``, else of ``source_date``; see ``dated_by``). A claim the table marks ``undated``
+(e.g. about earlier years its source does not name) has none, whatever its claim date. Periods
+and the year filters use it; the timeline is drawn at it.
 
 A claim is an *aggregate* when its amount is not Iran's money for Hamas alone: the recipients
 include others (``recipient_scope`` other than Hamas or its military wing) or the donors do
@@ -17,14 +19,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.schemas.claims import CLAIMANT_TYPES
+from analysis.schemas.claims import CLAIMANT_TYPES, IRAN_ONLY_DONOR
 from analysis.views import finances, periods
 from analysis.views.html import html_table
 
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
 HAMAS_ONLY_SCOPES = ("hamas", "hamas_military_wing")
-#: The donor scope of Iran's own money (else Iran pooled with other donors).
-IRAN_ONLY_DONOR = "iran"
 RECIPIENT_CHOICES = ("hamas_only", "including_aggregates")
 
 #: What the timeline's lower strip calls the claims that have no annual US$ range.
@@ -33,7 +33,10 @@ NOT_ANNUAL = {
     "none": "no amount stated",
     "share": "share only, no amount",
     "absolute": "amount not per year",
+    "pooled": "Iran with other donors, not Iran's figure",
 }
+#: ``dated_by`` of a claim that has no year (:data:`analysis.schemas.claims.DATED_BY`).
+UNDATED = "undated"
 
 
 def _year(values: pd.Series) -> pd.Series:
@@ -51,11 +54,10 @@ def reference_year(claims: pd.DataFrame) -> pd.Series:
     start = pd.to_numeric(claims["period_start"], errors="coerce").astype("Int64")
     if "value_year" in claims:
         start = pd.to_numeric(claims["value_year"], errors="coerce").astype("Int64").fillna(start)
-    return (
-        start.fillna(_year(claims["claim_date"]))
-        .fillna(_year(claims["source_date"]))
-        .rename("reference_year")
-    )
+    year = start.fillna(_year(claims["claim_date"])).fillna(_year(claims["source_date"]))
+    if "dated_by" in claims:
+        year = year.mask(claims["dated_by"].eq(UNDATED).fillna(False).astype(bool))
+    return year.rename("reference_year")
 
 
 def is_aggregate(claims: pd.DataFrame) -> pd.Series:
@@ -176,7 +178,12 @@ def not_annual(selected: pd.DataFrame) -> pd.DataFrame:
     ``claim_id``, ``reference_year``, ``claimant_type``, ``is_aggregate``, ``category``."""
     annual = selected["annual_low_usd"].notna() | selected["annual_high_usd"].notna()
     frame = selected[~annual]
-    key = frame["amount_kind"].where(frame["parse_status"] != "unparsed", "unparsed")
+    has_amount = frame["amount_low"].notna() | frame["amount_high"].notna()
+    key = (
+        frame["amount_kind"]
+        .where(frame["parse_status"] != "unparsed", "unparsed")
+        .mask(pooled_donors(frame) & has_amount, "pooled")
+    )
     return pd.DataFrame(
         {
             "claim_id": frame["claim_id"],
