@@ -91,7 +91,7 @@ class Tally:
                     "source_file": file,
                     "source_row": row,
                     "column": column,
-                    "value": None if value is None or value == "" else str(value)[:500],
+                    "value": None if pd.isna(value) or value == "" else str(value)[:500],
                     "check": check,
                     "reason": reason,
                 }
@@ -155,7 +155,7 @@ def read_sheet(path: Path, sheet: str, rel: str, month: pd.Timestamp | None = No
     first = int(headers.index[headers.to_numpy()][0])
     if month is not None:
         _check_title(frame, first, month, rel, sheet)
-    cols = _columns(frame.loc[first], rel, sheet)
+    cols = _columns(frame.iloc[first - 1], rel, sheet)  # index = spreadsheet row, from 1
     body = frame.loc[first + 1 :]
     body = body[body.notna().any(axis=1)]
     rows = pd.DataFrame(
