@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.clean import countries, xlsx
@@ -278,7 +279,8 @@ def cumulative_check(months: pd.DataFrame, cumulative: pd.DataFrame, year: int) 
             whole.loc[whole["origin"].eq("Iran"), "volume_kbbl"],
         ),
     ):
-        a, b = float(monthly.sum()), float(year_total.sum())
+        with np.errstate(over="ignore"):  # absurd cells (quarantined later) may overflow
+            a, b = float(monthly.sum()), float(year_total.sum())
         agree = abs(a - b) <= CUMULATIVE_TOLERANCE * max(abs(b), 1.0)
         parts.append(
             f"{label} {a:,.1f} vs {b:,.1f} thousand bbl ({'agree' if agree else 'DIFFER'})"
