@@ -44,10 +44,11 @@ def _raw_copy(tmp_path: Path) -> Path:
 
 def test_rows_balance_and_every_kind_is_counted(result: TableResult) -> None:
     assert result.balanced()
-    assert result.rows_read == 336
-    assert (result.rows_kept, result.rows_quarantined) == (136, 3 + 3)
+    assert result.rows_read == 328
+    assert (result.rows_kept, result.rows_quarantined) == (135, 7)
     assert result.excluded == {
-        "repeated_header": 48,  # 3 reporter blocks x 12 months x 2 years, less the first header
+        # 2 blocks after the first x 10 months x 2 years: April and December write it once
+        "repeated_header": 40,
         "reporter_subtotal": 72,
         "eu_total": 24,
         "footnote": 24,
@@ -73,6 +74,16 @@ def test_reporter_is_filled_down_within_its_block(rows: pd.DataFrame) -> None:
     light = rows.loc[(WORKBOOK_2017, "EU COI - Mar!5")]
     assert (light["reporter_code"], light["reporter_name"]) == ("ITA", "Italy")
     assert (light["origin_code"], light["crude_grade"]) == ("IRN", "Iranian Light")
+
+
+def test_a_reporter_never_fills_down_past_a_subtotal(result: TableResult) -> None:
+    """December sheets write the header once: Greece's empty first cell (row 10, under
+    Bulgaria's "Sum:" row) must not become Bulgaria."""
+    december = result.table[result.table["source_row"].str.startswith("EU COI - Dec!")]
+    assert "EU COI - Dec!10" not in set(december["source_row"])
+    assert set(december["reporter_code"]) == {"ITA", "BGR", "GRC"}  # the 2018 workbook's Greece
+    q = result.quarantine.set_index("source_row").loc["EU COI - Dec!10"]
+    assert (q["column"], q["check"]) == ("reporter", "reporter_filled_down")
 
 
 def test_numbers_stored_as_text_are_read(rows: pd.DataFrame) -> None:
@@ -111,6 +122,7 @@ def test_bad_cells_are_quarantined_with_sheet_and_row(result: TableResult) -> No
         ("EU COI - Jun!4", "reporter"),
         ("EU COI - Jun!5", "reporter"),
         ("EU COI - Jun!6", "reporter"),
+        ("EU COI - Dec!10", "reporter"),
     }
     assert set(result.quarantine["source_file"]) == {WORKBOOK_2017}
     bad = result.quarantine.set_index("source_row")
@@ -119,11 +131,15 @@ def test_bad_cells_are_quarantined_with_sheet_and_row(result: TableResult) -> No
 
 
 def test_months_are_checked_against_the_cumulative_sheet(result: TableResult) -> None:
-    notes = {n.split(":")[0]: n for n in result.notes}
+    notes = {n.split(":")[0]: n for n in result.notes if "cumulative" in n}
     assert "(DIFFER)" not in notes["oil_trade 2018"]
     assert notes["oil_trade 2018"].count("(agree)") == 2
     # 2017's quarantined rows are in the cumulative sheet but not in the kept months
-    assert "all origins 4,957.0 vs 5,414.0 thousand bbl (DIFFER)" in notes["oil_trade 2017"]
+    assert "all origins 4,936.5 vs 5,414.0 thousand bbl (DIFFER)" in notes["oil_trade 2017"]
+
+
+def test_reporter_subtotals_are_checked(result: TableResult) -> None:
+    assert "oil_trade 2018: 36 of 36 reporter subtotals ('Sum:') equal" in " ".join(result.notes)
 
 
 def test_a_sheet_titled_with_another_month_is_refused(tmp_path: Path) -> None:

@@ -173,10 +173,13 @@ def read_sheet(path: Path, sheet: str, rel: str, month: pd.Timestamp | None = No
     kind[blank_origin & rows["reporter"].eq(TOTAL_REPORTER)] = "eu_total"
     kind[rows["grade"].eq(SUBTOTAL_GRADE)] = "reporter_subtotal"
     kind[is_header] = "repeated_header"
-    block = is_header.cumsum()
+    # a reporter's block starts after a header row or after the previous block's "Sum:" row (the
+    # April and December sheets do not repeat the header): a name never leaks into the next block
+    block = (is_header | kind.shift(fill_value="").eq("reporter_subtotal")).cumsum()
     reporter = rows["reporter"].where(kind.isin(["data", "reporter_subtotal"]))
     return rows.assign(
         kind=kind,
+        block=block,
         reporter_raw=rows["reporter"],
         reporter=reporter.groupby(block).ffill(),
         source_file=rel,
@@ -293,6 +296,18 @@ def cumulative_check(months: pd.DataFrame, cumulative: pd.DataFrame, year: int) 
     return f"oil_trade {year}: 12 month sheets vs the cumulative sheet: " + "; ".join(parts)
 
 
+def subtotal_mismatches(rows: pd.DataFrame) -> tuple[int, int]:
+    """(reporter blocks with a "Sum:" row, blocks whose data volumes do not add up to it)."""
+    volume = numbers.to_numeric(rows["volume"].astype(object))
+    frame = rows.assign(volume_kbbl=volume)
+    data = frame[frame["kind"] == "data"].groupby("block")["volume_kbbl"].sum()
+    sums = frame[frame["kind"] == "reporter_subtotal"].set_index("block")["volume_kbbl"]
+    added = data.reindex(sums.index, fill_value=0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        differ = ~np.isclose(added, sums, rtol=CUMULATIVE_TOLERANCE, atol=0.01)
+    return len(sums), int(differ.sum())
+
+
 def load_workbook(path: Path, raw_dir: Path, tally: Tally) -> list[str]:
     """Read one year's workbook into ``tally``; returns its notes."""
     rel = relative(path, raw_dir)
@@ -306,6 +321,7 @@ def load_workbook(path: Path, raw_dir: Path, tally: Tally) -> list[str]:
     if unknown:
         notes.append(f"{rel}: sheets not read (not a month, not the cumulative year): {unknown}")
     parsed = []
+    blocks = differ = 0
     for sheet, number in MONTH_SHEETS.items():
         month = pd.Timestamp(year=year, month=number, day=1)
         frame_rows = read_sheet(path, sheet, rel, month)
@@ -314,6 +330,12 @@ def load_workbook(path: Path, raw_dir: Path, tally: Tally) -> list[str]:
             if kind != "data":
                 tally.exclude(int(n), str(kind))
         parsed.append(parse_rows(frame_rows, month, tally))
+        counted, wrong = subtotal_mismatches(frame_rows)
+        blocks, differ = blocks + counted, differ + wrong
+    notes.append(
+        f"oil_trade {year}: {blocks - differ} of {blocks} reporter subtotals ('Sum:') equal the "
+        "sum of their rows as read"
+    )
     months = pd.concat(parsed, ignore_index=True)
     tally.kept.append(months)
     if CUMULATIVE_SHEET in sheets:
