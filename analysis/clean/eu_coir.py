@@ -7,8 +7,10 @@ September). In each sheet, column A is empty and the table starts at column B:
 * title rows ("EUROPEAN COMMISSION ...", "Jan - 2018") above the first header row (row 2 in
   2013-2017, rows 5-7 in 2018-2019); the header ``Reporting Country | Country of Origin | Type
   of crude oil | Volume (1000 bbl) | Total Value ($ 1000) | CIF price (2) ($/bbl) | % of Total
-  Imports`` is repeated above every reporting country's block;
-* the reporting country is written on the block's first row only (filled down here);
+  Imports`` is repeated above every reporting country's block (written once in the April and
+  December sheets);
+* the reporting country is written on the block's first row only (filled down here, never past
+  the block's ``Sum:`` row or the next header);
 * each block ends with a subtotal row (``Sum:`` in the grade column), the sheet with a ``World``
   row (the EU total), a blank row and a footnote;
 * some number cells are text (``'450.0'``), and value and CIF price are ``(3)`` where the data
@@ -241,8 +243,9 @@ def parse_rows(rows: pd.DataFrame, month: pd.Timestamp, tally: Tally) -> pd.Data
         ),
     ]
     bad = pd.Series(False, index=data.index)
+    sheet = str(data["sheet"].iloc[0]) if len(data) else ""
     for column, mask, check, reason in checks:
-        tally.reject(data[mask], column, check, f"{data['sheet'].iloc[0]}: {reason}")
+        tally.reject(data[mask], column, check, f"{sheet}: {reason}")
         bad |= mask
     ok = ~bad
     return pd.DataFrame(
