@@ -223,3 +223,15 @@ def test_real_eu_imports_from_iran(real: TableResult) -> None:
     series = monthly.set_index("month")["kbd"]
     assert series["2016-01-01":"2016-02-01"].eq(0.0).all() and series["2016-03-01"] > 0
     assert series["2018-12-01":].eq(0.0).all() and series["2018-11-01"] > 0
+
+
+def test_a_month_sheet_with_only_its_header_gives_no_rows(tmp_path: Path) -> None:
+    raw = _raw_copy(tmp_path)
+    book = load_workbook(raw / WORKBOOK_2018)
+    sheet = book["EU COI - Jan"]
+    sheet.delete_rows(6, sheet.max_row)  # the header is on row 5
+    book.save(raw / WORKBOOK_2018)
+    result = oil_trade.build(raw)
+    assert result.balanced()
+    assert pd.Timestamp("2018-01-01") not in set(result.table["month"])
+    assert pd.Timestamp("2018-02-01") in set(result.table["month"])
