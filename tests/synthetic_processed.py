@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (the claims fixture is a table: one claim a line)
 """SYNTHETIC processed tables for the report tests (invented values, never used in a report).
 
-:func:`write_tables` writes small ``indicators``, ``fx_rates``, ``oil_prices``, ``us_cpi``,
-and ``claims`` tables, shaped like the real ones (same columns as the schemas), into
+:func:`write_tables` writes small ``indicators``, ``fx_rates``, ``oil_prices``, ``oil_trade``,
+``us_cpi`` and ``claims`` tables, shaped like the real ones (same columns as the schemas), into
 ``<home>/data/processed`` with a manifest, so the report notebooks can run on them. Every
 ``source_file`` starts with ``synthetic/`` and every text says "synthetic" where it can.
 """
@@ -175,6 +175,42 @@ def oil_prices() -> pd.DataFrame:
     )
 
 
+def oil_trade() -> pd.DataFrame:
+    """Invented EU crude imports 2013–2019: Italy from Iraq every month, from Iran from March
+    2016 to November 2018 (the real pattern's shape, not its figures)."""
+    months = pd.date_range("2013-01-01", "2019-12-01", freq="MS")
+    iran = months[(months >= "2016-03-01") & (months <= "2018-11-01")]
+
+    def rows(
+        when: pd.DatetimeIndex, code: str, name: str, grade: str, volume: float
+    ) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "month": when,
+                "reporter_code": "ITA",
+                "reporter_name": "Italy",
+                "origin_code": code,
+                "origin_name": name,
+                "crude_grade": grade,
+                "volume_kbbl": volume,
+                "value_kusd": volume * 50.0,
+                "cif_usd_per_bbl": 50.0,
+                "is_confidential": False,
+                "source_id": "eu-coir",
+                "source_file": f"{SYN}/eu-coir.xlsx",
+                "source_row": [f"EU COI - {m:%b}!{3 if code == 'IRQ' else 4}" for m in when],
+            }
+        )
+
+    return pd.concat(
+        [
+            rows(months, "IRQ", "Iraq", "Basrah Light", 3000.0),
+            rows(iran, "IRN", "Iran", "Iranian Heavy", 9300.0),
+        ],
+        ignore_index=True,
+    )
+
+
 def us_cpi() -> pd.DataFrame:
     """Invented CPI-U annual averages (2% a year) 1995–2024."""
     return pd.DataFrame(
@@ -263,6 +299,7 @@ TABLES = {
     "indicators": indicators,
     "fx_rates": fx_rates,
     "oil_prices": oil_prices,
+    "oil_trade": oil_trade,
     "us_cpi": us_cpi,
     "claims": claims,
 }

@@ -44,6 +44,7 @@ TARGETS: tuple[tuple[str, str, str], ...] = (
     ("tgju", "tgju/Dollar_Rial_Price_Dataset.csv", "fx_rates"),
     ("eia-csv", "eia-oil-prices/brent-daily.csv", "oil_prices"),
     ("eia-xls", "eia-oil-prices/brent-day.xls", "oil_prices"),
+    ("eu-coir", "eu-coir/Crude_Oil_Imports_Reporting_Country_2018.xlsx", "oil_trade"),
     ("us-cpi", "datahub-cpi-us/cpiai.csv", "us_cpi"),
     ("us-cpi-claims", "datahub-cpi-us/cpiai.csv", "claims"),
     ("claims", "ledgers/claims.csv", "claims"),

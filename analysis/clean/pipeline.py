@@ -41,7 +41,15 @@ from analysis.provenance import code_version, file_sha256
 
 #: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
 #: and ``analysis.schemas.<name>`` (SCHEMA).
-TABLES: tuple[str, ...] = ("indicators", "fx_rates", "oil_prices", "us_cpi", "claims", "events")
+TABLES: tuple[str, ...] = (
+    "indicators",
+    "fx_rates",
+    "oil_prices",
+    "oil_trade",
+    "us_cpi",
+    "claims",
+    "events",
+)
 
 #: Code whose change makes every table dirty (the cleaning code and what it imports).
 CODE_PACKAGES = ("clean", "parse", "schemas")
