@@ -39,12 +39,13 @@ def check_rial_levels(events: pd.DataFrame, fx_rates: pd.DataFrame) -> pd.DataFr
         pd.NA if pd.isna(day) else day.strftime(FORMAT_BY_PRECISION[precision])
         for day, precision in zip(first_day, levels["date_precision"], strict=True)
     ]
+    matches = [w is not pd.NA and w == d for w, d in zip(written, levels["date"], strict=True)]
     return pd.DataFrame(
         {
             "event_id": levels["event_id"],
             "date": levels["date"],
             "rial_per_usd_level": levels["rial_per_usd_level"],
             "first_day": first_day,
-            "matches": [w is not pd.NA and w == d for w, d in zip(written, levels["date"], strict=True)],
+            "matches": matches,
         }
     ).reset_index(drop=True)

@@ -1,4 +1,7 @@
-"""The ``claims`` cleaner on SYNTHETIC ledgers, and the real curated ledger (events: test_events.py)."""
+"""The ``claims`` cleaner on SYNTHETIC ledgers, and the real curated ledger.
+
+The ``events`` cleaner is tested in test_events.py.
+"""
 
 from __future__ import annotations
 

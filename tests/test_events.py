@@ -193,9 +193,7 @@ def test_real_rial_level_events_are_identified_by_their_column(real_table: pd.Da
 
 
 @pytest.mark.snapshot
-def test_real_rial_levels_match_bonbast(
-    real_snapshot: Path, real_table: pd.DataFrame
-) -> None:
+def test_real_rial_levels_match_bonbast(real_snapshot: Path, real_table: pd.DataFrame) -> None:
     rates = fx_rates.build(real_snapshot).table
     checked = check_rial_levels(real_table, rates)
     assert len(checked) == 3

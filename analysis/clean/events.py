@@ -47,11 +47,18 @@ INPUTS: tuple[str, ...] = (LEDGER, SIGNALMAP_CHOICES, SIGNALMAP)
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 #: What completes a date of each length to its first day.
 FIRST_DAY_SUFFIX = {4: "-01-01", 7: "-01", 10: ""}
+#: A loader's columns before the dates are derived.
+SOURCE_COLUMNS = [*LEDGER_COLUMNS, "source_id", "source_file", "source_row"]
 #: ``also_in`` prefix naming a SignalMap event.
 SIGNALMAP_PREFIX = "signalmap:"
 #: Exclusion reasons (counted in the manifest).
 SAME_AS_LEDGER = "signalmap_same_event_as_a_ledger_row"
 LEFT_OUT = "signalmap_left_out_by_analyst"
+
+
+def excluded_counts(masks: dict[str, pd.Series]) -> dict[str, int]:
+    """Rows excluded by reason (reasons with none left out)."""
+    return {reason: int(mask.sum()) for reason, mask in masks.items() if mask.any()}
 
 
 def check_numbers(frame: pd.DataFrame, q: Quarantine) -> pd.Series:
@@ -193,12 +200,10 @@ def signalmap_result(raw_dir: Path, ledger: pd.DataFrame) -> TableResult:
         source_id="signalmap",
     )
     return TableResult(
-        table=table.reindex(columns=[*LEDGER_COLUMNS, "source_id", "source_file", "source_row"]).pipe(
-            typed
-        ),
+        table=table.reindex(columns=SOURCE_COLUMNS).pipe(typed),
         quarantine=q.frame(),
         rows_read=len(events),
-        excluded={k: int(m.sum()) for k, m in ((SAME_AS_LEDGER, same), (LEFT_OUT, left_out)) if m.any()},
+        excluded=excluded_counts({SAME_AS_LEDGER: same, LEFT_OUT: left_out}),
         inputs=[SIGNALMAP_CHOICES, SIGNALMAP],
     )
 

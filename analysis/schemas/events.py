@@ -41,8 +41,6 @@ ALSO_IN_PATTERN = r"^signalmap:[\w-]+$"
 DERIVED_COLUMNS = ["event_date", "date_precision", "year"]
 COLUMNS = LEDGER_COLUMNS + DERIVED_COLUMNS + ["source_id", "source_file", "source_row"]
 
-_TEXT = {"nullable": True}
-
 SCHEMA = pa.DataFrameSchema(
     {
         "event_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
@@ -50,15 +48,15 @@ SCHEMA = pa.DataFrameSchema(
         "event": pa.Column(str, pa.Check.str_length(min_value=1)),
         "category": pa.Column(str, pa.Check.isin(CATEGORIES)),
         "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://[^\s/]+")),
-        "actor": pa.Column(str, **_TEXT),
-        "instrument": pa.Column(str, **_TEXT),
-        "primary_reference": pa.Column(str, **_TEXT),
+        "actor": pa.Column(str, nullable=True),
+        "instrument": pa.Column(str, nullable=True),
+        "primary_reference": pa.Column(str, nullable=True),
         "amount_usd_as_reported": pa.Column(float, pa.Check.gt(0), nullable=True),
         "rial_per_usd_level": pa.Column("Int64", pa.Check.gt(0), nullable=True),
         "chart_label": pa.Column(str, pa.Check.str_length(min_value=1), nullable=True),
-        "research_id": pa.Column(str, **_TEXT),
+        "research_id": pa.Column(str, nullable=True),
         "also_in": pa.Column(str, pa.Check.str_matches(ALSO_IN_PATTERN), nullable=True),
-        "notes": pa.Column(str, **_TEXT),
+        "notes": pa.Column(str, nullable=True),
         "event_date": pa.Column("datetime64[ns]"),
         "date_precision": pa.Column(str, pa.Check.isin(DATE_PRECISIONS)),
         "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
