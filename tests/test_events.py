@@ -93,6 +93,14 @@ def test_signalmap_events_are_kept_excluded_or_quarantined(raw: Path) -> None:
     assert checks == {4: {"reviewed"}, 5: {"date"}, 6: {"required"}}
 
 
+def test_an_also_in_naming_no_signalmap_event_is_noted(raw: Path) -> None:
+    path = raw / "ledgers" / "events.csv"
+    path.write_text(path.read_text().replace("signalmap:sm-2", "signalmap:sm-99"))
+    result = _built(raw)
+    assert any("['sm-99']" in note for note in result.notes)
+    assert result.excluded == {events.LEFT_OUT: 2}  # sm-2 now stands on its own choice
+
+
 def test_without_the_signalmap_file_the_table_is_the_ledger(tmp_path: Path) -> None:
     result = _built(_raw(tmp_path, FIXTURES, signalmap=None))
     assert set(result.table["source_id"]) == {"ledger"} and result.excluded == {}

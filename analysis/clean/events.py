@@ -205,7 +205,14 @@ def signalmap_result(raw_dir: Path, ledger: pd.DataFrame) -> TableResult:
         rows_read=len(events),
         excluded=excluded_counts({SAME_AS_LEDGER: same, LEFT_OUT: left_out}),
         inputs=[SIGNALMAP_CHOICES, SIGNALMAP],
+        notes=unknown_references(in_ledger, events["signalmap_id"]),
     )
+
+
+def unknown_references(in_ledger: set[str], ids: pd.Series) -> list[str]:
+    """A note naming the SignalMap ids that ledger rows' ``also_in`` cite but the file lacks."""
+    unknown = sorted(in_ledger - set(ids.dropna()))
+    return [f"also_in names SignalMap events not in {SIGNALMAP}: {unknown}"] if unknown else []
 
 
 def build(raw_dir: Path) -> TableResult:
@@ -222,5 +229,5 @@ def build(raw_dir: Path) -> TableResult:
     )
     counts = table.groupby("source_id")["category"].value_counts().to_dict()
     result.table = table
-    result.notes = [f"events by source and category: {counts}"]
+    result.notes = [f"events by source and category: {counts}", *result.notes]
     return result
