@@ -28,15 +28,9 @@ PALETTE: dict[str, str] = {
     "aggregate": "#e69f00",
 }
 
-#: The key events marked on time axes: (date, short label). Each is a row of the events ledger
-#: (data/raw/ledgers/events.csv, with its source URL); a test checks that they stay in sync.
-KEY_EVENTS: tuple[tuple[str, str], ...] = (
-    ("2012-02-24", "Hamas backs Syrian uprising"),
-    ("2015-07-14", "JCPOA"),
-    ("2016-01-16", "JCPOA implemented"),
-    ("2018-05-08", "US leaves JCPOA"),
-    ("2018-11-05", "US oil sanctions"),
-)
+#: Column of the processed ``events`` table whose value marks an event on time axes: an event
+#: with a ``chart_label`` in the ledger (data/raw/ledgers/events.csv) is drawn with that label.
+MARKER_COLUMN = "chart_label"
 
 FIGSIZE = (9.0, 4.2)
 
@@ -61,31 +55,41 @@ def set_theme() -> None:
     )
 
 
-def key_events(start_year: int | None = None, end_year: int | None = None) -> pd.DataFrame:
-    """:data:`KEY_EVENTS` as a frame (``date``, ``label``), limited to a span of years."""
-    frame = pd.DataFrame(KEY_EVENTS, columns=["date", "label"]).assign(
-        date=lambda d: pd.to_datetime(d["date"])
+def key_events(
+    events: pd.DataFrame, start_year: int | None = None, end_year: int | None = None
+) -> pd.DataFrame:
+    """The events to mark (``date``, ``label``): rows of the processed ``events`` table with a
+    :data:`MARKER_COLUMN`, limited to a span of years, in date order."""
+    marked = events[events[MARKER_COLUMN].notna()]
+    frame = pd.DataFrame(
+        {"date": pd.to_datetime(marked["event_date"]), "label": marked[MARKER_COLUMN]}
     )
     if start_year is not None:
         frame = frame[frame["date"].dt.year >= start_year]
     if end_year is not None:
         frame = frame[frame["date"].dt.year <= end_year]
-    return frame.reset_index(drop=True)
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def events_note(marked: pd.DataFrame) -> str:
+    """A caption line naming each marked event and its date (from :func:`key_events`)."""
+    items = [f"{row.date:%Y-%m-%d} {row.label}" for row in marked.itertuples(index=False)]
+    return "dashed lines: " + ("; ".join(items) if items else "no marked event in this span")
 
 
 def mark_events(
     ax: Axes,
-    events: pd.DataFrame | None = None,
+    events: pd.DataFrame,
     *,
     yearly: bool = False,
     label: bool = True,
 ) -> Axes:
-    """Draw a dashed vertical line (and a label) at each event on a time axis.
+    """Draw a dashed vertical line (and a label) at each event of ``events`` (``date``,
+    ``label``: see :func:`key_events`) on a time axis.
 
     ``yearly=True`` for axes whose x values are years (ints): events are placed at
     year + day-of-year fraction.
     """
-    events = key_events() if events is None else events
     lo, hi = ax.get_xlim()
     ymax = ax.get_ylim()[1]
     for row in events.itertuples(index=False):

@@ -2,7 +2,7 @@
 """SYNTHETIC processed tables for the report tests (invented values, never used in a report).
 
 :func:`write_tables` writes small ``indicators``, ``fx_rates``, ``oil_prices``, ``oil_trade``,
-``us_cpi`` and ``claims`` tables, shaped like the real ones (same columns as the schemas), into
+``us_cpi``, ``claims`` and ``events`` tables, shaped like the real ones (same columns as the schemas), into
 ``<home>/data/processed`` with a manifest, so the report notebooks can run on them. Every
 ``source_file`` starts with ``synthetic/`` and every text says "synthetic" where it can.
 """
@@ -295,6 +295,31 @@ def claims() -> pd.DataFrame:
     return frame[COLUMNS]
 
 
+def events() -> pd.DataFrame:
+    """Invented events: two marked on charts (one before 2012, one inside the claims span), one not."""
+    from analysis.schemas.events import COLUMNS
+
+    rows = [
+        ("SYN1", "2008-03-04", "Synthetic marker A", "SYN-A"),
+        ("SYN2", "2016-05", "Synthetic marker B", "SYN-B"),
+        ("SYN3", "2020", "Synthetic unmarked event", None),
+    ]
+    frame = pd.DataFrame(rows, columns=["event_id", "date", "event", "chart_label"])
+    lengths = frame["date"].str.len()
+    return frame.assign(
+        category="sanctions",
+        source_url=[f"https://example.org/synthetic-event/{i}" for i in range(len(rows))],
+        amount_usd_as_reported=np.nan,
+        rial_per_usd_level=pd.array([None] * len(rows), dtype="Int64"),
+        event_date=pd.to_datetime(frame["date"] + lengths.map({4: "-01-01", 7: "-01", 10: ""})),
+        date_precision=lengths.map({4: "year", 7: "month", 10: "day"}),
+        year=frame["date"].str[:4].astype("int64"),
+        source_id="ledger",
+        source_file="synthetic/events.csv",
+        source_row=range(2, len(rows) + 2),
+    ).reindex(columns=COLUMNS)
+
+
 TABLES = {
     "indicators": indicators,
     "fx_rates": fx_rates,
@@ -302,6 +327,7 @@ TABLES = {
     "oil_trade": oil_trade,
     "us_cpi": us_cpi,
     "claims": claims,
+    "events": events,
 }
 
 

@@ -1,4 +1,7 @@
-"""The ``claims`` and ``events`` cleaners on SYNTHETIC ledgers, and the real curated ledger."""
+"""The ``claims`` cleaner on SYNTHETIC ledgers, and the real curated ledger.
+
+The ``events`` cleaner is tested in test_events.py.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,11 @@ import pandera.pandas as pa
 import pytest
 
 from analysis import config
-from analysis.clean import claims, events, ledgers
+from analysis.clean import claims, ledgers
 from analysis.clean.pipeline import check_balance, validate
 from analysis.errors import DataError
 from analysis.parse.annualise import usd_per_unit
 from analysis.schemas import claims as claims_schema
-from analysis.schemas import events as events_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ledgers"
 REPO_LEDGERS = config.REPO_ROOT / "data" / "raw" / "ledgers"
@@ -183,25 +185,6 @@ def test_a_ledger_with_a_foreign_column_is_a_data_error(raw: Path) -> None:
         claims.build(raw)
 
 
-def test_events_quarantine_and_dates(raw: Path) -> None:
-    result = validate(events.build(raw), events_schema.SCHEMA, "events")
-    check_balance("events", result)
-    table = result.table
-    assert table["event"].tolist() == [
-        "SYNTHETIC event one",
-        "SYNTHETIC event two",
-        "SYNTHETIC event three",
-    ]
-    assert table["date_precision"].tolist() == ["day", "month", "year"]
-    assert table["event_date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2010-01-15",
-        "2011-06-01",
-        "2012-01-01",
-    ]
-    checks = result.quarantine.groupby("source_row")["check"].apply(set).to_dict()
-    assert checks == {5: {"date"}, 6: {"vocabulary"}, 7: {"url"}, 8: {"required"}, 9: {"unique"}}
-
-
 # --- the real curated ledger ---------------------------------------------------------------------
 def test_real_ledger_is_clean_and_every_claim_is_read_or_explained(real_ledger_raw: Path) -> None:
     result = validate(claims.build(real_ledger_raw), claims_schema.SCHEMA, "claims")
@@ -264,11 +247,6 @@ def test_real_claim_of_a_raised_level_reads_the_new_level(real_ledger_raw: Path)
     # "rund 100 Millionen | 360 Millionen US-Dollar": raised from about 100m to $360m a year
     assert (row["amount_low"], row["amount_high"], row["currency"]) == (360e6, 360e6, "USD")
     assert (row["period"], row["annual_low_usd"]) == ("year", 360e6)
-
-
-def test_real_events_ledger_is_clean(real_ledger_raw: Path) -> None:
-    result = validate(events.build(real_ledger_raw), events_schema.SCHEMA, "events")
-    assert result.quarantine.empty and len(result.table) >= 49
 
 
 @pytest.mark.snapshot
