@@ -57,6 +57,7 @@ def test_inputs_cover_every_family_file() -> None:
         "owid-oil-production",
         "iran-sci-cpi",
         "signalmap",
+        "eia-intl",
     }
     assert "signalmap/iran_cbi_liquidity_levels_solar.json" in found
     assert not any("bonbast" in f or "tgju" in f or "events" in f for f in found)
