@@ -423,6 +423,7 @@ CLI_CASES = (
     ("datahub-cpi-us/cpiai.csv", "junk", "us_cpi"),
     ("ledgers/events.csv", "utf16", "events"),
     ("signalmap/iran_cbi_liquidity_levels_solar.json", "truncated", "indicators"),
+    ("eia-intl/eia_intl_57_4_irn_tbpd_a.json", "missing-keys", "indicators"),
     ("eia-oil-prices/brent-day.xls", "csv-named-xls", "oil_prices"),
 )
 
