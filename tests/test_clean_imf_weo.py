@@ -88,3 +88,68 @@ def test_unit_of() -> None:
     assert imf_weo.unit_of("National currency", "Billions") == "National currency, billions"
     assert imf_weo.unit_of("Percent change", "Units") == "Percent change"
     assert imf_weo.unit_of(None, None) == "not stated"
+
+
+def test_fiscal_year_data_take_the_mapping_the_country_states(result: TableResult) -> None:
+    t = result.table
+    # "Latest actual data: FY2022/23" and Iran states FY(t/t+1) = CY(t) on its CPI
+    assert set(series(t, "WEO.BCA", "IRN")["year_basis"]) == {"iranian_year"}
+    # Egypt's notes state no FY(t/t+1) = CY(t) mapping: its year cannot be called the start
+    assert set(series(t, "WEO.BCA", "EGY")["year_basis"]) == {"calendar"}
+    # an Iranian series dated by calendar year stays calendar
+    assert set(series(t, "WEO.LE", "IRN")["year_basis"]) == {"calendar"}
+
+
+def test_year_bases_both_ways_on_one_line() -> None:
+    mapped = "Synthetic. Fiscal year data are mapped to calendar year as follows: FY(t/t+1) = CY(t)"
+    lines = pd.DataFrame(
+        {
+            "iso": ["IRN", "IRN", "IRN", "IND", "IND", "EGY"],
+            "descriptor": ["GDP", "Current account", "Current account", "GDP", "CPI", "CPI"],
+            "units": ["National currency"] * 6,
+            "notes": [
+                mapped,
+                "Latest actual data: FY2022/23 Primary domestic currency: Iranian rial",
+                "Latest actual data: 2023",
+                mapped,
+                "Latest actual data: FY2023/24",
+                "Latest actual data: FY2023/24",
+            ],
+        }
+    )
+    assert imf_weo.year_bases(lines).tolist() == [
+        "iranian_year",
+        "iranian_year",
+        "calendar",
+        "financial_year",
+        "financial_year",
+        "calendar",
+    ]
+
+
+def test_west_bank_and_gaza_fiscal_and_labour_series_kept_as_palestine(
+    result: TableResult,
+) -> None:
+    t = result.table
+    for code in ("WEO.GGR", "WEO.GGXWDG", "WEO.LUR"):
+        rows = series(t, code, "PSE")
+        assert rows["value"].to_dict() == {2020: 1.5, 2021: 2.5, 2022: -3.25}, code
+        assert set(rows["country_name"]) == {"Palestine"}
+        assert set(rows["year_basis"]) == {"calendar"}  # "Reporting in calendar year: Yes"
+    assert set(series(t, "WEO.LUR", "PSE")["unit"]) == {"Percent of total labor force"}
+    assert result.balanced()
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_palestine_and_iran_year_bases(real_snapshot: Path) -> None:
+    t = imf_weo.load(real_snapshot).table
+    pse = t[t["country_code"] == "PSE"]
+    subjects = set(pse["indicator_code"])
+    fiscal = {"WEO.GGR", "WEO.GGX", "WEO.GGXCNL", "WEO.GGXWDG", "WEO.GGR_NGDP", "WEO.GGX_NGDP"}
+    assert fiscal | {"WEO.LUR", "WEO.LP", "WEO.NGDP", "WEO.NGDPD"} <= subjects
+    assert len(pse) == 934 and set(pse["year_basis"]) == {"calendar"}
+    iran = t[t["country_code"] == "IRN"].groupby("indicator_code", observed=True)["year_basis"]
+    bases = iran.unique().map(list).to_dict()
+    # notes "Latest actual data: FY2022/23" (BCA, trade volumes) and "FY2021/22" (LP)
+    for code in ("BCA", "LP", "TM_RPCH", "TMG_RPCH", "TX_RPCH", "TXG_RPCH", "GGR", "LUR"):
+        assert bases[f"WEO.{code}"] == ["iranian_year"], code

@@ -57,6 +57,7 @@ def test_inputs_cover_every_family_file() -> None:
         "owid-oil-production",
         "iran-sci-cpi",
         "signalmap",
+        "eia-intl",
     }
     assert "signalmap/iran_cbi_liquidity_levels_solar.json" in found
     assert not any("bonbast" in f or "tgju" in f or "events" in f for f in found)
@@ -236,6 +237,28 @@ def test_real_snapshot_spot_checks(real: tuple[TableResult, float]) -> None:
     # Palestine under its ISO code in every source that has it
     assert "WBG" not in set(t["country_code"])
     assert value(t, "imf-weo", "WEO.NGDPD", "PSE", 2020) > 0
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_new_series_and_year_bases(real: tuple[TableResult, float]) -> None:
+    t = real[0].table
+    # eia-intl/eia_intl_57_4_irn_tbpd_a.json: Iran's crude exports, 1980-2018, kb/d
+    eia = t[t["source_id"] == "eia-intl"]
+    assert len(eia) == 39 and set(eia["vintage"]) == {"2021-07-09"}
+    assert value(t, "eia-intl", "EIA.INTL.57_4_TBPD.A", "IRN", 2013) == 1086.4
+    # World Bank unemployment keeps West Bank and Gaza under PSE (line 202: 2022 = 24.42)
+    assert value(t, "worldbank", "SL.UEM.TOTL.ZS", "PSE", 2022) == 24.42
+    # Iran's national accounts, BoP, trade volumes and population on the Iranian year
+    iran = t[t["country_code"] == "IRN"].set_index(["source_id", "indicator_code"]).sort_index()
+    for source, code in [
+        ("worldbank", "NY.GDP.MKTP.CD"),
+        ("datahub-gdp", "NY.GDP.MKTP.CD"),
+        ("imf-weo", "WEO.BCA"),
+        ("imf-weo", "WEO.LP"),
+        ("imf-weo", "WEO.TX_RPCH"),
+    ]:
+        assert set(iran.loc[(source, code), "year_basis"]) == {"iranian_year"}, code
+    assert set(iran.loc[("worldbank", "PA.NUS.FCRF"), "year_basis"]) == {"calendar"}
 
 
 @pytest.mark.snapshot

@@ -125,3 +125,90 @@ def test_unit_from_name() -> None:
     assert worldbank.unit_from_name("GDP (current US$)") == "current US$"
     assert worldbank.unit_from_name("Inflation, consumer prices (annual %)") == "annual %"
     assert worldbank.unit_from_name("No unit here") == "No unit here"
+    assert (
+        worldbank.unit_from_name("Unemployment, total (% of total labor force) (national estimate)")
+        == "% of total labor force"
+    )
+
+
+# --- year basis of national accounts, from the side files' SpecialNotes --------------------
+IRAN_NOTE = (
+    "The reporting period for national accounts data is designated as either calendar year basis"
+    " (CY) or fiscal year basis (FY). For this country, it is fiscal year-based (fiscal year-end:"
+    " March 20). Synthetic note, with comma."
+)
+NOTES = {
+    "IRN": IRAN_NOTE,
+    "IND": "Fiscal year end: March 31; reporting period for national accounts data: FY.",
+    "CAN": "Fiscal year end: March 31; reporting period for national accounts data: CY.",
+    "AUS": "Fiscal year end: June 30; reporting period for national accounts data: FY.",
+    "PSE": "National accounts data are provided in the US dollar.",
+}
+
+
+def _wdi(folder: Path, code: str, name: str) -> None:
+    rows = "".join(f'"{c}","{c}","{name}","{code}","1","2",\n' for c in NOTES)
+    (folder / f"API_{code}_DS2_en_csv_v2_1.csv").write_text(
+        '"Country Name","Country Code","Indicator Name","Indicator Code","2018","2019",\n' + rows,
+        encoding="utf-8",
+    )
+
+
+def _side_file(folder: Path, name: str, notes: dict[str, str]) -> None:
+    lines = "".join(f'"{c}","Somewhere","","{n}","{c}",\n' for c, n in notes.items())
+    (folder / f"Metadata_Country_{name}.csv").write_text(
+        '"Country Code","Region","IncomeGroup","SpecialNotes","TableName",\n' + lines,
+        encoding="utf-8",
+    )
+
+
+def test_national_accounts_take_the_fiscal_year_the_side_file_states(tmp_path: Path) -> None:
+    folder = tmp_path / "worldbank"
+    folder.mkdir()
+    _wdi(folder, "NY.GDP.MKTP.CD", "GDP (current US$)")
+    _wdi(folder, "SL.UEM.TOTL.ZS", "Unemployment, total (% of total labor force)")
+    _side_file(folder, "API_SL.UEM.TOTL.ZS_DS2_en_csv_v2_1", NOTES)  # another indicator's
+    table = worldbank.load(tmp_path).table
+    basis = table.groupby(["indicator_code", "country_code"], observed=True)["year_basis"]
+    bases = basis.unique().map(list).to_dict()
+    # Iran's FY ends 20 March: shown under the year in which it starts, the Iranian year
+    assert bases[("NY.GDP.MKTP.CD", "IRN")] == ["iranian_year"]
+    assert bases[("NY.GDP.MKTP.CD", "IND")] == ["financial_year"]
+    # national accounts on calendar years; a FY ending 30 June is shown under its last year
+    for country in ("CAN", "AUS", "PSE"):
+        assert bases[("NY.GDP.MKTP.CD", country)] == ["calendar"]
+    # the note is about national accounts only
+    assert {b[0] for k, b in bases.items() if k[0] == "SL.UEM.TOTL.ZS"} == {"calendar"}
+
+
+def test_side_files_that_disagree_leave_the_calendar(tmp_path: Path) -> None:
+    folder = tmp_path / "worldbank"
+    folder.mkdir()
+    _side_file(folder, "a", {"IRN": IRAN_NOTE})
+    _side_file(folder, "b", {"IRN": "Fiscal year end: March 20; national accounts data: CY."})
+    assert countries.wb_fiscal_bases(tmp_path) == {}
+    (folder / "Metadata_Country_b.csv").unlink()
+    assert countries.wb_fiscal_bases(tmp_path) == {"IRN": "iranian_year"}
+
+
+# --- the real snapshot --------------------------------------------------------------------
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_unemployment_keeps_palestine_and_iran(real_snapshot: Path) -> None:
+    t = worldbank.load(real_snapshot).table
+    file = "worldbank/API_SL.UEM.TOTL.ZS_DS2_en_csv_v2_36.csv"
+    uem = t[(t["source_file"] == file) & t["country_code"].isin(["PSE", "IRN"])]
+    counts = uem.groupby("country_code", observed=True).size().to_dict()
+    assert counts == {"IRN": 35, "PSE": 32}  # 1991-2025; Palestine 1991-2022
+    assert set(uem["vintage"]) == {"2026-04-08"}
+    assert set(uem["unit"]) == {"% of total labor force"}
+    assert not uem["is_aggregate"].any()
+    assert set(uem.loc[uem["country_code"] == "PSE", "country_name"]) == {"Palestine"}
+    # line 202: West Bank and Gaza 2022 = 24.42; line 118: Iran 2022 = 9.085
+    pse = uem[(uem["country_code"] == "PSE") & (uem["year"] == 2022)].iloc[0]
+    assert pse["value"] == 24.42 and pse["source_row"] == 202
+    # Iran's GDP is on its fiscal year (side files: "fiscal year-end: March 20")
+    gdp = t[(t["indicator_code"] == "NY.GDP.MKTP.CD") & (t["country_code"] == "IRN")]
+    assert set(gdp["year_basis"]) == {"iranian_year"}
+    assert set(t.loc[t["indicator_code"] == "SL.UEM.TOTL.ZS", "year_basis"]) == {"calendar"}

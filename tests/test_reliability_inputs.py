@@ -39,6 +39,7 @@ TARGETS: tuple[tuple[str, str, str], ...] = (
     ("sci-cpi-csv", "iran-sci-cpi/cpi.csv", "indicators"),
     ("sci-cpi-xlsx", "iran-sci-cpi/CPIU.xlsx", "indicators"),
     ("cbi-json", "signalmap/iran_cbi_liquidity_levels_solar.json", "indicators"),
+    ("eia-intl", "eia-intl/eia_intl_57_4_irn_tbpd_a.json", "indicators"),
     ("bonbast-json", "bonbast/gregorian/2018/full.json", "fx_rates"),
     ("bonbast-jalali", "bonbast/jalali/1396/full.json", "fx_rates"),
     ("tgju", "tgju/Dollar_Rial_Price_Dataset.csv", "fx_rates"),
@@ -423,6 +424,7 @@ CLI_CASES = (
     ("datahub-cpi-us/cpiai.csv", "junk", "us_cpi"),
     ("ledgers/events.csv", "utf16", "events"),
     ("signalmap/iran_cbi_liquidity_levels_solar.json", "truncated", "indicators"),
+    ("eia-intl/eia_intl_57_4_irn_tbpd_a.json", "missing-keys", "indicators"),
     ("eia-oil-prices/brent-day.xls", "csv-named-xls", "oil_prices"),
 )
 

@@ -164,6 +164,75 @@ def _read_metadata(key: tuple[tuple[str, int, int], ...]) -> tuple[frozenset[str
     return frozenset(aggregates), frozenset(listed)
 
 
+#: WDI code prefixes of national accounts series (GDP and its deflator, expenditure, value
+#: added): the series a country's "reporting period for national accounts data" note is about.
+WB_NATIONAL_ACCOUNTS = ("NY.", "NE.", "NV.")
+#: A side file's note that a country's national accounts are on its fiscal year, in the Bank's
+#: two wordings: "For this country, it is fiscal year-based (fiscal year-end: March 20)" and
+#: "Fiscal year end: March 31; reporting period for national accounts data: FY".
+_NA_FISCAL = re.compile(r"fiscal year-based|national accounts data:\s*FY\b", re.IGNORECASE)
+_FY_END = re.compile(
+    r"fiscal year[- ]end(?:s on)?:?\s*(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2})", re.IGNORECASE
+)
+_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun"), start=1)}
+
+
+def wb_fiscal_basis(code: str, note: str) -> str | None:
+    """The ``year_basis`` of a country's WDI national accounts from its ``SpecialNotes``, or None
+    where they are calendar years or the year cannot be stored as the year the period starts.
+
+    The Bank puts a fiscal year ending before 30 June under the calendar year in which it
+    *starts* (Iran's 1397, 21 March 2018 – 20 March 2019, is 2018), one ending later under the
+    year in which it ends: the schema has no basis for the latter, so those stay ``calendar``.
+
+    >>> wb_fiscal_basis("IRN", "it is fiscal year-based (fiscal year-end: March 20).")
+    'iranian_year'
+    >>> wb_fiscal_basis("CAN", "Fiscal year end: March 31; reporting period ... data: CY.")
+    """
+    end = _FY_END.search(note)
+    if not _NA_FISCAL.search(note) or end is None:
+        return None
+    month = _MONTHS.get(end.group("month")[:3].lower())
+    if month is None or (month, int(end.group("day"))) >= (6, 30):
+        return None
+    return "iranian_year" if code == "IRN" else "financial_year"
+
+
+def wb_fiscal_bases(raw_dir: Path) -> dict[str, str]:
+    """Country code → ``year_basis`` of its WDI national accounts, from the ``SpecialNotes`` of
+    every ``Metadata_Country`` side file (as for aggregates, the side files of any download:
+    the note describes the country's reporting, not one indicator). A country whose side files
+    disagree is left out (calendar)."""
+    paths = sorted((raw_dir / "worldbank").glob("Metadata_Country_*.csv"))
+    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    return _read_fiscal_bases(key)
+
+
+@lru_cache(maxsize=8)
+def _read_fiscal_bases(key: tuple[tuple[str, int, int], ...]) -> dict[str, str]:
+    found: dict[str, set[str | None]] = {}
+    for path, _, _ in key:
+        meta = pd.read_csv(path, encoding="utf-8-sig", usecols=["Country Code", "SpecialNotes"])
+        for code, note in zip(meta["Country Code"], meta["SpecialNotes"], strict=True):
+            if isinstance(code, str):
+                text = note if isinstance(note, str) else ""
+                found.setdefault(code, set()).add(wb_fiscal_basis(code, text))
+    bases: dict[str, str] = {}
+    for code, said in found.items():
+        only = next(iter(said)) if len(said) == 1 else None
+        if only is not None:
+            bases[code] = only
+    return bases
+
+
+def wb_year_basis(codes: pd.Series, indicator: pd.Series, raw_dir: Path) -> pd.Series:
+    """``year_basis`` of each WDI row: the country's fiscal basis (:func:`wb_fiscal_bases`) for
+    national accounts series (:data:`WB_NATIONAL_ACCOUNTS`), ``calendar`` otherwise."""
+    national = indicator.astype(str).str.startswith(WB_NATIONAL_ACCOUNTS)
+    fiscal = codes.map(wb_fiscal_bases(raw_dir))
+    return fiscal.where(national & fiscal.notna(), "calendar").astype(object)
+
+
 def wb_is_aggregate(codes: pd.Series, raw_dir: Path) -> pd.Series:
     """True for World Bank aggregate codes: the side files where they list the code, else
     :data:`WB_AGGREGATE_CODES`."""

@@ -163,6 +163,7 @@ def _keep_long(
             unit=unit,
             source_id=source_id,
             is_aggregate=aggregate,
+            year_basis=countries.wb_year_basis(codes, pd.Series(code, index=codes.index), raw_dir),
             vintage=vintage,
         )
     )

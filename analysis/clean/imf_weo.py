@@ -17,10 +17,11 @@ re-save and is quarantined. Text cells are read with thousands separators.
 
 ``n/a`` and ``--`` are gaps. Values for years after ``Estimates Start After`` are flagged
 ``is_estimate`` (IMF staff estimates and projections). ``WBG`` (West Bank and Gaza) becomes
-``PSE``, ``UVK`` (Kosovo) ``XKX``. ``year_basis`` follows the notes of each series (or of the
-series its notes point to): ``iranian_year`` where they say the Iranian year is mapped to
-calendar year (FY(t/t+1) = CY(t)), ``financial_year`` for other fiscal-year reporting,
-``calendar`` otherwise.
+``PSE``, ``UVK`` (Kosovo) ``XKX``; every country and subject is kept (Palestine's fiscal,
+labour and national accounts series as Iran's). ``year_basis`` follows the notes of each series
+(or of the series its notes point to): ``iranian_year`` where they put Iran's data on fiscal
+years mapped to calendar years as FY(t/t+1) = CY(t), ``financial_year`` for other fiscal-year
+reporting, ``calendar`` otherwise (see :func:`year_bases`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ _FISCAL = re.compile(
     r"Reporting in calendar year: No|FY\(t/t\+1\)\s*=\s*CY\(t\)|SY\(t/t\+1\)\s*=\s*CY\(t\)"
 )
 _IRANIAN = re.compile(r"Iranian year", re.IGNORECASE)
+#: A series whose notes date its data by fiscal year ("Latest actual data: FY2022/23").
+_FY_DATA = re.compile(r"Latest actual data:\s*FY\s*\d{4}/\d{2}")
+#: The mapping that stores a fiscal year under the calendar year in which it *starts*.
+_START_MAPPING = re.compile(r"[FS]Y\(t/t\+1\)\s*=\s*CY\(t\)")
 ID_COLUMNS = {
     "ISO": "iso",
     "WEO Subject Code": "subject",
@@ -79,12 +84,20 @@ def unit_of(units: object, scale: object) -> str:
 def year_bases(lines: pd.DataFrame) -> pd.Series:
     """``calendar`` / ``financial_year`` / ``iranian_year`` for each line, from the notes.
 
-    Notes reading "See notes for: <Descriptor> (<Units>) ..." inherit the basis of the
-    country's series so named. Iran's fiscal year is the Iranian year (21 March–20 March).
+    A line is on fiscal years where its notes say so: a mapping ``FY(t/t+1) = CY(t)``,
+    "Reporting in calendar year: No", or data dated by fiscal year ("Latest actual data:
+    FY2022/23") in a country whose other notes state the mapping ``FY(t/t+1) = CY(t)`` (the IMF
+    states it once per source, not on every series: Iran's balance of payments, trade volumes
+    and population). Notes reading "See notes for: <Descriptor> (<Units>) ..." inherit the
+    basis of the country's series so named. Iran's fiscal year is the Iranian year (21
+    March–20 March).
     """
     notes = lines["notes"].fillna("").astype(str)
     basis = pd.Series("calendar", index=lines.index)
     basis[notes.str.contains(_FISCAL)] = "financial_year"
+    starts = lines.loc[notes.str.contains(_START_MAPPING), "iso"].unique()
+    fiscal_data = notes.str.contains(_FY_DATA) & lines["iso"].isin(starts)
+    basis[fiscal_data] = "financial_year"
     iranian = notes.str.contains(_IRANIAN) | (lines["iso"] == "IRN")
     basis[(basis == "financial_year") & iranian] = "iranian_year"
     refers = notes.str.startswith("See notes for")

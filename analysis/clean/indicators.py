@@ -14,7 +14,8 @@ Each family has its own loader module; :func:`build` runs them, then
 
 Aggregates: kept and flagged (``is_aggregate``) for World Bank codes (WB, datahub); excluded and
 counted for SIPRI ("European Union"), Energy Institute (region totals, "Other ..." groups) and
-OWID (regions without a code, "World"). The IMF WEO by-country file has none.
+OWID (regions without a code, "World") and EIA international series (region codes such as
+``WORL``). The IMF WEO by-country file has none.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pandas as pd
 from analysis.clean import (
     cbi_liquidity,
     datahub,
+    eia_intl,
     energy_institute,
     imf_weo,
     owid,
@@ -51,6 +53,7 @@ INPUTS: tuple[str, ...] = (
     *owid.INPUTS,
     *sci_cpi.INPUTS,
     *cbi_liquidity.INPUTS,
+    *eia_intl.INPUTS,
 )
 #: One loader per family, each ``raw_dir -> TableResult`` in the processed columns.
 LOADERS: tuple[Callable[[Path], TableResult], ...] = (
@@ -62,6 +65,7 @@ LOADERS: tuple[Callable[[Path], TableResult], ...] = (
     owid.load,
     sci_cpi.load,
     cbi_liquidity.load,
+    eia_intl.load,
 )
 SERIES = ["source_id", "indicator_code"]
 

@@ -8,6 +8,12 @@ one indicator, one line per country or aggregate, one column per year.
 Aggregates (``MEA``, ``WLD``, income groups...) are kept and flagged ``is_aggregate`` (from the
 ``Metadata_Country`` side files, else :data:`~analysis.clean.countries.WB_AGGREGATE_CODES`);
 sum countries only over rows where it is false.
+
+``year_basis`` of national accounts series (``NY.``, ``NE.``, ``NV.``: GDP, its deflator...) is
+the country's fiscal year where the side files' ``SpecialNotes`` say its national accounts are
+fiscal-year based (Iran: "fiscal year-end: March 20" → ``iranian_year``, the Bank showing each
+Iranian year under the Gregorian year in which it starts); see
+:func:`~analysis.clean.countries.wb_fiscal_basis`. Every other series is ``calendar``.
 """
 
 from __future__ import annotations
@@ -35,8 +41,12 @@ ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"
 _PREAMBLE = re.compile(r'^\ufeff?"?Data Source"?,')
 _UPDATED = re.compile(r'^"?Last Updated Date"?,"?(\d{4}-\d{2}-\d{2})"?')
 _YEAR = re.compile(r"^\d{4}$")
-#: The unit a WDI indicator name states in its last parentheses: "GDP (current US$)".
-_UNIT = re.compile(r"\(([^()]*)\)\s*$")
+#: The parentheses that end a WDI indicator name: "GDP (current US$)", "Unemployment, total
+#: (% of total labor force) (modeled ILO estimate)".
+_TRAILING = re.compile(r"(?:\s*\([^()]*\))+\s*$")
+_GROUP = re.compile(r"\(([^()]*)\)")
+#: A parenthesis that names how a value was estimated, not its unit.
+_METHOD = re.compile(r"\bestimates?\b", re.IGNORECASE)
 
 
 def read_wide(path: Path) -> tuple[pd.DataFrame, str | None, int]:
@@ -76,13 +86,20 @@ def year_columns(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def unit_from_name(name: str) -> str:
-    """The unit a WDI indicator name states in its last parentheses.
+    """The unit a WDI indicator name states in its last parentheses, passing over a last one
+    that names the estimation method ("modeled ILO estimate", "national estimate").
 
     >>> unit_from_name("Official exchange rate (LCU per US$, period average)")
     'LCU per US$, period average'
+    >>> unit_from_name("Unemployment, total (% of total labor force) (modeled ILO estimate)")
+    '% of total labor force'
     """
-    match = _UNIT.search(name)
-    return match.group(1).strip() if match else name
+    tail = _TRAILING.search(name)
+    if tail is None:
+        return name
+    groups = [g.strip() for g in _GROUP.findall(tail.group(0))]
+    units = [g for g in groups if not _METHOD.search(g)]
+    return units[-1] if units else groups[-1]
 
 
 def vintage_of(updated: str | None, years: dict[str, int], frame: pd.DataFrame) -> str:
@@ -96,17 +113,20 @@ def vintage_of(updated: str | None, years: dict[str, int], frame: pd.DataFrame) 
 
 def line_fields(frame: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
     """The processed fields of each line of a WDI frame (text as categoricals), worked out once
-    per line rather than once per cell: codes, names, unit and ``is_aggregate``."""
+    per line rather than once per cell: codes, names, unit, ``year_basis`` and
+    ``is_aggregate``."""
     codes = frame["Country Code"].astype(str).str.strip()
     names = frame["Country Name"].astype(str)
     indicator = frame["Indicator Name"].astype(str)
     aggregate = countries.wb_is_aggregate(codes, raw_dir)
+    indicator_code = frame["Indicator Code"].astype(str).str.strip()
     text = {
         "country_code": codes,
         "country_name": countries.short_names(codes, names).where(~aggregate, names),
-        "indicator_code": frame["Indicator Code"].astype(str).str.strip(),
+        "indicator_code": indicator_code,
         "indicator_name": indicator,
         "unit": indicator.map(unit_from_name),
+        "year_basis": countries.wb_year_basis(codes, indicator_code, raw_dir),
     }
     return pd.DataFrame({k: as_category(v) for k, v in text.items()} | {"is_aggregate": aggregate})
 

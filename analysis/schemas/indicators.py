@@ -58,6 +58,7 @@ SOURCE_IDS = (
     "owid-oil-production",
     "iran-sci-cpi",
     "signalmap",
+    "eia-intl",
 )
 #: Text columns are Arrow-backed strings: pandera checks their dtype once (not cell by cell)
 #: and the pattern checks run in Arrow — validating 500,000 rows takes well under a second.
