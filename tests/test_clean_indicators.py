@@ -334,3 +334,18 @@ def test_real_snapshot_vintages_and_swaps(real: tuple[TableResult, float]) -> No
     assert t.loc[
         (t["country_code"] == "MEA") & (t["source_id"] == "worldbank"), "is_aggregate"
     ].all()
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_sipri_measures_of_a_year_agree(real: tuple[TableResult, float]) -> None:
+    """Iran 2018-2023: SIPRI's current US$ is per capita × population (IMF WEO LP) to within
+    SIPRI's own population figures (UN, about 4 % above the IMF's each year). Mixing releases
+    broke it: the 2025 release's 2023 dollars (7,390.9) are 0.75 of what the 2024 release's per
+    capita figure implies."""
+    t = real[0].table
+    years = range(2018, 2024)
+    usd = [value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", y) for y in years]
+    per_person = [value(t, "sipri", "SIPRI.MILEX.USD_PER_CAPITA", "IRN", y) for y in years]
+    people = [value(t, "imf-weo", "WEO.LP", "IRN", y) for y in years]  # millions
+    ratios = np.array(usd) / (np.array(per_person) * np.array(people))
+    assert ratios == pytest.approx(np.full(len(ratios), 1.04), abs=0.02)
