@@ -128,12 +128,17 @@ def one_release_per_year(table: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
 def newest_mask(table: pd.DataFrame) -> np.ndarray:
     """True for the rows of the newest vintage of their series, and for every row of
     :data:`RELEASE_SOURCES` (:func:`one_release_per_year` chooses for them)."""
-    source, _ = pd.factorize(table["source_id"])
-    code, codes = pd.factorize(table["indicator_code"])
-    series = source.astype("int64") * (len(codes) + 1) + code
+    series = series_ids(table)
     rank = vintage_rank(table["vintage"])
     keep = rank == pd.Series(rank).groupby(series).transform("max").to_numpy()
     return keep | table["source_id"].isin(RELEASE_SOURCES).to_numpy()
+
+
+def series_ids(table: pd.DataFrame) -> np.ndarray:
+    """An integer per row naming its series (``source_id``, ``indicator_code``)."""
+    source, _ = pd.factorize(table["source_id"])
+    code, codes = pd.factorize(table["indicator_code"])
+    return source.astype("int64") * (len(codes) + 1) + code
 
 
 def newest_vintage(table: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
@@ -181,7 +186,11 @@ def other_vintages(table: pd.DataFrame, kept: np.ndarray) -> pd.DataFrame:
     """The kept rows of ``table`` with :data:`OTHER_VINTAGE_COLUMNS`: the newest left-out vintage
     of the same key and its figure, where that figure is a revision (not
     :func:`same_figure`); missing elsewhere."""
-    key_id = table.groupby(KEY, observed=True, sort=False).ngroup().to_numpy()
+    # keys are numbered only in the series that lost rows (a few percent of the table)
+    series = series_ids(table)
+    involved = np.isin(series, np.unique(series[~kept]))
+    key_id = np.full(len(table), -1, dtype="int64")
+    key_id[involved] = table.loc[involved, KEY].groupby(KEY, observed=True, sort=False).ngroup()
     dropped = table.loc[~kept, ["vintage", "value"]].astype({"vintage": object})
     dropped = (
         dropped.assign(key_id=key_id[~kept], rank=vintage_rank(dropped["vintage"]))
