@@ -20,6 +20,10 @@ YEARS = list(range(1995, 2025))
 SYN = "synthetic"
 
 
+#: The vintage of an invented later SIPRI release in the synthetic indicators.
+LATER_SIPRI_RELEASE = "2001-01-01 synthetic"
+
+
 def _indicator(
     code: str, name: str, unit: str, source: str, values: dict[int, float], country: str = "IRN"
 ) -> pd.DataFrame:
@@ -129,7 +133,16 @@ def indicators() -> pd.DataFrame:
             dict(zip(YEARS[:-2], 80 - t[:-2] * 0.5, strict=True)),
         ),
     ]
-    return pd.concat(parts, ignore_index=True)
+    table = pd.concat(parts, ignore_index=True)
+    # a later (invented) SIPRI release: it revised 2022 and alone has 2024 (see the cleaner's
+    # other_vintage columns)
+    usd = table["indicator_code"] == "SIPRI.MILEX.USD_CURRENT_M"
+    revised = usd & (table["year"] == 2022)
+    table.loc[usd & (table["year"] == 2024), "vintage"] = LATER_SIPRI_RELEASE
+    return table.assign(
+        other_vintage=pd.Series(LATER_SIPRI_RELEASE, index=table.index).where(revised),
+        other_vintage_value=(table["value"] * 0.8).where(revised),
+    )
 
 
 def fx_rates() -> pd.DataFrame:

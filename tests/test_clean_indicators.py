@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,6 +18,7 @@ from analysis.clean.pipeline import check_balance, resolve_inputs, validate
 from analysis.schemas.indicators import (
     COLUMNS,
     KEY,
+    OTHER_VINTAGE_COLUMNS,
     SCHEMA,
     SCHEMA_ALL_VINTAGES,
     TEXT,
@@ -64,7 +66,7 @@ def test_inputs_cover_every_family_file() -> None:
 
 
 def test_build_balances_and_passes_the_schema(built: TableResult) -> None:
-    assert list(built.table.columns) == COLUMNS
+    assert list(built.table.columns) == COLUMNS + OTHER_VINTAGE_COLUMNS
     assert built.balanced()
     checked = validate(built, SCHEMA, "indicators")
     check_balance("indicators", checked)
@@ -77,17 +79,84 @@ def test_newest_vintage_of_each_series_only(built: TableResult) -> None:
     # World Bank: the 2018 file of SY.TEST.RATE is left out whole (IRN 2016-17, MEA 2016)
     assert set(t.loc[t["indicator_code"] == "SY.TEST.RATE", "vintage"]) == {"2026-01-15"}
     assert 2016 not in set(t.loc[t["indicator_code"] == "SY.TEST.RATE", "year"])
-    # SIPRI current US$: the 2025 CSV replaces the 2024 sheet
-    sipri = t[t["indicator_code"] == "SIPRI.MILEX.USD_CURRENT_M"]
-    assert set(sipri["vintage"]) == {"2025"}
-    assert value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", 2022) == 9999.9
-    assert built.excluded["older_vintage"] == 3 + 4
-    assert any("kept vintage 2025" in n for n in built.notes)
+    assert built.excluded["older_vintage"] == 3
+    # the older file's figures that the newer one revised are on the kept rows
+    assert t.loc[t["source_id"] == "worldbank", "other_vintage"].isna().all()  # none revised
+
+
+def test_sipri_one_release_per_country_year(built: TableResult) -> None:
+    t = built.table
+    sipri = t[t["source_id"] == "sipri"].astype({"vintage": str})
+    # every measure of a country-year from one release (before: Iran 2022 current US$ from the
+    # 2025 CSV, 9999.9, beside the local-currency figure of the 2024 workbook)
+    assert (sipri.groupby(["country_code", "year"])["vintage"].nunique() == 1).all()
+    assert value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", 2022) == 10283.1
+    assert value(t, "sipri", "SIPRI.MILEX.LCU_FY", "IRN", 2022) == 3e6
+    # the 2025 release fills the country-years the 2024 workbook lacks (TUR 2022: unreadable)
+    later = sipri[sipri["vintage"] == "2025"]
+    assert sorted(zip(later["country_code"], later["year"], strict=True)) == [
+        ("IRN", 2023),
+        ("TUR", 2022),
+        ("TUR", 2023),
+    ]
+    assert built.excluded["other_release"] == 4  # IRN 2020, 2022; TUR 2020, 2021
+    # the revision is kept: 2025 says 9999.9 for Iran 2022; 9000.5 in 2020 is the same figure
+    revised = sipri[sipri["other_vintage"].notna()]
+    assert revised[["year", "vintage", "other_vintage", "other_vintage_value"]].values.tolist() == [
+        [2022, "2024", "2025", 9999.9]
+    ]
+    assert any(n.startswith("sipri: one release per country-year") for n in built.notes)
+
+
+def test_one_release_prefers_the_fuller_release_then_the_newer() -> None:
+    rows = [
+        # release 2024 has two measures, 2025 one: Iran 2023 from 2024, Iran 2024 from 2025
+        ("sipri", "USD", "2024", "IRN", 2023),
+        ("sipri", "SHARE", "2024", "IRN", 2023),
+        ("sipri", "USD", "2025", "IRN", 2023),
+        ("sipri", "USD", "2025", "IRN", 2024),
+        # another publisher is left to newest_vintage
+        ("worldbank", "X", "2018-02-22", "IRN", 2023),
+        ("worldbank", "X", "2026-02-24", "IRN", 2023),
+    ]
+    table = pd.DataFrame(rows, columns=["source_id", "indicator_code", "vintage", *KEY[2:]])
+    keep, notes = indicators.one_release_per_year(table)
+    assert keep.tolist() == [True, True, False, True, True, True]
+    assert notes == [
+        "sipri: one release per country-year, in the order 2024 (2 measures), 2025 (1 measure); "
+        "left out 1 rows of a country-year an earlier release in that order covers; 1 rows "
+        "taken from a later one (years 2024)"
+    ]
+    # equally full releases: the newer wins
+    even = table.iloc[[0, 2]]
+    assert indicators.one_release_per_year(even)[0].tolist() == [False, True]
+
+
+def test_other_vintages_record_revisions_not_roundings() -> None:
+    base = {"source_id": "worldbank", "indicator_code": "X", "country_code": "IRN"}
+    table = pd.DataFrame(
+        [
+            base | {"year": 2020, "vintage": "2026", "value": 10588.7715},
+            base | {"year": 2020, "vintage": "2025", "value": 10588.8},  # same, fewer decimals
+            base | {"year": 2021, "vintage": "2026", "value": 7390.9},
+            base | {"year": 2021, "vintage": "2018", "value": 10283.0844},
+            base | {"year": 2021, "vintage": "2025", "value": 10283.1},  # newest left out wins
+            base | {"year": 2022, "vintage": "2026", "value": 0.0235},
+        ]
+    )
+    keep = (table["vintage"] == "2026").to_numpy()
+    got = indicators.other_vintages(table, keep)
+    assert got["year"].tolist() == [2020, 2021, 2022]
+    assert got["other_vintage"].isna().tolist() == [True, False, True]
+    assert got["other_vintage"].iloc[1] == "2025" and got["other_vintage_value"].iloc[1] == 10283.1
+    same = indicators.same_figure(np.array([0.0206, 0.0235]), np.array([0.02061404, 0.0206]))
+    assert same.tolist() == [True, False]
 
 
 def test_all_vintages_on_request() -> None:
     result = indicators.build(SNAPSHOT, vintages="all")
-    assert "older_vintage" not in result.excluded
+    assert "older_vintage" not in result.excluded and "other_release" not in result.excluded
+    assert result.table["other_vintage"].isna().all()
     assert result.balanced()
     both = result.table[
         (result.table["indicator_code"] == "SIPRI.MILEX.USD_CURRENT_M")
@@ -219,8 +288,18 @@ def test_real_snapshot_spot_checks(real: tuple[TableResult, float]) -> None:
     assert value(t, "datahub-inflation", "NY.GDP.DEFL.KD.ZG", "IRN", 2018) == pytest.approx(
         31.641, 1e-3
     )
-    # sipri CSV (2025 release) line 181: Iran 2023 = 7390.9 (the 2024 xlsx said 10283.1)
-    assert value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", 2023) == 7390.9
+    # SIPRI xlsx 'Current US$' (2024 release): Iran 2023 = 10283.08...; the 2025 CSV's line 181
+    # revised it to 7390.9, kept beside it (one release per country-year)
+    iran = t[
+        (t["indicator_code"] == "SIPRI.MILEX.USD_CURRENT_M")
+        & (t["country_code"] == "IRN")
+        & (t["year"] == 2023)
+    ]
+    assert iran["value"].item() == pytest.approx(10283.08, abs=0.01)
+    assert (iran["vintage"].item(), iran["other_vintage"].item()) == ("2024", "2025")
+    assert iran["other_vintage_value"].item() == 7390.9
+    # the 2025 CSV line 181: Iran 2024 = 7891.9, a year the 2024 release does not have
+    assert value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", 2024) == 7891.9
     # SIPRI xlsx 'Share of GDP' row 186: Iran 2023 = 0.0206...
     assert value(t, "sipri", "SIPRI.MILEX.GDP_SHARE", "IRN", 2023) == pytest.approx(0.02061, 1e-3)
     # WEO row 3495: Iran PCPIPCH 2018 number cell 26916 → 26.916 (Iranian year 1397)
@@ -267,9 +346,29 @@ def test_real_snapshot_vintages_and_swaps(real: tuple[TableResult, float]) -> No
     t = result.table
     mil = t[(t["source_id"] == "worldbank") & (t["indicator_code"] == "MS.MIL.XPND.GD.ZS")]
     assert set(mil["vintage"]) == {"2026-02-24"}
-    assert result.excluded["older_vintage"] == 8652 + 8689  # WB 2018 file, SIPRI 2024 sheet
+    assert result.excluded["older_vintage"] == 8652  # the WB 2018 file
+    # SIPRI: the 2025 CSV's rows of country-years the 2024 workbook has
+    assert result.excluded["other_release"] == 8689
+    sipri = t[t["source_id"] == "sipri"].astype({"vintage": str})
+    assert (sipri.groupby(["country_code", "year"])["vintage"].nunique() == 1).all()
+    assert set(sipri.loc[sipri["vintage"] == "2025", "year"]) == {2022, 2023, 2024}
     swaps = [n for n in result.notes if "SWAPPED" in n]
     assert len(swaps) == 2
     assert t.loc[
         (t["country_code"] == "MEA") & (t["source_id"] == "worldbank"), "is_aggregate"
     ].all()
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_sipri_measures_of_a_year_agree(real: tuple[TableResult, float]) -> None:
+    """Iran 2018-2023: SIPRI's current US$ is per capita × population (IMF WEO LP) to within
+    SIPRI's own population figures (UN, about 4 % above the IMF's each year). Mixing releases
+    broke it: the 2025 release's 2023 dollars (7,390.9) are 0.75 of what the 2024 release's per
+    capita figure implies."""
+    t = real[0].table
+    years = range(2018, 2024)
+    usd = [value(t, "sipri", "SIPRI.MILEX.USD_CURRENT_M", "IRN", y) for y in years]
+    per_person = [value(t, "sipri", "SIPRI.MILEX.USD_PER_CAPITA", "IRN", y) for y in years]
+    people = [value(t, "imf-weo", "WEO.LP", "IRN", y) for y in years]  # millions
+    ratios = np.array(usd) / (np.array(per_person) * np.array(people))
+    assert ratios == pytest.approx(np.full(len(ratios), 1.04), abs=0.02)

@@ -124,6 +124,9 @@ def test_iran_finances(
     assert "times as many" in html  # open market vs official, computed
     assert "Annual average rial per US$" in html
     assert "The exchange rate decides the size" in html
+    # the later release's revision of 2022 is stated, and 2024 is said to be of that release
+    assert "A later SIPRI release revised" in html and "2022: US$" in html
+    assert "The figures of 2024 come only from the later release" in html
     assert "provenance" in html.lower()
 
 

@@ -153,19 +153,48 @@ def test_military_converts_rial_at_the_chosen_rate(ind: pd.DataFrame, annual: pd
     assert got.loc[2019, "rial_bn"] == pytest.approx(rial / 1e9)
     nima = finances.military(ind, annual, rate_type="nima").set_index("year")
     assert math.isnan(nima.loc[2010, "usd_m_at_rate"])  # no NIMA rate before 2018
-    # without the World Bank share, SIPRI's fraction is shown as a percentage
-    no_wb = ind[ind["indicator_code"] != finances.MILEX_PCT_GDP]
+    # SIPRI's own share (the release of its dollars and rial) as a percentage, before the World
+    # Bank's copy of a later release, which fills only the years SIPRI's share lacks
     share = pd.DataFrame(
         {
-            **{c: no_wb.iloc[0][c] for c in no_wb.columns},
+            **{c: ind.iloc[0][c] for c in ind.columns},
             "indicator_code": "SIPRI.MILEX.GDP_SHARE",
             "year": [2019],
             "value": [0.025],
             "source_id": "sipri",
         }
     )
-    fallback = finances.military(pd.concat([no_wb, share]), annual, rate_type="official")
-    assert fallback.set_index("year").loc[2019, "pct_gdp"] == pytest.approx(2.5)
+    both = finances.military(pd.concat([ind, share]), annual, rate_type="official")
+    assert both.set_index("year").loc[2019, "pct_gdp"] == pytest.approx(2.5)
+    world_bank = ind.query("indicator_code == @finances.MILEX_PCT_GDP and year == 2020")
+    assert both.set_index("year").loc[2020, "pct_gdp"] == world_bank["value"].item()
+    assert both["year"].is_unique
+
+
+def test_release_revisions_old_and_new_whichever_is_kept() -> None:
+    base = {"indicator_code": "C", "country_code": "IRN", "other_vintage": "2025"}
+    table = pd.DataFrame(
+        [
+            # SIPRI keeps the older release (2024): the later one revised 2023 down
+            base | {"source_id": "sipri", "year": 2023, "value": 10283.1, "vintage": "2024"},
+            base
+            | {"source_id": "sipri", "year": 2022, "value": 7334.0, "vintage": "2024"}
+            | {"other_vintage": None},
+            # a kept newer vintage: the older figure is the old one
+            base
+            | {"source_id": "worldbank", "year": 2010, "value": 2.79, "vintage": "2026-02-24"}
+            | {"other_vintage": "2018-02-22"},
+        ]
+    ).assign(other_vintage_value=[7390.9, None, 2.76])
+    got = finances.release_revisions(table, "C")
+    assert got.values.tolist() == [
+        [2023, "sipri", "2024", 10283.1, "2025", 7390.9],
+        [2010, "worldbank", "2018-02-22", 2.76, "2026-02-24", 2.79],
+    ]
+    assert finances.release_revisions(table, "C", source_id="sipri")["year"].tolist() == [2023]
+    assert finances.release_revisions(table, "C", country="PSE").empty
+    no_columns = table.drop(columns=["other_vintage", "other_vintage_value"])
+    assert list(finances.release_revisions(no_columns, "C").columns) == finances.REVISION_COLUMNS
 
 
 def test_military_bases_cover_every_rate_and_sipri(ind: pd.DataFrame, annual: pd.DataFrame) -> None:

@@ -9,7 +9,16 @@ Two vintages sit in the snapshot and stay distinguishable by ``vintage``:
 * ``sipri/SIPRI-Milex-data-1949-2024_2.csv`` — the 2025 release, "Current US$" sheet only,
   exported by a user: Windows-1252 (footnote marks ``‡ § ¶`` and ``Türkiye``), a blank line
   after the header, no title rows. It revises past years (Iran 2023: 7,390.9 here, 10,283.1 in
-  the 2024 release); by default only the newest release of a series is kept.
+  the 2024 release).
+
+This loader keeps both releases, each row with its ``vintage``. The ``indicators`` table then
+takes every measure of a country-year from ONE release (``one_release_per_year`` in
+:mod:`analysis.clean.indicators`): the 2024 workbook wherever it has the country-year, since it
+alone holds all seven measures; the 2025 CSV only for country-years the workbook lacks (every
+country's 2024). Mixing them would put the 2025 release's current US$ beside the 2024 release's
+share of GDP and per-capita figures that imply another total (Iran 2023: 7.39 bn against about
+10.3 bn). Where the 2025 release revised a kept figure, its value stays on the row
+(``other_vintage``, ``other_vintage_value``).
 
 ``...`` / ``. .`` (no data) and ``xxx`` (state did not exist) are gaps. Estimates are marked by
 cell colour only, which neither reader keeps: ``is_estimate`` is false throughout. The

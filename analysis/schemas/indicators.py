@@ -17,7 +17,13 @@ holds a number. Conventions every row follows:
 * ``vintage`` — the release the value comes from: the file's own date where it states one
   (World Bank "Last Updated Date" ``2026-02-24``, ``2024-10`` for WEO October 2024, ``2025``
   for the SIPRI 2025 release); ``~YYYY`` when the file states none (the year after its last data
-  column: an approximation). Only the newest vintage of a series is kept by default.
+  column: an approximation). Only one vintage of a cell is kept by default: the newest vintage of
+  a series, except SIPRI, where a country-year takes all its measures from one release (see
+  :mod:`analysis.clean.indicators`).
+* ``other_vintage`` / ``other_vintage_value`` — where a vintage left out gives a *different*
+  figure for the same (source, indicator, country, year), that vintage and its figure (the newest
+  such); missing where no other vintage has the cell or it shows the same figure rounded
+  differently. ``vintage`` and ``other_vintage`` together say which release revised what.
 * ``source_file`` / ``source_row`` — the raw file (relative to the raw folder) and the 1-based
   line (CSV) or spreadsheet row (xlsx) holding the value; several rows share a line when the
   file is wide.
@@ -45,6 +51,8 @@ COLUMNS = [
     "source_file",
     "source_row",
 ]
+#: Added by the table's build (not by the loaders): the figure of another vintage, where revised.
+OTHER_VINTAGE_COLUMNS = ["other_vintage", "other_vintage_value"]
 #: One value per key once the vintage is chosen.
 KEY = ["source_id", "indicator_code", "country_code", "year"]
 YEAR_BASES = ("calendar", "financial_year", "iranian_year")
@@ -100,6 +108,10 @@ def _columns() -> dict[str, pa.Column]:
         "vintage": _column(TEXT, pa.Check.str_length(min_value=1)),
         "source_file": _column(TEXT, pa.Check.str_length(min_value=1)),
         "source_row": _column(int, pa.Check.ge(1)),
+        "other_vintage": pa.Column(
+            TEXT, pa.Check.str_length(min_value=1), nullable=True, required=False
+        ),
+        "other_vintage_value": pa.Column(float, finite, nullable=True, required=False),
     }
 
 

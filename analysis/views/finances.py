@@ -334,19 +334,26 @@ def military(
 ) -> pd.DataFrame:
     """Iran's military expenditure by year.
 
-    Columns: ``year``, ``pct_gdp`` (World Bank MS.MIL.XPND.GD.ZS, else SIPRI's share × 100),
-    ``usd_m_sipri`` (SIPRI, US$ m at current prices and SIPRI's own exchange rate),
-    ``rial_bn`` (SIPRI local currency, calendar year, billion rial) and ``usd_m_at_rate``
-    (that rial amount at the chosen ``rate_type``'s annual average, US$ m; empty for years
-    without a rate).
+    Columns: ``year``, ``pct_gdp`` (SIPRI's share × 100; World Bank MS.MIL.XPND.GD.ZS for years
+    SIPRI's share lacks), ``usd_m_sipri`` (SIPRI, US$ m at current prices and SIPRI's own
+    exchange rate), ``rial_bn`` (SIPRI local currency, calendar year, billion rial) and
+    ``usd_m_at_rate`` (that rial amount at the chosen ``rate_type``'s annual average, US$ m;
+    empty for years without a rate).
+
+    SIPRI's own share comes first because the ``indicators`` table takes a country-year's SIPRI
+    measures from one release, so a year's share, dollars and rial agree; the World Bank
+    republishes a later SIPRI release (its 2026 file: SIPRI's 2025 release, which revised Iran's
+    2023 share from 2.06 % to 2.35 %) and is used only where SIPRI's table has no share (2024,
+    a year only that later release has, as have SIPRI's dollars of that year).
     """
-    pct = series(indicators, MILEX_PCT_GDP, start_year=start_year, end_year=end_year)[
+    pct = series(indicators, SIPRI_SHARE_GDP, start_year=start_year, end_year=end_year)[
         ["year", "value"]
-    ]
-    if pct.empty:
-        pct = series(indicators, SIPRI_SHARE_GDP, start_year=start_year, end_year=end_year)[
-            ["year", "value"]
-        ].assign(value=lambda d: d["value"].astype(float) * 100)
+    ].assign(value=lambda d: d["value"].astype(float) * 100)
+    world_bank = series(indicators, MILEX_PCT_GDP, start_year=start_year, end_year=end_year)
+    pct = pd.concat(
+        [pct, world_bank.loc[~world_bank["year"].isin(pct["year"]), ["year", "value"]]],
+        ignore_index=True,
+    )
     usd = series(indicators, SIPRI_USD_CURRENT, start_year=start_year, end_year=end_year)[
         ["year", "value"]
     ]
@@ -422,5 +429,67 @@ def military_bases(indicators: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFra
         pd.concat(parts, ignore_index=True)
         .dropna(subset=["milex_usd_m"])
         .astype({"year": int, "milex_usd_m": float})[["year", "basis", "milex_usd_m"]]
+        .reset_index(drop=True)
+    )
+
+
+#: Columns of :func:`release_revisions`.
+REVISION_COLUMNS = [
+    "year",
+    "source_id",
+    "old_release",
+    "old_value",
+    "new_release",
+    "new_value",
+]
+
+
+def _release_order(vintage: object) -> str:
+    """A vintage as text that sorts in release order (``~2025``, an approximate date, as 2025)."""
+    return str(vintage).lstrip("~")
+
+
+def release_revisions(
+    indicators: pd.DataFrame,
+    code: str,
+    *,
+    country: str = IRAN,
+    source_id: str | None = None,
+) -> pd.DataFrame:
+    """Where another release of a series gives a different figure: one row per year with the
+    older release and its figure and the newer release and its figure (:data:`REVISION_COLUMNS`).
+
+    Read from the kept rows' ``other_vintage`` / ``other_vintage_value`` (the cleaner fills them
+    only for a real revision, not for the same figure rounded differently); the kept figure is
+    the old one where the table keeps the older release (SIPRI's 2024 workbook) and the new one
+    where it keeps the newer (World Bank files). Empty when nothing was revised or the table
+    has no such columns.
+    """
+    if "other_vintage_value" not in indicators.columns:
+        return pd.DataFrame(columns=REVISION_COLUMNS)
+    rows = indicators[
+        (indicators["indicator_code"] == code)
+        & (indicators["country_code"] == country)
+        & indicators["other_vintage_value"].notna()
+    ]
+    if source_id is not None:
+        rows = rows[rows["source_id"] == source_id]
+    kept_is_newer = rows["vintage"].map(_release_order) > rows["other_vintage"].map(_release_order)
+    kept_value = rows["value"].astype(float)
+    other_value = rows["other_vintage_value"].astype(float)
+    return (
+        pd.DataFrame(
+            {
+                "year": rows["year"].astype(int),
+                "source_id": rows["source_id"].astype(str),
+                "old_release": rows["other_vintage"].where(kept_is_newer, rows["vintage"]),
+                "old_value": other_value.where(kept_is_newer, kept_value),
+                "new_release": rows["vintage"].where(kept_is_newer, rows["other_vintage"]),
+                "new_value": kept_value.where(kept_is_newer, other_value),
+            },
+            columns=REVISION_COLUMNS,
+        )
+        .astype({"old_release": str, "new_release": str})
+        .sort_values(["source_id", "year"])
         .reset_index(drop=True)
     )
