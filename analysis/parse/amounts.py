@@ -44,14 +44,21 @@ from functools import lru_cache
 from analysis.parse.amounts_vocab import (
     ANAPHORS,
     AND_WORDS,
+    ARABIC_CLITICS,
+    ARABIC_DUALS,
+    ARABIC_FRACTION_TAILS,
     ARABIC_NUMBERS,
     ARABIC_SINGULAR,
+    ARTICLES,
     BETWEEN_WORDS,
     CHANGE_WORDS,
+    CONVERSION_WORDS,
     CURRENCY_CONNECTORS,
     CURRENCY_WORDS,
     FRACTION_WORDS,
+    FROM_WORDS,
     LETTER_MULTIPLIERS,
+    LEVEL_CHANGE,
     MULTIPLIERS,
     NEUTRAL_WORDS,
     NUMBER_WORD_LANGUAGES,
@@ -63,6 +70,9 @@ from analysis.parse.amounts_vocab import (
     QUALIFIERS,
     RANGE_LINKS,
     SHARES,
+    TO_WORDS,
+    TRAILING_QUALIFIERS,
+    UNSTATED_SHARES,
     VAGUE,
 )
 from analysis.parse.numbers import latin_digits
@@ -138,6 +148,7 @@ class _Item:
     mult: float | None = None
     text: str = ""
     paren: bool = False
+    vague: bool = False  # a vague magnitude ("tens of"), with or without a unit
 
 
 @dataclass
@@ -164,6 +175,8 @@ _TOKEN = re.compile(
 )
 
 
+#: Qualifiers named as tokens: before the amount, and after it (``$100m or more``).
+_ALL_QUALIFIERS = {**QUALIFIERS, **TRAILING_QUALIFIERS}
 #: Currency words (not symbols), looked up among the words of a fragment.
 _CURRENCY_NAMES = frozenset(k for k in CURRENCY_WORDS if k[0].isalpha())
 #: ``a quarter-billion`` → ``a quarter billion``.
@@ -199,6 +212,14 @@ def _strip_article(word: str) -> str:
     return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
+def _arabic_forms(word: str) -> list[str]:
+    """A word as written, without ``ال``, without a clinging letter (``بمليوني`` → ``مليوني``)."""
+    forms = [word, _strip_article(word)]
+    if len(word) > 3 and word.startswith(ARABIC_CLITICS) and "\u0600" <= word[1] <= "\u06ff":
+        forms += [word[1:], _strip_article(word[1:])]
+    return list(dict.fromkeys(forms))
+
+
 def _phrase_at(
     tokens: Sequence[_Tok], i: int, keys: Container[str], max_words: int = 5
 ) -> tuple[str, int] | None:
@@ -208,9 +229,13 @@ def _phrase_at(
         if len(window) < n or any(t.kind != "word" for t in window):
             continue
         words = [t.text for t in window]
-        for candidate in (" ".join(words), " ".join([*words[:-1], _strip_article(words[-1])])):
-            if candidate in keys:
-                return candidate, n
+        firsts = _arabic_forms(words[0])
+        lasts = _arabic_forms(words[-1]) if n > 1 else [""]
+        for first in firsts:
+            for last in lasts:
+                candidate = " ".join([first, *words[1:-1], last]).strip() if n > 1 else first
+                if candidate in keys:
+                    return candidate, n
     return None
 
 
@@ -231,6 +256,12 @@ def _name_units(tokens: list[_Tok]) -> list[_Tok]:
             continue
         if t.kind != "word":
             out.append(t)
+            i += 1
+            continue
+        dual = _phrase_at(tokens, i, ARABIC_DUALS, max_words=1)
+        if dual:
+            out.append(_Tok("num", dual[0], value=2.0))
+            out.append(_Tok("mult", dual[0], value=ARABIC_DUALS[dual[0]]))
             i += 1
             continue
         vague = _phrase_at(tokens, i, VAGUE)
@@ -298,11 +329,17 @@ def _text2num(phrase: str) -> float | None:
 def _arabic_number(words: Sequence[str]) -> float | None:
     """Arabic number words joined by و: ``مائة وخمسون`` → 150."""
     total = 0.0
+    previous = 0.0
     for word in words:
         w = word[1:] if word.startswith("و") and word[1:] in ARABIC_NUMBERS else word
         if w not in ARABIC_NUMBERS:
             return None
-        total += ARABIC_NUMBERS[w]
+        value = ARABIC_NUMBERS[w]
+        if value == 100 and 1 < previous < 10 and w == word:  # ثلاث مائة = 300
+            total += previous * 99
+        else:
+            total += value
+        previous = value
     return total if words else None
 
 
@@ -346,20 +383,54 @@ def _name_number_words(tokens: list[_Tok]) -> list[_Tok]:
     return out
 
 
+def _join_fraction_tails(tokens: list[_Tok]) -> list[_Tok]:
+    """``مليون ونصف`` (a million and a half) → 1.5 million; ``ونصف المليون`` is the same."""
+    out: list[_Tok] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        out.append(t)
+        i += 1
+        if t.kind != "mult" or len(out) < 2 or out[-2].kind != "num":
+            continue
+        words: list[str] = []
+        for w in tokens[i : i + 2]:
+            if w.kind != "word":
+                break
+            words.append(w.text)
+        tail = next(
+            (n for n in (1, 2) if "".join(words[:n]) in ARABIC_FRACTION_TAILS and len(words) >= n),
+            None,
+        )
+        if tail is None:
+            continue
+        number = out[-2]
+        out[-2] = replace(number, value=number.value + ARABIC_FRACTION_TAILS["".join(words[:tail])])
+        i += tail
+        if i < len(tokens) and tokens[i].kind == "mult" and tokens[i].value == t.value:
+            i += 1  # مليار ونصف المليار
+    return out
+
+
 def _name_phrases(tokens: list[_Tok]) -> list[_Tok]:
     """Qualifiers, share words and between-words as their own tokens."""
     out: list[_Tok] = []
     i = 0
     while i < len(tokens):
+        unstated = _phrase_at(tokens, i, UNSTATED_SHARES)
+        if unstated:
+            out.append(_Tok("share", unstated[0], extra=(math.nan, math.nan), label="unstated"))
+            i += unstated[1]
+            continue
         share = _phrase_at(tokens, i, SHARES)
         if share:
             low, high, bound = SHARES[share[0]]
             out.append(_Tok("share", share[0], extra=(low, high), label=bound))
             i += share[1]
             continue
-        qual = _phrase_at(tokens, i, QUALIFIERS)
+        qual = _phrase_at(tokens, i, _ALL_QUALIFIERS)
         if qual:
-            out.append(_Tok("qual", qual[0], label=QUALIFIERS[qual[0]]))
+            out.append(_Tok("qual", qual[0], label=_ALL_QUALIFIERS[qual[0]]))
             i += qual[1]
             continue
         if tokens[i].kind == "word" and tokens[i].text in BETWEEN_WORDS:
@@ -397,7 +468,7 @@ def tokenise(fragment: str) -> list[_Tok]:
     for t in raw:
         if t.kind == "num":
             t.value = _digits(t.text)
-    return _name_phrases(_name_number_words(_name_units(raw)))
+    return _name_phrases(_join_fraction_tails(_name_number_words(_name_units(raw))))
 
 
 # --- grouping -------------------------------------------------------------------------------------
@@ -410,6 +481,14 @@ def _is_year(tok: _Tok) -> bool:
 def _text(toks: Sequence[_Tok], start: int, end: int) -> str:
     """The (normalised) words of tokens ``start:end``, for reasons and notes."""
     return " ".join(t.text for t in toks[start:end])
+
+
+def _in_brackets(toks: Sequence[_Tok], start: int) -> bool:
+    """True when token ``start`` is inside a bracket opened before it and not yet closed."""
+    depth = 0
+    for t in toks[:start]:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(t.text, 0) if t.kind == "punct" else 0
+    return depth > 0
 
 
 def _group(toks: Sequence[_Tok]) -> list[_Item]:
@@ -442,19 +521,20 @@ def _group(toks: Sequence[_Tok]) -> list[_Item]:
         if currency is None and j < len(toks) and toks[j].kind == "cur":
             currency = toks[j].label
             i = j + 1
-        paren = start > 0 and toks[start - 1].text == "("
+        paren = _in_brackets(toks, start)
         if t.kind == "vague":
             factor = mult or 1.0
-            if mult is None and currency is None:
-                items.append(_Item("bare", start, i, value=t.extra[0], text=_text(toks, start, i)))
+            text = _text(toks, start, i)
+            if mult is None and currency is None:  # "tens" in "tens to hundreds of millions"
+                low, high = t.extra
+                items.append(_Item("bare", start, i, low, high, text=text, vague=True))
                 continue
             low, high = t.extra[0] * factor, t.extra[1] * factor
-            text = _text(toks, start, i)
-            items.append(_Item("vague", start, i, low, high, currency, mult, text, paren))
+            items.append(_Item("vague", start, i, low, high, currency, mult, text, paren, True))
             continue
         if mult is None and currency is None:
             kind = "year" if _is_year(t) else "bare"
-            items.append(_Item(kind, start, i, value=t.value, text=_text(toks, start, i)))
+            items.append(_Item(kind, start, i, t.value, t.value, text=_text(toks, start, i)))
             continue
         value = t.value * (mult or 1.0)
         text = _text(toks, start, i)
@@ -504,10 +584,122 @@ def _bounds(bound: str, low: float, high: float) -> tuple[float | None, float | 
     return low, high
 
 
+def _word_before(toks: Sequence[_Tok], item: _Item) -> str | None:
+    """The word right before an item, skipping qualifiers (``to about $5m`` → ``to``)."""
+    j = item.start - 1
+    while j >= 0 and toks[j].kind == "qual":
+        j -= 1
+    return toks[j].text if j >= 0 and toks[j].kind == "word" else None
+
+
+def _is_conversion(toks: Sequence[_Tok], first: _Item, item: _Item) -> bool:
+    """A later amount that converts the first: in brackets, or ``or about €46m`` in another
+    currency (``$50 million (about €46 million)``, ``$50 million, or about €46 million``)."""
+    if item.paren:
+        return True
+    j = item.start - 1
+    while j >= 0 and toks[j].kind == "qual":
+        j -= 1
+    while j >= 0 and toks[j].kind == "punct" and toks[j].text == ",":
+        j -= 1
+    opens = j >= 0 and toks[j].kind == "word" and toks[j].text in CONVERSION_WORDS
+    return opens and None not in (first.currency, item.currency) and first.currency != item.currency
+
+
+def _join_compound(toks: Sequence[_Tok], money: list[_Item]) -> list[_Item]:
+    """``مليار و500 مليون دولار`` (a billion and 500 million) is one amount, not two."""
+    out: list[_Item] = []
+    for it in money:
+        prev = out[-1] if out else None
+        gap = _between(toks, prev, it) if prev is not None else []
+        if (
+            prev is not None
+            and not prev.vague
+            and not it.vague
+            and len(gap) == 1
+            and gap[0].text in AND_WORDS
+            and prev.mult is not None
+            and it.mult is not None
+            and it.value < prev.mult
+            and prev.currency in (None, it.currency)
+        ):
+            value = prev.value + it.value
+            out[-1] = replace(prev, end=it.end, value=value, high=value, currency=it.currency)
+            continue
+        out.append(it)
+    return out
+
+
+def _trailing(toks: Sequence[_Tok], item: _Item) -> str | None:
+    """The bound named right after an item (``$100m or more``)."""
+    if item.end < len(toks) and toks[item.end].kind == "qual":
+        return TRAILING_QUALIFIERS.get(toks[item.end].text)
+    return None
+
+
+def _single(
+    toks: Sequence[_Tok], item: _Item, qualifier: str | None, reading: _Reading
+) -> _Reading:
+    """One amount (exact, hedged, floor, ceiling) or one vague magnitude."""
+    if item.vague:
+        if qualifier:
+            reading.notes.append("qualifier before a vague magnitude ignored")
+        return replace(
+            reading,
+            kind="absolute",
+            bound="vague",
+            low=item.value,
+            high=item.high,
+            currency=item.currency,
+        )
+    bound = qualifier or _trailing(toks, item) or "exact"
+    low_v, high_v = _bounds(bound, item.value, item.value)
+    return replace(
+        reading, kind="absolute", bound=bound, low=low_v, high=high_v, currency=item.currency
+    )
+
+
+def _new_level(
+    toks: Sequence[_Tok], money: list[_Item], bare: list[_Item], reading: _Reading
+) -> _Reading:
+    """A change of level ("raised from $X to $Y"): the level reached; the earlier one is context.
+
+    The new level is the amount after a to-word (``to``, ``auf``, ``para``, ``à``, ``الى``), or
+    the one amount not after a from-word (``$30m, up from $6m``). A change by an amount
+    (``increased by $50m``) is no level: unparsed.
+    """
+    verb = LEVEL_CHANGE.search(" ".join(t.text for t in toks))
+    said = verb.group() if verb else "a change"
+    olds = [it for it in [*money, *bare] if _word_before(toks, it) in FROM_WORDS]
+    targets = [it for it in money if _word_before(toks, it) in TO_WORDS]
+    rest = [it for it in money if it not in olds]
+    if len(targets) == 1:
+        new = targets[0]
+    elif not targets and len(rest) == 1 and olds:
+        new = rest[0]
+    else:
+        raise _Unparsed(
+            f"a change of the funding ({said!r}) without one level it reached: "
+            + ", ".join(repr(it.text) for it in money)
+        )
+    others = [it for it in money if it is not new and it not in olds]
+    if others:
+        raise _Unparsed(f"a change ({said!r}) with amounts neither before nor after it")
+    if olds:
+        reading.notes.append(
+            f"the level after the change ({said!r}); the earlier level "
+            f"{', '.join(repr(it.text) for it in olds)} is context"
+        )
+    qualifier = (
+        toks[new.start - 1].label if new.start and toks[new.start - 1].kind == "qual" else None
+    )
+    return _single(toks, new, qualifier, reading)
+
+
 def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Reading:
     """An absolute amount, a range or a vague magnitude from grouped items (no share words)."""
-    money = [it for it in items if it.kind in ("money", "vague")]
-    dropped = [it for k, it in enumerate(money) if k > 0 and it.paren]
+    money = _join_compound(toks, [it for it in items if it.kind in ("money", "vague")])
+    dropped = [it for it in money[1:] if _is_conversion(toks, money[0], it)]
     if dropped:
         reading.notes.append(
             "amount in brackets read as a conversion of the first: "
@@ -520,6 +712,8 @@ def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Rea
         if loose:
             raise _Unparsed(f"a number without a currency or unit: {loose[0].text!r}")
         return replace(reading, kind="none", bound="none")
+    if LEVEL_CHANGE.search(" ".join(t.text for t in toks)):
+        return _new_level(toks, money, bare, reading)
     first = money[0]
     # A bare number linked to the first amount is the low end of a range (``25 to $50 million``).
     lead = [it for it in bare if it.end <= first.start and _is_range(toks, it, first)]
@@ -545,38 +739,21 @@ def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Rea
         low, high, currency = _range_values(low_item, high_item)
         if low > high:
             raise _Unparsed(f"range bounds reversed ({low:g} > {high:g})")
-        return replace(
-            reading, kind="absolute", bound="range", low=low, high=high, currency=currency
-        )
-    if first.kind == "vague":
-        if qualifier:
-            reading.notes.append("qualifier before a vague magnitude ignored")
-        return replace(
-            reading,
-            kind="absolute",
-            bound="vague",
-            low=first.value,
-            high=first.high,
-            currency=first.currency,
-        )
-    bound = qualifier or "exact"
-    low_v, high_v = _bounds(bound, first.value, first.value)
-    return replace(
-        reading, kind="absolute", bound=bound, low=low_v, high=high_v, currency=first.currency
-    )
+        bound = "vague" if low_item.vague or high_item.vague else "range"
+        return replace(reading, kind="absolute", bound=bound, low=low, high=high, currency=currency)
+    return _single(toks, first, qualifier, reading)
 
 
 def _range_values(a: _Item, b: _Item) -> tuple[float, float, str | None]:
     """Both ends of a range; a unit or currency on either bound applies to both.
 
     An item's value already includes its own multiplier; a bound without one takes the other's.
+    A vague end (``tens to hundreds of millions``) gives its own low or high end.
     """
     if a.currency and b.currency and a.currency != b.currency:
         raise _Unparsed(f"range bounds in two currencies ({a.currency}, {b.currency})")
-    if a.kind == "vague" or b.kind == "vague":
-        raise _Unparsed("a range with a vague bound")
     low = a.value * (b.mult or 1.0) if a.mult is None else a.value
-    high = b.value * (a.mult or 1.0) if b.mult is None else b.value
+    high = b.high * (a.mult or 1.0) if b.mult is None else b.high
     return low, high, a.currency or b.currency
 
 
@@ -590,6 +767,8 @@ def _share(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Read
         raise _Unparsed(f"a percentage change ({pcts[0].text}), not a share of the funding")
     if share_at is not None and (not pcts or pcts[0].start > share_at):
         tok = toks[share_at]
+        if tok.label == "unstated":
+            raise _Unparsed(f"a share with no stated fraction ({tok.text!r})")
         low, high = tok.extra
         bound = tok.label
         after = share_at + 1
@@ -727,6 +906,50 @@ def _finite(*values: float | None) -> bool:
     return all(v is None or math.isfinite(v) for v in values)
 
 
+#: Years and decades, which are dates, not amounts (``pre-2012``, ``the 1990s``).
+_YEARS = re.compile(r"(?<![\d$€£₪.,])(?:19|20)\d\d(?:'?s)?(?![\d.,]?\d)")
+#: Token kinds that only a number or a share can make.
+_NUMBER_KINDS = frozenset({"num", "mult", "pct", "vague", "share"})
+
+
+def number_in_text(fragment: str) -> str | None:
+    """The first digit, number word or share word of a fragment, outside years and period words.
+
+    The guard of :func:`parse_amount`: a fragment that holds one must yield an amount or a share,
+    or be unparsed with the reason (``over the past two months`` is a period, not an amount).
+    """
+    text = normalise(fragment)
+    for _, pattern in PERIOD_PATTERNS:
+        text = pattern.sub(" ", text)
+    text = _YEARS.sub(" ", OTHER_RATES.sub(" ", text))
+    try:
+        toks = tokenise(text)
+    except _Unparsed:
+        return text
+    for t in toks:
+        if t.kind in _NUMBER_KINDS:
+            return t.text
+        if t.kind == "word" and t.text not in ARTICLES:
+            if t.text in FRACTION_WORDS or t.text in ARABIC_DUALS:
+                return t.text
+            if _word_number([t.text], before_multiplier=False) is not None:
+                return t.text
+    return None
+
+
+def _guard(fragments: Sequence[str], reading: _Reading) -> None:
+    """No amount and no share although the text holds a number or a share word → unparsed."""
+    values = (reading.low, reading.high, reading.share_low, reading.share_high)
+    if any(v is not None for v in values):
+        return
+    for fragment in fragments:
+        found = number_in_text(fragment)
+        if found is not None:
+            raise _Unparsed(
+                f"the text holds {found!r} but the rules read no amount or share from it"
+            )
+
+
 def _parse(fragments: list[str], stated: list[str], period_as_stated: str) -> ParsedAmount:
     reading, _ = _read_fragment(fragments[0])
     anaphoric = _anaphoric_share(fragments) if reading.kind == "absolute" else None
@@ -751,6 +974,7 @@ def _parse(fragments: list[str], stated: list[str], period_as_stated: str) -> Pa
         partial.append(f"the amount is {per_unit.group()!r}, not a total")
     if not _finite(reading.low, reading.high, reading.share_low, reading.share_high):
         raise _Unparsed("a number too large to read")
+    _guard(fragments, reading)
     return ParsedAmount(
         amount_kind=reading.kind,
         bound=reading.bound,

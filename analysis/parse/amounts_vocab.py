@@ -49,37 +49,96 @@ QUALIFIERS: dict[str, str] = {
         + ["estimated", "nearly", "almost", "circa", "ca", "close to", "rund", "etwa"]
         + ["ungefähr", "knapp", "quasi", "intorno a", "all'incirca", "cerca de", "quase"]
         + ["aproximadamente", "por volta de", "environ", "près de", "presque", "autour de"]
-        + ["حوالي", "نحو", "قرابة", "تقريبا"],
+        + ["حوالي", "نحو", "قرابة", "تقريبا"]
+        + ["fast", "beinahe", "annähernd", "schätzungsweise", "geschätzte", "zirka"]
+        + ["pressappoco", "approssimativamente", "intorno ai", "circa di", "em torno de"]
+        + ["perto de", "cerca di", "quelque", "à peu près", "approximativement", "زهاء"]
+        + ["ما يقرب من", "ما يناهز", "يناهز", "ما يقارب"],
         "approximate",
     ),
     **dict.fromkeys(
         ["more than", "over", "at least", "upwards of", "in excess of", "no less than"]
         + ["mehr als", "über", "mindestens", "più di", "oltre", "almeno", "mais de"]
-        + ["pelo menos", "acima de", "plus de", "au moins", "اكثر من", "ما لا يقل عن"],
+        + ["pelo menos", "acima de", "plus de", "au moins", "اكثر من", "ما لا يقل عن"]
+        + ["not less than", "no fewer than", "a minimum of", "well over", "nicht weniger als"]
+        + ["wenigstens", "weit über", "non meno di", "un minimo di", "no mínimo", "não menos de"]
+        + ["não menos que", "pas moins de", "au minimum", "لا يقل عن", "على الاقل", "ما يزيد عن"]
+        + ["ما يزيد على", "يزيد على", "يزيد عن", "ما يربو على"],
         "at_least",
     ),
     **dict.fromkeys(
         ["up to", "as much as", "no more than", "less than", "under", "bis zu", "weniger als"]
         + ["höchstens", "fino a", "meno di", "até", "menos de", "jusqu'à", "moins de"]
-        + ["اقل من", "ما يصل الى", "حتى"],
+        + ["اقل من", "ما يصل الى", "حتى"]
+        + ["not more than", "at most", "a maximum of", "nicht mehr als", "maximal"]
+        + ["al massimo", "non più di", "no máximo", "não mais de", "não mais que", "au maximum"]
+        + ["au plus", "pas plus de", "على الاكثر", "لا يزيد على", "لا يزيد عن"],
         "at_most",
     ),
+}
+#: Qualifiers that follow the amount (``$100 million or more``, ``100 مليون دولار تقريبا``).
+TRAILING_QUALIFIERS: dict[str, str] = {
+    **dict.fromkeys(["or so", "تقريبا", "ungefähr", "circa", "environ"], "approximate"),
+    **dict.fromkeys(
+        ["or more", "oder mehr", "und mehr", "o più", "e più", "ou mais", "ou plus", "et plus"]
+        + ["على الاقل", "او اكثر", "واكثر"],
+        "at_least",
+    ),
+    **dict.fromkeys(["or less", "oder weniger", "o meno", "ou menos", "ou moins"], "at_most"),
 }
 #: Vague magnitudes → (low, high) factors of the unit that follows ("[10, 100) × unit" ...).
 VAGUE: dict[str, tuple[float, float]] = {
     **dict.fromkeys(
-        ["tens of", "dezenas de", "decine di", "dizaines de", "des dizaines de", "zig"] + ["عشرات"],
+        ["tens of", "dezenas de", "decine di", "dizaines de", "des dizaines de", "zig"]
+        + ["عشرات", "عشرات من", "einige zehn", "mehrere zehn", "einigen zehn"]
+        # the lower end of a vague range: "tens to hundreds of millions"
+        + ["tens", "dezenas", "decine", "dizaines", "des dizaines"],
         (10.0, 100.0),
     ),
     **dict.fromkeys(
         ["hundreds of", "hunderte", "hunderte von", "centinaia di", "centenas de"]
-        + ["centaines de", "des centaines de", "مئات", "مئات من"],
+        + ["centaines de", "des centaines de", "مئات", "مئات من"]
+        + ["hundreds", "centinaia", "centenas", "centaines", "des centaines"],
         (100.0, 1000.0),
     ),
     **dict.fromkeys(
         ["several hundred", "several hundreds of", "mehrere hundert", "diverse centinaia di"]
-        + ["varie centinaia di", "várias centenas de", "plusieurs centaines de"],
+        + ["varie centinaia di", "várias centenas de", "plusieurs centaines de"]
+        # "a few hundred" is read as "several hundred" (one row of the rules table, not two)
+        + ["a few hundred", "einige hundert", "einigen hundert", "qualche centinaio di"]
+        + ["alcune centinaia di", "algumas centenas de", "quelques centaines de"],
         (300.0, 900.0),
+    ),
+}
+#: Fractions that name a share (``a third of its budget``): the X follows.
+FRACTION_SHARES: dict[str, float] = {
+    **dict.fromkeys(
+        ["half of", "half the", "die hälfte", "der hälfte", "la metà", "metà", "a metade"]
+        + ["metade", "la moitié", "moitié", "نصف"],
+        0.5,
+    ),
+    **dict.fromkeys(
+        ["a third of", "one third of", "third of", "ein drittel", "einem drittel", "un terzo"]
+        + ["um terço", "un tiers", "ثلث"],
+        1 / 3,
+    ),
+    **dict.fromkeys(
+        ["two thirds of", "zwei drittel", "due terzi", "dois terços", "deux tiers", "ثلثي", "ثلثا"],
+        2 / 3,
+    ),
+    **dict.fromkeys(
+        ["a quarter of", "one quarter of", "ein viertel", "un quarto", "um quarto", "un quart"]
+        + ["ربع"],
+        0.25,
+    ),
+    **dict.fromkeys(
+        ["three quarters of", "drei viertel", "tre quarti", "três quartos", "trois quarts"]
+        + ["ثلاثة ارباع"],
+        0.75,
+    ),
+    **dict.fromkeys(
+        ["a fifth of", "one fifth of", "ein fünftel", "un quinto", "um quinto", "un cinquième"],
+        0.2,
     ),
 }
 #: Share words → (low, high, bound); the X follows (``most of X``).
@@ -89,13 +148,25 @@ SHARES: dict[str, tuple[float, float, str]] = {
         + ["bulk of", "der großteil", "den großteil", "großteil", "die mehrheit", "mehrheit"]
         + ["der größte teil", "den größten teil", "la maggior parte", "maggior parte"]
         + ["la maggioranza", "a maior parte", "maior parte", "a maioria", "la plupart"]
-        + ["la majorité", "l'essentiel", "معظم", "اغلب", "غالبية"],
+        + ["la majorité", "l'essentiel", "معظم", "اغلب", "غالبية"]
+        + ["the lion's share of", "lion's share of", "the greater part of", "greater part of"]
+        + ["the better part of", "die meisten", "das meiste", "den löwenanteil", "löwenanteil"]
+        + ["der löwenanteil", "il grosso", "la parte del leone", "o grosso", "a parte do leão"]
+        + ["la majeure partie", "majeure partie", "la plus grande partie", "la part du lion"]
+        + ["le gros", "الجزء الاكبر", "القسم الاكبر", "الحصة الاكبر", "الشطر الاكبر"],
         (0.5, 1.0, "range"),
     ),
-    **dict.fromkeys(
-        ["half of", "die hälfte", "la metà", "a metade", "la moitié", "نصف"], (0.5, 0.5, "exact")
-    ),
+    **{k: (v, v, "exact") for k, v in FRACTION_SHARES.items()},
 }
+#: Share words with no stated fraction (``a large part of``): unparsed with the reason.
+UNSTATED_SHARES = frozenset(
+    {"a large part of", "a large share of", "a large portion of", "a significant part of"}
+    | {"a significant portion of", "a significant share of", "a good part of", "a big part of"}
+    | {"a substantial part of", "a substantial portion of", "ein großer teil", "einen großen teil"}
+    | {"ein guter teil", "einen guten teil", "gran parte", "buona parte", "una buona parte"}
+    | {"grande parte", "uma grande parte", "boa parte", "uma boa parte", "une grande partie"}
+    | {"une bonne partie", "جزء كبير", "جزءا كبيرا", "قسم كبير", "قسما كبيرا"}
+)
 #: Words that open a range of two numbers joined by ``and`` (``between A and B``).
 BETWEEN_WORDS = frozenset({"between", "zwischen", "entre", "tra", "fra", "بين"})
 #: Words joining the two bounds of a range (``A to B``, ``A-B``, ``A bis B``, ``de A a B``).
@@ -136,9 +207,22 @@ FRACTION_WORDS: dict[str, float] = {
     "quarter of a": 0.25,
     "a quarter of a": 0.25,
     "three quarters of a": 0.75,
+    "a third of a": 1 / 3,
+    "one third of a": 1 / 3,
+    "two thirds of a": 2 / 3,
     "نصف": 0.5,
     "ربع": 0.25,
 }
+#: Arabic duals: "two million" etc. in one word (``مليونا دولار``, ``ملياران``).
+ARABIC_DUALS: dict[str, float] = {
+    **dict.fromkeys(["مليونا", "مليوني", "مليونان", "مليونين"], 1e6),
+    **dict.fromkeys(["مليارا", "ملياري", "ملياران", "مليارين"], 1e9),
+    **dict.fromkeys(["الفا", "الفي", "الفان", "الفين"], 1e3),
+}
+#: Fractions joined to an Arabic multiplier (``مليون ونصف`` = 1.5 million).
+ARABIC_FRACTION_TAILS: dict[str, float] = {"ونصف": 0.5, "وربع": 0.25}
+#: Arabic letters that cling to the next word (and, with, for, so, like), before ``ال``.
+ARABIC_CLITICS = ("و", "ب", "ل", "ف", "ك")
 #: Arabic multipliers that mean "one million" (etc.) on their own.
 ARABIC_SINGULAR = frozenset({"مليون", "مليار", "الف"})
 #: Arabic number words (normalised letters: أ/إ/آ → ا, ة kept); combined with و ("and").
@@ -166,7 +250,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(a|per|each|every) month\b|\bmonthly\b|\bpro monat\b|\bmonatlich\w*|"
             r"\bal mese\b|\bmensil\w*|\bmensal\w*|\bpor m[eê]s\b|\bpar mois\b|\bmensuel\w*|"
-            r"\bشهري|في الشهر"
+            r"\bشهري|في الشهر|كل شهر|بالشهر|\bogni mese\b|\bal mes\b|\bpor mes\b|\bao m[eê]s\b|"
+            r"\bcada m[eê]s\b|\btodos os meses\b|\bchaque mois\b|\btous les mois\b|"
+            r"\bim monat\b|\bjeden monat\b"
         ),
     ),
     (
@@ -174,7 +260,10 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(a|per|each|every) year\b|\bannually\b|\bannual\b|\byearly\b|\bper annum\b|"
             r"\bj[äa]hrlich\w*|\bpro jahr\b|\ball'anno\b|\bannual\w*|\bpor ano\b|\banual\w*|"
-            r"\bpar an\b|\bannuel\w*|\bسنوي|في السنة|في العام|"
+            r"\bpar an\b|\bannuel\w*|\bسنوي|في السنة|في العام|كل عام|كل سنة|بالسنة|"
+            r"\bl'anno\b|\bogni anno\b|\bper anno\b|\bannu[oi]\b|\bao ano\b|\bcada ano\b|"
+            r"\btodos os anos\b|\btodo ano\b|\bpor año\b|\bal año\b|\bchaque ann[ée]e\b|"
+            r"\btous les ans\b|\bpar ann[ée]e\b|\bl'an\b|\bim jahr\b|\bjedes jahr\b|"
             # NPR (C019): "25 to $50 million in certain years" = amounts per year, some years.
             r"\bin (certain|some) years\b"
         ),
@@ -183,7 +272,8 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "one_off",
         re.compile(
             r"\bone[- ]off\b|\bone[- ]time\b|\bonce\b|\ba grant\b|\bin cash once\b|"
-            r"\blump[- ]sum\b|\beinmalig\w*|\buna tantum\b|\bponctuel\w*|\bمرة واحدة"
+            r"\blump[- ]sum\b|\beinmalig\w*|\buna tantum\b|\bponctuel\w*|\bمرة واحدة|"
+            r"دفعة واحدة|\bde uma (só )?vez\b|\ben une (seule )?fois\b|\bauf einmal\b"
         ),
     ),
     (
@@ -193,7 +283,12 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"\bsince\b|\bseit\b|\bdesde\b|\bdepuis\b|\bمنذ|"
             rf"\b(over|in|during) (the )?((past|last) )?{_COUNT} "
             r"(days|weeks|months|years|decades)\b|"
-            r"\bcumulative\w*|\bkumuliert\w*|\bcumulat\w*|\binsgesamt\b|\bin total\b"
+            r"\bcumulative\w*|\bkumuliert\w*|\bcumulat\w*|\binsgesamt\b|\bin total\b|"
+            rf"\bin totale\b|\bcomplessivament\w*|\bno total\b|\bao todo\b|\bau total\b|"
+            rf"\bdal {_YEAR}\b|\bnegli ultimi (\w+ )?anni\b|\bnos [úu]ltimos (\w+ )?anos\b|"
+            r"\bin den letzten (\w+ )?jahren\b|"
+            r"\b(au cours des|ces) (\w+ )?derni[èe]res ann[ée]es\b|"
+            r"خلال (ال)?(سنوات|اعوام)|في المجموع|\bاجمالا"
         ),
     ),
     (
@@ -201,7 +296,13 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             rf"\bin (the year )?{_YEAR}\b|\bduring (the course of )?{_YEAR}\b|\bthis year\b|"
             rf"\blast year\b|\bim jahr {_YEAR}\b|\bnel {_YEAR}\b|\bem {_YEAR}\b|\ben {_YEAR}\b|"
-            r"\bdieses jahr\b|\bletztes jahr\b|\bquest'anno\b|\beste ano\b|\bcette année\b"
+            r"\bdieses jahr\b|\bletztes jahr\b|\bquest'anno\b|\beste ano\b|\bcette année\b|"
+            # a named year ahead or behind is one year ("new donations to come next year")
+            r"\bnext year\b|\b(im )?nächsten? jahr\b|\bvergangenen? jahr\b|"
+            r"\bl'anno (prossimo|scorso)\b|"
+            r"\bpr[óo]ximo ano\b|\bano (passado|que vem)\b|\bl'ann[ée]e (prochaine|derni[èe]re)\b|"
+            r"\bl'an (prochain|dernier)\b|(العام|السنة) (المقبل|القادم|الماضي)|هذا العام|"
+            rf"عام {_YEAR}"
         ),
     ),
 )
@@ -214,4 +315,37 @@ PER_UNIT = re.compile(
     r"\b(per|each|every|je|pro|por|par|لكل) (martyr'?s? )?"
     r"(famil(y|ies|ie|le|ia|ília)|household|person|head|fighter|martyr|prisoner|home|house|"
     r"employee|عائلة|اسرة|شهيد)\b"
+)
+
+# --- changes of level -----------------------------------------------------------------------------
+#: Verbs that make a claim a change of the funding level ("raised from $X to $Y", "von X auf Y
+#: erhöht", "passou de X para Y"): the level after the change is the claim.
+LEVEL_CHANGE = re.compile(
+    r"\b(rais\w*|increas\w*|boost\w*|hike\w*|upped|doubl\w*|tripl\w*|rose|risen|grew|grown|"
+    r"climb\w*|jump\w*|went from|gone from|cut|cuts|reduc\w*|slash\w*|lower\w*|decreas\w*|dropped|"
+    r"fell|fallen|halved|up from|down from|"
+    r"erhöh\w*|gesteigert|aufgestockt|angehoben|gestiegen|stieg|verdoppel\w*|gekürzt|gesenkt|"
+    r"gesunken|sank|reduziert|"
+    r"aumentat\w*|alzat\w*|salit\w*|cresciut\w*|raddoppiat\w*|passat\w* da|ridott\w*|"
+    r"tagliat\w*|calat\w*|sces\w*|"
+    r"aument\w*|elev(ou|ad\w*)|subiu|cresceu|dobrou|pass(ou|aram) de|reduziu|reduzid\w*|"
+    r"cortou|caiu|"
+    r"baixou|diminu\w*|"
+    r"augment\w*|relev[ée]\w*|port[ée]\w* de|doubl[ée]\w*|pass[ée]\w* de|rédui\w*|baiss[ée]\w*|"
+    r"chut[ée]\w*)\b|"
+    r"(?<![^\W\d_])[وف]?(ارتفع|زاد|رفع|ضاعف|انخفض|خفض|تراجع|قلص)"
+)
+#: Words that open the earlier level ("from $X", "von X", "passou de X", "من").
+FROM_WORDS = frozenset({"from", "von", "de", "da", "dal", "dai", "dalle", "des", "من"})
+#: Words that open the new level ("to $Y", "auf Y", "para Y", "à Y", "الى").
+TO_WORDS = frozenset({"to", "auf", "para", "a", "à", "ad", "al", "ai", "الى", "لتصل", "ليصل"})
+#: Words before a second amount in another currency that make it a conversion of the first
+#: ("$50 million, or about €46 million"; a bracket does the same).
+CONVERSION_WORDS = frozenset(
+    {"or", "equivalent", "equal", "oder", "also", "ou", "soit", "o", "cioè", "ossia", "ovvero"}
+    | {"seja", "اي", "ما", "يعادل", "بما"}
+)
+#: Words text2num reads as a number that are articles here (the guard ignores them).
+ARTICLES = frozenset(
+    {"a", "an", "un", "une", "uno", "una", "um", "uma", "o", "ein", "eine", "einen", "einem"}
 )
