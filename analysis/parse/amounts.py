@@ -361,7 +361,7 @@ def _name_number_words(tokens: list[_Tok]) -> list[_Tok]:
     out: list[_Tok] = []
     for t in tokens:
         if t.kind == "mult" and t.text in ARABIC_SINGULAR and not _number_before(out):
-            out.append(_Tok("num", "1", value=1.0))
+            out.append(_Tok("num", "1", value=1.0, label="implied"))
         if t.kind in ("mult", "cur", "pct") and out and out[-1].kind in ("word", "share"):
             run: list[int] = []
             j = len(out) - 1
@@ -407,8 +407,10 @@ def _join_fraction_tails(tokens: list[_Tok]) -> list[_Tok]:
         number = out[-2]
         out[-2] = replace(number, value=number.value + ARABIC_FRACTION_TAILS["".join(words[:tail])])
         i += tail
-        if i < len(tokens) and tokens[i].kind == "mult" and tokens[i].value == t.value:
-            i += 1  # مليار ونصف المليار
+        implied = i + 1 < len(tokens) and tokens[i].label == "implied"
+        after = tokens[i + 1] if implied else tokens[i] if i < len(tokens) else None
+        if after is not None and after.kind == "mult" and after.value == t.value:
+            i += 2 if implied else 1  # مليار ونصف المليار
     return out
 
 

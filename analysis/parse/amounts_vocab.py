@@ -2,7 +2,7 @@
 
 Vocabulary only: the grammar (how these words combine into an amount) is in
 :mod:`analysis.parse.amounts`. Keys are normalised text (lower case, Arabic letter variants unified:
-أ/إ/آ → ا, ى → ي, no diacritics), so a word is written here the way ``amounts.normalise`` leaves it.
+أ/إ/آ → ا, ي → ي, no diacritics), so a word is written here the way ``amounts.normalise`` leaves it.
 """
 
 from __future__ import annotations
@@ -62,17 +62,17 @@ QUALIFIERS: dict[str, str] = {
         + ["pelo menos", "acima de", "plus de", "au moins", "اكثر من", "ما لا يقل عن"]
         + ["not less than", "no fewer than", "a minimum of", "well over", "nicht weniger als"]
         + ["wenigstens", "weit über", "non meno di", "un minimo di", "no mínimo", "não menos de"]
-        + ["não menos que", "pas moins de", "au minimum", "لا يقل عن", "على الاقل", "ما يزيد عن"]
-        + ["ما يزيد على", "يزيد على", "يزيد عن", "ما يربو على"],
+        + ["não menos que", "pas moins de", "au minimum", "لا يقل عن", "علي الاقل", "ما يزيد عن"]
+        + ["ما يزيد علي", "يزيد علي", "يزيد عن", "ما يربو علي"],
         "at_least",
     ),
     **dict.fromkeys(
         ["up to", "as much as", "no more than", "less than", "under", "bis zu", "weniger als"]
         + ["höchstens", "fino a", "meno di", "até", "menos de", "jusqu'à", "moins de"]
-        + ["اقل من", "ما يصل الى", "حتى"]
+        + ["اقل من", "ما يصل الي", "حتي"]
         + ["not more than", "at most", "a maximum of", "nicht mehr als", "maximal"]
         + ["al massimo", "non più di", "no máximo", "não mais de", "não mais que", "au maximum"]
-        + ["au plus", "pas plus de", "على الاكثر", "لا يزيد على", "لا يزيد عن"],
+        + ["au plus", "pas plus de", "علي الاكثر", "لا يزيد علي", "لا يزيد عن"],
         "at_most",
     ),
 }
@@ -81,7 +81,7 @@ TRAILING_QUALIFIERS: dict[str, str] = {
     **dict.fromkeys(["or so", "تقريبا", "ungefähr", "circa", "environ"], "approximate"),
     **dict.fromkeys(
         ["or more", "oder mehr", "und mehr", "o più", "e più", "ou mais", "ou plus", "et plus"]
-        + ["على الاقل", "او اكثر", "واكثر"],
+        + ["علي الاقل", "او اكثر", "واكثر"],
         "at_least",
     ),
     **dict.fromkeys(["or less", "oder weniger", "o meno", "ou menos", "ou moins"], "at_most"),
@@ -170,7 +170,7 @@ UNSTATED_SHARES = frozenset(
 #: Words that open a range of two numbers joined by ``and`` (``between A and B``).
 BETWEEN_WORDS = frozenset({"between", "zwischen", "entre", "tra", "fra", "بين"})
 #: Words joining the two bounds of a range (``A to B``, ``A-B``, ``A bis B``, ``de A a B``).
-RANGE_LINKS = frozenset({"to", "-", "bis", "à", "a", "al", "الى"})
+RANGE_LINKS = frozenset({"to", "-", "bis", "à", "a", "al", "الي"})
 #: ``and`` in the languages shown (only a range after a between-word; else two amounts).
 AND_WORDS = frozenset({"and", "und", "et", "e", "y", "و"})
 #: Words that may stand right before an amount without changing its reading.
@@ -337,8 +337,8 @@ LEVEL_CHANGE = re.compile(
 )
 #: Words that open the earlier level ("from $X", "von X", "passou de X", "من").
 FROM_WORDS = frozenset({"from", "von", "de", "da", "dal", "dai", "dalle", "des", "من"})
-#: Words that open the new level ("to $Y", "auf Y", "para Y", "à Y", "الى").
-TO_WORDS = frozenset({"to", "auf", "para", "a", "à", "ad", "al", "ai", "الى", "لتصل", "ليصل"})
+#: Words that open the new level ("to $Y", "auf Y", "para Y", "à Y", "الي").
+TO_WORDS = frozenset({"to", "auf", "para", "a", "à", "ad", "al", "ai", "الي", "لتصل", "ليصل"})
 #: Words before a second amount in another currency that make it a conversion of the first
 #: ("$50 million, or about €46 million"; a bracket does the same).
 CONVERSION_WORDS = frozenset(
