@@ -791,3 +791,92 @@ def test_a_number_with_no_amount_is_unparsed(text: str) -> None:
 )
 def test_years_and_period_words_are_not_amounts(text: str, period_text: str) -> None:
     _expect(_read(text, "", period_text), amount_kind="none", parse_status="parsed")
+
+
+# --- more wordings found while probing (issue 14) -------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "bound", "low", "high"),
+    [
+        ("more than half of the money", "at_least", 0.5, None),
+        ("nearly a third of its budget", "approximate", THIRD, THIRD),
+        ("fast die Hälfte des Budgets", "approximate", 0.5, 0.5),
+        ("mais da metade do orçamento", "at_least", 0.5, None),
+        ("plus de la moitié du budget", "at_least", 0.5, None),
+        ("أكثر من نصف الميزانية", "at_least", 0.5, None),
+    ],
+)
+def test_a_qualifier_before_a_fraction_bounds_the_share(
+    text: str, bound: str, low: float, high: float | None
+) -> None:
+    parsed = _read(text)
+    assert (parsed.amount_kind, parsed.bound) == ("share", bound)
+    assert (parsed.share_low, parsed.share_high) == (
+        pytest.approx(low),
+        high and pytest.approx(high),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "bound", "value"),
+    [
+        ("près d'un milliard de dollars", "USD", "approximate", 1 * B),
+        ("fast eine Milliarde Dollar", "USD", "approximate", 1 * B),
+        ("quase mil milhões de dólares", "USD", "approximate", 1 * B),
+        ("un milliard et demi de dollars", "USD", "exact", 1.5 * B),
+        ("anderthalb Milliarden Dollar", "USD", "exact", 1.5 * B),
+        ("5 000 000 dollars", "USD", "exact", 5 * M),
+        ("$5 000", "USD", "exact", 5000.0),
+        ("más de 100 millones de dólares", "USD", "at_least", 100 * M),
+        ("R$ 50 milhões", "BRL", "exact", 50 * M),
+        ("50 milhões de reais", "BRL", "exact", 50 * M),
+    ],
+)
+def test_more_number_forms(text: str, currency: str, bound: str, value: float) -> None:
+    parsed = _read(text)
+    assert (parsed.currency, parsed.bound, parsed.parse_status) == (currency, bound, "parsed")
+    assert value in (parsed.amount_low, parsed.amount_high)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("several million dollars", 3 * M, 9 * M),
+        ("mehrere Millionen Dollar", 3 * M, 9 * M),
+        ("plusieurs millions de dollars", 3 * M, 9 * M),
+        ("عدة ملايين من الدولارات", 3 * M, 9 * M),
+        ("dozens of millions of dollars", 10 * M, 100 * M),
+        ("Dutzende Millionen Dollar", 10 * M, 100 * M),
+    ],
+)
+def test_counts_before_a_multiplier_are_vague(text: str, low: float, high: float) -> None:
+    _expect(_read(text), bound="vague", amount_low=low, amount_high=high, parse_status="parsed")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ما بين 20 و30 مليون دولار", "من 20 إلى 30 مليون دولار", "fra i 20 e i 30 milioni di dollari"],
+)
+def test_range_with_articles_and_arabic_particles(text: str) -> None:
+    _expect(
+        _read(text), bound="range", amount_low=20 * M, amount_high=30 * M, parse_status="parsed"
+    )
+
+
+def test_possessive_before_the_amount_is_neutral() -> None:
+    _expect(_read("half of its $100 million budget"), amount_low=50 * M, parse_status="parsed")
+
+
+def test_share_of_davon_refers_to_the_first_fragment() -> None:
+    parsed = _read("$300 million | ein Drittel davon", "USD")
+    assert parsed.amount_kind == "share" and parsed.amount_low == pytest.approx(100 * M)
+
+
+@pytest.mark.parametrize(
+    "text", ["a single payment of $10 million", "un versement unique de 10 millions de dollars"]
+)
+def test_single_payment_is_one_off(text: str) -> None:
+    assert _read(text).period == "one_off"
+
+
+def test_over_the_past_decade_is_a_total() -> None:
+    assert _read("more than $100 million over the past decade").period == "total"

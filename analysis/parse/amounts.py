@@ -46,17 +46,18 @@ from analysis.parse.amounts_vocab import (
     AND_WORDS,
     ARABIC_CLITICS,
     ARABIC_DUALS,
-    ARABIC_FRACTION_TAILS,
     ARABIC_NUMBERS,
-    ARABIC_SINGULAR,
     ARTICLES,
     BETWEEN_WORDS,
     CHANGE_WORDS,
     CONVERSION_WORDS,
+    COUNT_VAGUE,
     CURRENCY_CONNECTORS,
     CURRENCY_WORDS,
+    FRACTION_TAILS,
     FRACTION_WORDS,
     FROM_WORDS,
+    IMPLIED_ONE,
     LETTER_MULTIPLIERS,
     LEVEL_CHANGE,
     MULTIPLIERS,
@@ -68,6 +69,7 @@ from analysis.parse.amounts_vocab import (
     PERIOD_PATTERNS,
     PLURAL_MAGNITUDES,
     QUALIFIERS,
+    RANGE_ARTICLES,
     RANGE_LINKS,
     SHARES,
     TO_WORDS,
@@ -170,7 +172,7 @@ class _Reading:
 _ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ـ": None})
 _ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0670]")
 _TOKEN = re.compile(
-    r"(?P<cur>us\$|\$|£|€|₪)|(?P<num>\d+(?:[.,]\d+)*)|(?P<pct>%)"
+    r"(?P<cur>us\$|r\$|\$|£|€|₪)|(?P<num>\d+(?:[.,]\d+)*)|(?P<pct>%)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)|(?P<punct>[-|()/,;:+&\[\]])"
 )
 
@@ -185,12 +187,18 @@ _HYPHEN_BEFORE_MULTIPLIER = re.compile(
 )
 
 
+#: Thousands separated by spaces (``5 000 000``, French and German style).
+_SPACED_THOUSANDS = re.compile(r"\b\d{1,3}(?: \d{3})+\b")
+
+
 def normalise(text: str) -> str:
     """Lower-case, ASCII digits, one kind of dash and space, Arabic letter variants unified."""
     s = latin_digits(str(text)).lower()
     s = re.sub(r"[\u00a0\u2009\u202f\u2007]", " ", s)
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
     s = s.replace("’", "'")
+    s = re.sub(r"\bd'(?=[^\W\d_])", "de ", s)  # près d'un milliard → près de un milliard
+    s = _SPACED_THOUSANDS.sub(lambda m: m.group().replace(" ", ""), s)  # 5 000 000
     s = re.sub(r"\bu\.\s?s\.\s?", "us ", s)
     s = re.sub(r"\bus[- ]?dollars?\b", "usd", s)
     s = _HYPHEN_BEFORE_MULTIPLIER.sub(" ", s)
@@ -239,6 +247,12 @@ def _phrase_at(
     return None
 
 
+def _multiplier_at(tokens: Sequence[_Tok], i: int) -> bool:
+    """True when a multiplier word (not a single letter) starts at token ``i``."""
+    mult = _phrase_at(tokens, i, MULTIPLIERS, max_words=2)
+    return mult is not None and mult[0] not in LETTER_MULTIPLIERS
+
+
 def _name_units(tokens: list[_Tok]) -> list[_Tok]:
     """Currencies, multipliers, percent words and vague magnitudes as their own tokens."""
     out: list[_Tok] = []
@@ -263,6 +277,11 @@ def _name_units(tokens: list[_Tok]) -> list[_Tok]:
             out.append(_Tok("num", dual[0], value=2.0))
             out.append(_Tok("mult", dual[0], value=ARABIC_DUALS[dual[0]]))
             i += 1
+            continue
+        count = _phrase_at(tokens, i, COUNT_VAGUE, max_words=2)
+        if count and _multiplier_at(tokens, i + count[1]):
+            out.append(_Tok("vague", count[0], extra=COUNT_VAGUE[count[0]]))
+            i += count[1]
             continue
         vague = _phrase_at(tokens, i, VAGUE)
         if vague:
@@ -360,7 +379,7 @@ def _name_number_words(tokens: list[_Tok]) -> list[_Tok]:
     """
     out: list[_Tok] = []
     for t in tokens:
-        if t.kind == "mult" and t.text in ARABIC_SINGULAR and not _number_before(out):
+        if t.kind == "mult" and t.text in IMPLIED_ONE and not _number_before(out):
             out.append(_Tok("num", "1", value=1.0, label="implied"))
         if t.kind in ("mult", "cur", "pct") and out and out[-1].kind in ("word", "share"):
             run: list[int] = []
@@ -384,7 +403,7 @@ def _name_number_words(tokens: list[_Tok]) -> list[_Tok]:
 
 
 def _join_fraction_tails(tokens: list[_Tok]) -> list[_Tok]:
-    """``مليون ونصف`` (a million and a half) → 1.5 million; ``ونصف المليون`` is the same."""
+    """``مليون ونصف``, ``un milliard et demi`` → 1.5 of the unit (``ونصف المليون`` too)."""
     out: list[_Tok] = []
     i = 0
     while i < len(tokens):
@@ -399,13 +418,13 @@ def _join_fraction_tails(tokens: list[_Tok]) -> list[_Tok]:
                 break
             words.append(w.text)
         tail = next(
-            (n for n in (1, 2) if "".join(words[:n]) in ARABIC_FRACTION_TAILS and len(words) >= n),
+            (n for n in (1, 2) if " ".join(words[:n]) in FRACTION_TAILS and len(words) >= n),
             None,
         )
         if tail is None:
             continue
         number = out[-2]
-        out[-2] = replace(number, value=number.value + ARABIC_FRACTION_TAILS["".join(words[:tail])])
+        out[-2] = replace(number, value=number.value + FRACTION_TAILS[" ".join(words[:tail])])
         i += tail
         implied = i + 1 < len(tokens) and tokens[i].label == "implied"
         after = tokens[i + 1] if implied else tokens[i] if i < len(tokens) else None
@@ -550,19 +569,23 @@ def _between(toks: Sequence[_Tok], a: _Item, b: _Item) -> list[_Tok]:
 
 def _is_range(toks: Sequence[_Tok], a: _Item, b: _Item) -> bool:
     """``A to B``, ``A-B``, ``A bis B``; or ``between A and B``."""
-    gap = _between(toks, a, b)
+    gap = [t for t in _between(toks, a, b) if t.text not in RANGE_ARTICLES]
     if len(gap) != 1:
         return False
     link = gap[0].text
     if link in RANGE_LINKS:
         return True
-    opens = a.start > 0 and toks[a.start - 1].kind == "between"
-    return link in AND_WORDS and opens
+    j = a.start - 1
+    while j > 0 and toks[j].text in RANGE_ARTICLES:
+        j -= 1
+    return link in AND_WORDS and j >= 0 and toks[j].kind == "between"
 
 
 def _qualifier(toks: Sequence[_Tok], first: _Item, reading: _Reading) -> str | None:
     """The bound named right before the first item (skipping ``between``); notes odd words."""
     j = first.start - 1
+    while j >= 0 and toks[j].text in RANGE_ARTICLES:
+        j -= 1
     if j >= 0 and toks[j].kind == "between":
         j -= 1
     if j < 0:
@@ -570,7 +593,7 @@ def _qualifier(toks: Sequence[_Tok], first: _Item, reading: _Reading) -> str | N
     t = toks[j]
     if t.kind == "qual":
         return t.label
-    if t.kind == "word" and t.text not in NEUTRAL_WORDS:
+    if t.kind == "word" and t.text not in NEUTRAL_WORDS and not t.text.endswith("'s"):
         reading.partial.append(
             f"unrecognised word {t.text!r} before the amount; bound read as exact"
         )
@@ -773,6 +796,9 @@ def _share(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Read
             raise _Unparsed(f"a share with no stated fraction ({tok.text!r})")
         low, high = tok.extra
         bound = tok.label
+        before = toks[share_at - 1] if share_at else None
+        if bound == "exact" and before is not None and before.kind == "qual":
+            bound = before.label  # "more than half of", "nearly a third of"
         after = share_at + 1
     else:
         pct = pcts[0]

@@ -22,6 +22,7 @@ CURRENCY_WORDS: dict[str, str] = {
     **dict.fromkeys(["€", "eur", "euro", "euros", "يورو"], "EUR"),
     **dict.fromkeys(["₪", "ils", "nis", "shekel", "shekels", "شيكل"], "ILS"),
     **dict.fromkeys(["irr", "rial", "rials"], "IRR"),
+    **dict.fromkeys(["r$", "brl", "reais"], "BRL"),
 }
 #: Multipliers. ``m``/``b`` count only right after a number (``$260m``, ``$100 m``).
 MULTIPLIERS: dict[str, float] = {
@@ -53,7 +54,8 @@ QUALIFIERS: dict[str, str] = {
         + ["fast", "beinahe", "annähernd", "schätzungsweise", "geschätzte", "zirka"]
         + ["pressappoco", "approssimativamente", "intorno ai", "circa di", "em torno de"]
         + ["perto de", "cerca di", "quelque", "à peu près", "approximativement", "زهاء"]
-        + ["ما يقرب من", "ما يناهز", "يناهز", "ما يقارب"],
+        + ["ما يقرب من", "ما يناهز", "يناهز", "ما يقارب", "alrededor de", "casi", "unos"]
+        + ["cerca de", "aproximadamente"],
         "approximate",
     ),
     **dict.fromkeys(
@@ -63,7 +65,8 @@ QUALIFIERS: dict[str, str] = {
         + ["not less than", "no fewer than", "a minimum of", "well over", "nicht weniger als"]
         + ["wenigstens", "weit über", "non meno di", "un minimo di", "no mínimo", "não menos de"]
         + ["não menos que", "pas moins de", "au minimum", "لا يقل عن", "علي الاقل", "ما يزيد عن"]
-        + ["ما يزيد علي", "يزيد علي", "يزيد عن", "ما يربو علي"],
+        + ["ما يزيد علي", "يزيد علي", "يزيد عن", "ما يربو علي", "más de", "mas de", "al menos"]
+        + ["mais da", "mais do"],
         "at_least",
     ),
     **dict.fromkeys(
@@ -72,7 +75,7 @@ QUALIFIERS: dict[str, str] = {
         + ["اقل من", "ما يصل الي", "حتي"]
         + ["not more than", "at most", "a maximum of", "nicht mehr als", "maximal"]
         + ["al massimo", "non più di", "no máximo", "não mais de", "não mais que", "au maximum"]
-        + ["au plus", "pas plus de", "علي الاكثر", "لا يزيد علي", "لا يزيد عن"],
+        + ["au plus", "pas plus de", "علي الاكثر", "لا يزيد علي", "لا يزيد عن", "hasta"],
         "at_most",
     ),
 }
@@ -90,6 +93,8 @@ TRAILING_QUALIFIERS: dict[str, str] = {
 VAGUE: dict[str, tuple[float, float]] = {
     **dict.fromkeys(
         ["tens of", "dezenas de", "decine di", "dizaines de", "des dizaines de", "zig"]
+        # "dozens of millions" is read as "tens of millions" (the same row of the rules table)
+        + ["dozens of", "dutzende", "einige dutzend", "dozzine di", "dúzias de", "douzaines de"]
         + ["عشرات", "عشرات من", "einige zehn", "mehrere zehn", "einigen zehn"]
         # the lower end of a vague range: "tens to hundreds of millions"
         + ["tens", "dezenas", "decine", "dizaines", "des dizaines"],
@@ -150,6 +155,7 @@ SHARES: dict[str, tuple[float, float, str]] = {
         + ["la maggioranza", "a maior parte", "maior parte", "a maioria", "la plupart"]
         + ["la majorité", "l'essentiel", "معظم", "اغلب", "غالبية"]
         + ["the lion's share of", "lion's share of", "the greater part of", "greater part of"]
+        + ["the lion's share", "lion's share", "the majority", "the bulk"]
         + ["the better part of", "die meisten", "das meiste", "den löwenanteil", "löwenanteil"]
         + ["der löwenanteil", "il grosso", "la parte del leone", "o grosso", "a parte do leão"]
         + ["la majeure partie", "majeure partie", "la plus grande partie", "la part du lion"]
@@ -158,6 +164,13 @@ SHARES: dict[str, tuple[float, float, str]] = {
     ),
     **{k: (v, v, "exact") for k, v in FRACTION_SHARES.items()},
 }
+#: Counts that make a vague magnitude only right before a multiplier ("several million",
+#: "mehrere Millionen", "عدة ملايين"): read as "several hundred" is (3 to 9 of the unit).
+COUNT_VAGUE: dict[str, tuple[float, float]] = dict.fromkeys(
+    ["several", "a few", "mehrere", "einige", "diversi", "alcuni", "vari", "parecchi", "alguns"]
+    + ["vários", "plusieurs", "quelques", "عدة", "بضعة", "بضع"],
+    (3.0, 9.0),
+)
 #: Share words with no stated fraction (``a large part of``): unparsed with the reason.
 UNSTATED_SHARES = frozenset(
     {"a large part of", "a large share of", "a large portion of", "a significant part of"}
@@ -167,6 +180,8 @@ UNSTATED_SHARES = frozenset(
     | {"grande parte", "uma grande parte", "boa parte", "uma boa parte", "une grande partie"}
     | {"une bonne partie", "جزء كبير", "جزءا كبيرا", "قسم كبير", "قسما كبيرا"}
 )
+#: Articles that may stand inside a range (``fra i 20 e i 30 milioni``, ``entre os 20 e os 30``).
+RANGE_ARTICLES = frozenset({"i", "gli", "le", "les", "os", "as", "the", "los", "las"})
 #: Words that open a range of two numbers joined by ``and`` (``between A and B``).
 BETWEEN_WORDS = frozenset({"between", "zwischen", "entre", "tra", "fra", "بين"})
 #: Words joining the two bounds of a range (``A to B``, ``A-B``, ``A bis B``, ``de A a B``).
@@ -178,6 +193,8 @@ NEUTRAL_WORDS = frozenset(
     {"of", "the", "a", "an", "total", "only", "just", "from", "von", "de", "di", "do", "da"}
     | {"des", "du", "la", "le", "il", "o", "der", "die", "das", "um", "in", "with", "sum"}
     | {"nur", "solo", "apenas", "seulement", "فقط", "tune", "annual", "yearly", "monthly"}
+    | {"its", "their", "his", "her", "seines", "seinem", "ihres", "ihrem", "suo", "sua", "seu"}
+    | {"son", "sa", "ses", "leur", "ما", "من"}
 )
 #: Words between a multiplier and the currency word (``millions of dollars``).
 CURRENCY_CONNECTORS = frozenset({"of", "de", "di", "dei", "in", "em", "en", "من"})
@@ -192,6 +209,8 @@ CHANGE_WORDS = re.compile(
 ANAPHORS = frozenset(
     {"that amount", "this amount", "that sum", "this sum", "the amount", "it", "that", "this"}
     | {"diese summe", "dieser summe", "questa somma", "esse valor", "ce montant", "هذا المبلغ"}
+    | {"davon", "dessen", "di questi", "di essi", "disso", "desse valor", "de ce montant", "منه"}
+    | {"منها", "ذلك", "هذا"}
 )
 #: Number words that text2num reads as numbers but are magnitudes here ("hundreds of").
 PLURAL_MAGNITUDES = frozenset({"tens", "hundreds", "thousands", "millions", "billions", "dozens"})
@@ -208,6 +227,9 @@ FRACTION_WORDS: dict[str, float] = {
     "a quarter of a": 0.25,
     "three quarters of a": 0.75,
     "a third of a": 1 / 3,
+    # the indefinite article before a multiplier ("eine Milliarde", "uma bilhão", "un milliard")
+    **dict.fromkeys(["ein", "eine", "einer", "uma", "une", "un", "una", "uno", "um"], 1.0),
+    **dict.fromkeys(["anderthalb", "eineinhalb"], 1.5),
     "one third of a": 1 / 3,
     "two thirds of a": 2 / 3,
     "نصف": 0.5,
@@ -219,12 +241,17 @@ ARABIC_DUALS: dict[str, float] = {
     **dict.fromkeys(["مليارا", "ملياري", "ملياران", "مليارين"], 1e9),
     **dict.fromkeys(["الفا", "الفي", "الفان", "الفين"], 1e3),
 }
-#: Fractions joined to an Arabic multiplier (``مليون ونصف`` = 1.5 million).
-ARABIC_FRACTION_TAILS: dict[str, float] = {"ونصف": 0.5, "وربع": 0.25}
 #: Arabic letters that cling to the next word (and, with, for, so, like), before ``ال``.
 ARABIC_CLITICS = ("و", "ب", "ل", "ف", "ك")
+#: Fractions after a multiplier: ``مليون ونصف``, ``un milliard et demi`` (a million and a half).
+FRACTION_TAILS: dict[str, float] = {
+    **dict.fromkeys(["ونصف", "و نصف", "et demi", "e mezzo", "e meio", "y medio"], 0.5),
+    **dict.fromkeys(["وربع", "و ربع"], 0.25),
+}
 #: Arabic multipliers that mean "one million" (etc.) on their own.
 ARABIC_SINGULAR = frozenset({"مليون", "مليار", "الف"})
+#: Multipliers that stand for one of them with no number (``مليون دولار``, ``quase mil milhões``).
+IMPLIED_ONE = ARABIC_SINGULAR | {"mil milhões", "mil milhoes", "mil millones"}
 #: Arabic number words (normalised letters: أ/إ/آ → ا, ة kept); combined with و ("and").
 ARABIC_NUMBERS: dict[str, float] = {
     **{"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "اربعة": 4, "اربع": 4},
@@ -273,7 +300,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bone[- ]off\b|\bone[- ]time\b|\bonce\b|\ba grant\b|\bin cash once\b|"
             r"\blump[- ]sum\b|\beinmalig\w*|\buna tantum\b|\bponctuel\w*|\bمرة واحدة|"
-            r"دفعة واحدة|\bde uma (só )?vez\b|\ben une (seule )?fois\b|\bauf einmal\b"
+            r"دفعة واحدة|\bde uma (só )?vez\b|\ben une (seule )?fois\b|\bauf einmal\b|"
+            r"\bsingle (payment|transfer|grant|tranche)\b|\bpagamento [úu]nico\b|"
+            r"\b(versement|paiement) unique\b|\bunica soluzione\b"
         ),
     ),
     (
@@ -283,6 +312,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"\bsince\b|\bseit\b|\bdesde\b|\bdepuis\b|\bمنذ|"
             rf"\b(over|in|during) (the )?((past|last) )?{_COUNT} "
             r"(days|weeks|months|years|decades)\b|"
+            r"\b(over|in|during) the (past|last) (decade|decades|years|few years)\b|"
             r"\bcumulative\w*|\bkumuliert\w*|\bcumulat\w*|\binsgesamt\b|\bin total\b|"
             rf"\bin totale\b|\bcomplessivament\w*|\bno total\b|\bao todo\b|\bau total\b|"
             rf"\bdal {_YEAR}\b|\bnegli ultimi (\w+ )?anni\b|\bnos [úu]ltimos (\w+ )?anos\b|"
@@ -331,7 +361,7 @@ LEVEL_CHANGE = re.compile(
     r"aument\w*|elev(ou|ad\w*)|subiu|cresceu|dobrou|pass(ou|aram) de|reduziu|reduzid\w*|"
     r"cortou|caiu|"
     r"baixou|diminu\w*|"
-    r"augment\w*|relev[ée]\w*|port[ée]\w* de|doubl[ée]\w*|pass[ée]\w* de|rédui\w*|baiss[ée]\w*|"
+    r"augment\w*|relev[ée]\w*|porté\w*|doubl[ée]\w*|pass[ée]\w* de|rédui\w*|baiss[ée]\w*|"
     r"chut[ée]\w*)\b|"
     r"(?<![^\W\d_])[وف]?(ارتفع|زاد|رفع|ضاعف|انخفض|خفض|تراجع|قلص)"
 )
