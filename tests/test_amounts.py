@@ -880,3 +880,17 @@ def test_single_payment_is_one_off(text: str) -> None:
 
 def test_over_the_past_decade_is_a_total() -> None:
     assert _read("more than $100 million over the past decade").period == "total"
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("$70m/year", "year"),
+        ("70 Mio. USD/Jahr", "year"),
+        ("$70m p.a.", "year"),
+        ("$7m/month", "month"),
+        ("7 milhões de dólares/mês", "month"),
+    ],
+)
+def test_period_after_a_slash(text: str, period: str) -> None:
+    assert _read(text).period == period

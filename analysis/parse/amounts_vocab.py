@@ -279,7 +279,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bal mese\b|\bmensil\w*|\bmensal\w*|\bpor m[eê]s\b|\bpar mois\b|\bmensuel\w*|"
             r"\bشهري|في الشهر|كل شهر|بالشهر|\bogni mese\b|\bal mes\b|\bpor mes\b|\bao m[eê]s\b|"
             r"\bcada m[eê]s\b|\btodos os meses\b|\bchaque mois\b|\btous les mois\b|"
-            r"\bim monat\b|\bjeden monat\b"
+            r"\bim monat\b|\bjeden monat\b|/ ?(month|mo|monat|mese|m[eê]s|mois|mes)\b"
         ),
     ),
     (
@@ -291,6 +291,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bl'anno\b|\bogni anno\b|\bper anno\b|\bannu[oi]\b|\bao ano\b|\bcada ano\b|"
             r"\btodos os anos\b|\btodo ano\b|\bpor año\b|\bal año\b|\bchaque ann[ée]e\b|"
             r"\btous les ans\b|\bpar ann[ée]e\b|\bl'an\b|\bim jahr\b|\bjedes jahr\b|"
+            r"/ ?(year|yr|jahr|anno|ano|an|año)\b|\bp\. ?a\.|"
             # NPR (C019): "25 to $50 million in certain years" = amounts per year, some years.
             r"\bin (certain|some) years\b"
         ),
