@@ -894,3 +894,29 @@ def test_over_the_past_decade_is_a_total() -> None:
 )
 def test_period_after_a_slash(text: str, period: str) -> None:
     assert _read(text).period == period
+
+
+@pytest.mark.parametrize(
+    ("text", "bound", "low", "high", "period"),
+    [
+        ("70 juta dolar hingga 100 juta dolar per tahun", "range", 70 * M, 100 * M, "year"),  # id
+        ("sekitar 100 juta dolar per tahun", "approximate", 100 * M, 100 * M, "year"),
+        ("puluhan juta dolar", "vague", 10 * M, 100 * M, "unspecified"),
+        ("حدود ۱۰۰ میلیون دلار سالانه", "approximate", 100 * M, 100 * M, "year"),  # fa
+        ("۱۰۰ میلیون دلار در سال", "exact", 100 * M, 100 * M, "year"),
+        ("כ-100 מיליון דולר בשנה", "approximate", 100 * M, 100 * M, "year"),  # he
+        ("עשרות מיליוני דולרים", "vague", 10 * M, 100 * M, "unspecified"),
+    ],
+)
+def test_indonesian_persian_and_hebrew_wordings(
+    text: str, bound: str, low: float, high: float, period: str
+) -> None:
+    _expect(
+        _read(text),
+        bound=bound,
+        currency="USD",
+        amount_low=low,
+        amount_high=high,
+        period=period,
+        parse_status="parsed",
+    )

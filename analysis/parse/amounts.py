@@ -169,7 +169,9 @@ class _Reading:
 
 
 # --- normalising and tokens -----------------------------------------------------------------------
-_ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ـ": None})
+_ARABIC_FORMS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ـ": None, "ی": "ي", "ک": "ك", "\u200c": ""}
+)
 _ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0670]")
 _TOKEN = re.compile(
     r"(?P<cur>us\$|r\$|\$|£|€|₪)|(?P<num>\d+(?:[.,]\d+)*)|(?P<pct>%)"
@@ -199,6 +201,7 @@ def normalise(text: str) -> str:
     s = s.replace("’", "'")
     s = re.sub(r"\bd'(?=[^\W\d_])", "de ", s)  # près d'un milliard → près de un milliard
     s = _SPACED_THOUSANDS.sub(lambda m: m.group().replace(" ", ""), s)  # 5 000 000
+    s = re.sub(r"(?<![^\W\d_])([כמ])[-־]?(?=\d)", r"\1 ", s)  # Hebrew כ-100 (about 100)
     s = re.sub(r"\bu\.\s?s\.\s?", "us ", s)
     s = re.sub(r"\bus[- ]?dollars?\b", "usd", s)
     s = _HYPHEN_BEFORE_MULTIPLIER.sub(" ", s)

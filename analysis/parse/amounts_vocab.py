@@ -23,6 +23,9 @@ CURRENCY_WORDS: dict[str, str] = {
     **dict.fromkeys(["₪", "ils", "nis", "shekel", "shekels", "شيكل"], "ILS"),
     **dict.fromkeys(["irr", "rial", "rials"], "IRR"),
     **dict.fromkeys(["r$", "brl", "reais"], "BRL"),
+    # Indonesian, Persian, Hebrew
+    **dict.fromkeys(["dolar", "دلار", "דולר", "דולרים"], "USD"),
+    **dict.fromkeys(["שקל", "שקלים", "ש״ח"], "ILS"),
 }
 #: Multipliers. ``m``/``b`` count only right after a number (``$260m``, ``$100 m``).
 MULTIPLIERS: dict[str, float] = {
@@ -36,6 +39,10 @@ MULTIPLIERS: dict[str, float] = {
     **dict.fromkeys(["milliard", "milliards", "مليار", "مليارات"], 1e9),
     # Portuguese (Portugal) and Spanish write a billion as "a thousand millions".
     **dict.fromkeys(["mil milhões", "mil milhoes", "mil millones"], 1e9),
+    # Indonesian, Persian (normalised: ي, ك), Hebrew
+    **dict.fromkeys(["ribu", "هزار", "אלף"], 1e3),
+    **dict.fromkeys(["juta", "ميليون", "ميليونها", "מיליון", "מיליוני", "מיליונים"], 1e6),
+    **dict.fromkeys(["miliar", "ميليارد", "ميلياردها", "מיליארד", "מיליארדי"], 1e9),
 }
 #: Multipliers that are single letters: a unit only when glued or next to a number.
 LETTER_MULTIPLIERS = frozenset({"m", "b"})
@@ -55,7 +62,8 @@ QUALIFIERS: dict[str, str] = {
         + ["pressappoco", "approssimativamente", "intorno ai", "circa di", "em torno de"]
         + ["perto de", "cerca di", "quelque", "à peu près", "approximativement", "زهاء"]
         + ["ما يقرب من", "ما يناهز", "يناهز", "ما يقارب", "alrededor de", "casi", "unos"]
-        + ["cerca de", "aproximadamente"],
+        + ["cerca de", "aproximadamente", "sekitar", "hampir", "kurang lebih", "حدود", "در حدود"]
+        + ["כ", "כמעט", "בערך", "קרוב ל"],
         "approximate",
     ),
     **dict.fromkeys(
@@ -66,7 +74,8 @@ QUALIFIERS: dict[str, str] = {
         + ["wenigstens", "weit über", "non meno di", "un minimo di", "no mínimo", "não menos de"]
         + ["não menos que", "pas moins de", "au minimum", "لا يقل عن", "علي الاقل", "ما يزيد عن"]
         + ["ما يزيد علي", "يزيد علي", "يزيد عن", "ما يربو علي", "más de", "mas de", "al menos"]
-        + ["mais da", "mais do"],
+        + ["mais da", "mais do", "lebih dari", "setidaknya", "paling sedikit", "بيش از"]
+        + ["دست كم", "حداقل", "לפחות", "יותר מ", "מעל"],
         "at_least",
     ),
     **dict.fromkeys(
@@ -75,7 +84,8 @@ QUALIFIERS: dict[str, str] = {
         + ["اقل من", "ما يصل الي", "حتي"]
         + ["not more than", "at most", "a maximum of", "nicht mehr als", "maximal"]
         + ["al massimo", "non più di", "no máximo", "não mais de", "não mais que", "au maximum"]
-        + ["au plus", "pas plus de", "علي الاكثر", "لا يزيد علي", "لا يزيد عن", "hasta"],
+        + ["au plus", "pas plus de", "علي الاكثر", "لا يزيد علي", "لا يزيد عن", "hasta"]
+        + ["حداكثر", "עד"],
         "at_most",
     ),
 }
@@ -97,13 +107,15 @@ VAGUE: dict[str, tuple[float, float]] = {
         + ["dozens of", "dutzende", "einige dutzend", "dozzine di", "dúzias de", "douzaines de"]
         + ["عشرات", "عشرات من", "einige zehn", "mehrere zehn", "einigen zehn"]
         # the lower end of a vague range: "tens to hundreds of millions"
-        + ["tens", "dezenas", "decine", "dizaines", "des dizaines"],
+        + ["tens", "dezenas", "decine", "dizaines", "des dizaines"]
+        + ["puluhan", "دهها", "ده ها", "עשרות"],
         (10.0, 100.0),
     ),
     **dict.fromkeys(
         ["hundreds of", "hunderte", "hunderte von", "centinaia di", "centenas de"]
         + ["centaines de", "des centaines de", "مئات", "مئات من"]
-        + ["hundreds", "centinaia", "centenas", "centaines", "des centaines"],
+        + ["hundreds", "centinaia", "centenas", "centaines", "des centaines"]
+        + ["ratusan", "صدها", "מאות"],
         (100.0, 1000.0),
     ),
     **dict.fromkeys(
@@ -185,7 +197,7 @@ RANGE_ARTICLES = frozenset({"i", "gli", "le", "les", "os", "as", "the", "los", "
 #: Words that open a range of two numbers joined by ``and`` (``between A and B``).
 BETWEEN_WORDS = frozenset({"between", "zwischen", "entre", "tra", "fra", "بين"})
 #: Words joining the two bounds of a range (``A to B``, ``A-B``, ``A bis B``, ``de A a B``).
-RANGE_LINKS = frozenset({"to", "-", "bis", "à", "a", "al", "الي"})
+RANGE_LINKS = frozenset({"to", "-", "bis", "à", "a", "al", "الي", "hingga", "sampai", "تا", "עד"})
 #: ``and`` in the languages shown (only a range after a between-word; else two amounts).
 AND_WORDS = frozenset({"and", "und", "et", "e", "y", "و"})
 #: Words that may stand right before an amount without changing its reading.
@@ -279,6 +291,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bal mese\b|\bmensil\w*|\bmensal\w*|\bpor m[eê]s\b|\bpar mois\b|\bmensuel\w*|"
             r"\bشهري|في الشهر|كل شهر|بالشهر|\bogni mese\b|\bal mes\b|\bpor mes\b|\bao m[eê]s\b|"
             r"\bcada m[eê]s\b|\btodos os meses\b|\bchaque mois\b|\btous les mois\b|"
+            r"\bper bulan\b|\bsetiap bulan\b|ماهانه|در ماه|בחודש|לחודש|מדי חודש|"
             r"\bim monat\b|\bjeden monat\b|/ ?(month|mo|monat|mese|m[eê]s|mois|mes)\b"
         ),
     ),
@@ -292,6 +305,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\btodos os anos\b|\btodo ano\b|\bpor año\b|\bal año\b|\bchaque ann[ée]e\b|"
             r"\btous les ans\b|\bpar ann[ée]e\b|\bl'an\b|\bim jahr\b|\bjedes jahr\b|"
             r"/ ?(year|yr|jahr|anno|ano|an|año)\b|\bp\. ?a\.|"
+            r"\bper tahun\b|\bsetiap tahun\b|سالانه|در سال|בשנה|לשנה|מדי שנה|"
             # NPR (C019): "25 to $50 million in certain years" = amounts per year, some years.
             r"\bin (certain|some) years\b"
         ),
