@@ -787,6 +787,7 @@ def test_a_number_with_no_amount_is_unparsed(text: str) -> None:
         ("at a much lower rate than pre-2012", ""),
         ("a one-off grant", ""),
         ("funding since the 1990s", ""),
+        ("a second tranche of aid was due, non-governmental", ""),  # words, not numbers
     ],
 )
 def test_years_and_period_words_are_not_amounts(text: str, period_text: str) -> None:

@@ -9,17 +9,25 @@ partial, unparsed) with a ``parse_reason``.
 
 How a fragment is read, in order:
 
-1. normalise: Persian/Arabic digits, dashes, ``US-Dollar``, ``quarter-billion``, Arabic letters;
+1. normalise: Persian/Arabic digits and letters, dashes, ``US-Dollar``, ``quarter-billion``,
+   ``d'un``, spaced thousands (``5 000 000``);
 2. cut into tokens: numbers, currency symbols, words;
-3. name known phrases: currencies, multipliers (``m``, ``Mio.``, ``Milliarden``, ``مليون`` ...),
-   percent words, vague magnitudes (``tens of``), number words (text2num for en, de, fr, it, pt,
-   es; a small table for Arabic; ``half a``, ``a quarter``), qualifiers (``about``, ``more than``,
-   ``up to`` and their German, Italian, Portuguese, French and Arabic equivalents), share words
-   (``most of``), range words (``between``, ``to``, ``-``);
+3. name known phrases: currencies, multipliers (``m``, ``Mio.``, ``Milliarden``, ``مليون``, the
+   Arabic duals ``مليونا`` ...), percent words, vague magnitudes (``tens of``, ``several``
+   before a multiplier), number words (text2num for en, de, fr, it, pt, es; a small table for
+   Arabic; ``half a``, ``a third of a``; ``مليون ونصف``, ``un milliard et demi``), qualifiers
+   before (``about``, ``nicht weniger als``, ``ما لا يقل عن`` ...) and after the amount
+   (``or more``, ``تقريبا``), share words (``most of``, ``a third of``, ``die Hälfte``; ``a large
+   part of`` names no fraction), range words (``between``, ``to``, ``-``);
 4. group them into amounts (``$``, number, multiplier, currency), percents and vague magnitudes;
-5. read the claim: one amount, a range of two, a share (of an amount or of something else), or
-   none. Anything else (two amounts joined by ``and``, a percentage *change*, a number without a
-   unit, currencies that disagree) is ``unparsed`` with a reason; nothing is guessed.
+5. read the claim: one amount, a range of two (either end may be vague: ``tens to hundreds of
+   millions``), a share (of an amount or of something else), the level reached by a change
+   (``raised from $X to $Y`` → Y), or none. A later amount in brackets or after ``or about`` in
+   another currency is a conversion, not a second amount. Anything else (two amounts joined by
+   ``and``, a percentage *change*, a change by an amount, a number without a unit, currencies
+   that disagree) is ``unparsed`` with a reason; nothing is guessed;
+6. guard: a claim with no amount and no share whose text holds a digit, a number word or a share
+   word (outside years and period words) is ``unparsed``, never silently ``parsed``.
 
 The words themselves (currencies, multipliers, qualifiers, shares, periods, in each language) are
 in :mod:`analysis.parse.amounts_vocab`; this module is the grammar.
@@ -47,7 +55,6 @@ from analysis.parse.amounts_vocab import (
     ARABIC_CLITICS,
     ARABIC_DUALS,
     ARABIC_NUMBERS,
-    ARTICLES,
     BETWEEN_WORDS,
     CHANGE_WORDS,
     CONVERSION_WORDS,
@@ -62,6 +69,7 @@ from analysis.parse.amounts_vocab import (
     LEVEL_CHANGE,
     MULTIPLIERS,
     NEUTRAL_WORDS,
+    NOT_NUMBERS,
     NUMBER_WORD_LANGUAGES,
     OTHER_RATES,
     PER_UNIT,
@@ -960,7 +968,7 @@ def number_in_text(fragment: str) -> str | None:
     for t in toks:
         if t.kind in _NUMBER_KINDS:
             return t.text
-        if t.kind == "word" and t.text not in ARTICLES:
+        if t.kind == "word" and t.text not in NOT_NUMBERS:
             if t.text in FRACTION_WORDS or t.text in ARABIC_DUALS:
                 return t.text
             if _word_number([t.text], before_multiplier=False) is not None:

@@ -390,7 +390,9 @@ CONVERSION_WORDS = frozenset(
     {"or", "equivalent", "equal", "oder", "also", "ou", "soit", "o", "cioè", "ossia", "ovvero"}
     | {"seja", "اي", "ما", "يعادل", "بما"}
 )
-#: Words text2num reads as a number that are articles here (the guard ignores them).
-ARTICLES = frozenset(
+#: Words text2num reads as a number that are no number in a claim: articles, and words of another
+#: language ("due to", "non", "second", "null", "sei"); the guard ignores them.
+NOT_NUMBERS = frozenset(
     {"a", "an", "un", "une", "uno", "una", "um", "uma", "o", "ein", "eine", "einen", "einem"}
+    | {"einer", "eines", "due", "non", "second", "null", "sei", "otto"}
 )
