@@ -921,3 +921,21 @@ def test_indonesian_persian_and_hebrew_wordings(
         period=period,
         parse_status="parsed",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("أحد عشر مليون دولار", 11 * M), ("اثنا عشر مليون دولار", 12 * M), ("ثلث مليار دولار", B / 3)],
+)
+def test_arabic_teens_and_a_third_of_a_billion(text: str, value: float) -> None:
+    parsed = _read(text)
+    assert (parsed.amount_kind, parsed.currency, parsed.parse_status) == (
+        "absolute",
+        "USD",
+        "parsed",
+    )
+    assert parsed.amount_low == pytest.approx(value)
+
+
+def test_a_qualifier_after_a_percent() -> None:
+    _expect(_read("70% or more of its budget"), bound="at_least", share_low=0.7, share_high=None)

@@ -828,7 +828,7 @@ def _share(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Read
             low, high, bound, after = lead.value / 100, pct.value / 100, "range", pct.end
         else:
             low = high = pct.value / 100
-            bound = _qualifier(toks, pct, reading) or "exact"
+            bound = _qualifier(toks, pct, reading) or _trailing(toks, pct) or "exact"
             after = pct.end
         if max(low, high) > 1:
             raise _Unparsed(f"a share above 100% ({max(low, high) * 100:g}%)")

@@ -246,6 +246,7 @@ FRACTION_WORDS: dict[str, float] = {
     "two thirds of a": 2 / 3,
     "نصف": 0.5,
     "ربع": 0.25,
+    "ثلث": 1 / 3,
 }
 #: Arabic duals: "two million" etc. in one word (``مليونا دولار``, ``ملياران``).
 ARABIC_DUALS: dict[str, float] = {
@@ -266,6 +267,7 @@ ARABIC_SINGULAR = frozenset({"مليون", "مليار", "الف"})
 IMPLIED_ONE = ARABIC_SINGULAR | {"mil milhões", "mil milhoes", "mil millones"}
 #: Arabic number words (normalised letters: أ/إ/آ → ا, ة kept); combined with و ("and").
 ARABIC_NUMBERS: dict[str, float] = {
+    **{"احد": 1, "اثنا": 2, "اثني": 2},
     **{"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "اربعة": 4, "اربع": 4},
     **{"خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8},
     **{"تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10, "عشرون": 20, "عشرين": 20},
