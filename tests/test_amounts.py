@@ -939,3 +939,22 @@ def test_arabic_teens_and_a_third_of_a_billion(text: str, value: float) -> None:
 
 def test_a_qualifier_after_a_percent() -> None:
     _expect(_read("70% or more of its budget"), bound="at_least", share_low=0.7, share_high=None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$300 million, or a third of Hamas's budget",
+        "300 Millionen Dollar, ein Drittel des Budgets",
+        "$300 million, 30% of its budget",
+    ],
+)
+def test_an_amount_before_share_words_is_the_claim(text: str) -> None:
+    _expect(
+        _read(text),
+        amount_kind="absolute",
+        amount_low=300 * M,
+        amount_high=300 * M,
+        share_low=None,
+        parse_status="parsed",
+    )

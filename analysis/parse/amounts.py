@@ -801,6 +801,13 @@ def _share(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Read
         return None
     if pcts and CHANGE_WORDS.search(" ".join(t.text for t in toks)):
         raise _Unparsed(f"a percentage change ({pcts[0].text}), not a share of the funding")
+    starts = [k for k in (share_at, pcts[0].start if pcts else None) if k is not None]
+    if any(it.kind in ("money", "vague") and it.end <= min(starts) for it in items):
+        # "$300 million, or a third of its budget": the amount is the claim, the share context
+        reading.notes.append(
+            f"share words after the amount read as context ({toks[min(starts)].text!r})"
+        )
+        return None
     if share_at is not None and (not pcts or pcts[0].start > share_at):
         tok = toks[share_at]
         if tok.label == "unstated":
