@@ -738,7 +738,7 @@ def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Rea
     dropped = [it for it in money[1:] if _is_conversion(toks, money[0], it)]
     if dropped:
         reading.notes.append(
-            "amount in brackets read as a conversion of the first: "
+            "amount in brackets (or after 'or') read as a conversion of the first: "
             + ", ".join(repr(it.text) for it in dropped)
         )
     money = [it for it in money if it not in dropped]
