@@ -958,3 +958,45 @@ def test_an_amount_before_share_words_is_the_claim(text: str) -> None:
         share_low=None,
         parse_status="parsed",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "bound", "share"),
+    [
+        ("one-third of its budget", "exact", THIRD),
+        ("two-thirds of the funding", "exact", TWO_THIRDS),
+        ("all of its funding", "exact", 1.0),
+        ("almost all of the money", "approximate", 1.0),
+        ("a tenth of the budget", "exact", 0.1),
+        ("50 pct of the budget", "exact", 0.5),
+    ],
+)
+def test_hyphenated_and_whole_shares(text: str, bound: str, share: float) -> None:
+    parsed = _read(text)
+    assert (parsed.amount_kind, parsed.bound, parsed.parse_status) == ("share", bound, "parsed")
+    assert parsed.share_low == pytest.approx(share)
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("north of $100 million", "at_least"),
+        ("ما يفوق 100 مليون دولار", "at_least"),
+        ("below $100 million", "at_most"),
+        ("in the region of $100 million", "approximate"),
+        ("بحدود 100 مليون دولار", "approximate"),
+    ],
+)
+def test_more_floors_and_hedges(text: str, bound: str) -> None:
+    assert (_read(text).bound, _read(text).parse_status) == (bound, "parsed")
+
+
+@pytest.mark.parametrize(
+    "text", ["5 milhões de dólares mensais", "5 millones de dólares mensuales"]
+)
+def test_plural_month_adjectives(text: str) -> None:
+    assert _read(text).period == "month"
+
+
+def test_the_largest_share_names_no_fraction() -> None:
+    assert _read("the largest share of the funding").parse_status == "unparsed"

@@ -197,6 +197,10 @@ _HYPHEN_BEFORE_MULTIPLIER = re.compile(
 )
 
 
+#: ``one-third``, ``two-thirds``, ``three-quarters`` → words apart.
+_HYPHENATED_FRACTION = re.compile(
+    r"\b(one|two|three|four|a)-(half|thirds?|quarters?|fifths?|tenths?)\b"
+)
 #: Thousands separated by spaces (``5 000 000``, French and German style).
 _SPACED_THOUSANDS = re.compile(r"\b\d{1,3}(?: \d{3})+\b")
 
@@ -213,6 +217,7 @@ def normalise(text: str) -> str:
     s = re.sub(r"\bu\.\s?s\.\s?", "us ", s)
     s = re.sub(r"\bus[- ]?dollars?\b", "usd", s)
     s = _HYPHEN_BEFORE_MULTIPLIER.sub(" ", s)
+    s = _HYPHENATED_FRACTION.sub(r"\1 \2", s)
     s = _ARABIC_MARKS.sub("", s.translate(_ARABIC_FORMS))
     return re.sub(r"\s+", " ", s).strip()
 

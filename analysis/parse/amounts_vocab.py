@@ -47,7 +47,17 @@ MULTIPLIERS: dict[str, float] = {
 #: Multipliers that are single letters: a unit only when glued or next to a number.
 LETTER_MULTIPLIERS = frozenset({"m", "b"})
 PERCENT_WORDS = frozenset(
-    {"%", "percent", "per cent", "prozent", "por cento", "per cento", "pour cent", "por ciento"}
+    {
+        "%",
+        "percent",
+        "per cent",
+        "pct",
+        "prozent",
+        "por cento",
+        "per cento",
+        "pour cent",
+        "por ciento",
+    }
     | {"في المئة", "في المائة", "بالمئة", "بالمائة"}
 )
 #: Qualifiers before a number → bound (rules table; plus the same words in the other languages).
@@ -62,6 +72,7 @@ QUALIFIERS: dict[str, str] = {
         + ["pressappoco", "approssimativamente", "intorno ai", "circa di", "em torno de"]
         + ["perto de", "cerca di", "quelque", "à peu près", "approximativement", "زهاء"]
         + ["ما يقرب من", "ما يناهز", "يناهز", "ما يقارب", "alrededor de", "casi", "unos"]
+        + ["in the region of", "on the order of", "of the order of", "بحدود"]
         + ["cerca de", "aproximadamente", "sekitar", "hampir", "kurang lebih", "حدود", "در حدود"]
         + ["כ", "כמעט", "בערך", "קרוב ל"],
         "approximate",
@@ -74,6 +85,7 @@ QUALIFIERS: dict[str, str] = {
         + ["wenigstens", "weit über", "non meno di", "un minimo di", "no mínimo", "não menos de"]
         + ["não menos que", "pas moins de", "au minimum", "لا يقل عن", "علي الاقل", "ما يزيد عن"]
         + ["ما يزيد علي", "يزيد علي", "يزيد عن", "ما يربو علي", "más de", "mas de", "al menos"]
+        + ["north of", "upward of", "superiore a", "supérieur à", "ما يفوق", "يفوق", "ازيد من"]
         + ["mais da", "mais do", "lebih dari", "setidaknya", "paling sedikit", "بيش از"]
         + ["دست كم", "حداقل", "לפחות", "יותר מ", "מעל"],
         "at_least",
@@ -85,7 +97,7 @@ QUALIFIERS: dict[str, str] = {
         + ["not more than", "at most", "a maximum of", "nicht mehr als", "maximal"]
         + ["al massimo", "non più di", "no máximo", "não mais de", "não mais que", "au maximum"]
         + ["au plus", "pas plus de", "علي الاكثر", "لا يزيد علي", "لا يزيد عن", "hasta"]
-        + ["حداكثر", "עד"],
+        + ["حداكثر", "עד", "below", "unter", "inferiore a", "inférieur à", "abaixo de"],
         "at_most",
     ),
 }
@@ -157,6 +169,14 @@ FRACTION_SHARES: dict[str, float] = {
         ["a fifth of", "one fifth of", "ein fünftel", "un quinto", "um quinto", "un cinquième"],
         0.2,
     ),
+    **dict.fromkeys(
+        ["a tenth of", "one tenth of", "ein zehntel", "un decimo", "um décimo", "un dixième"], 0.1
+    ),
+    **dict.fromkeys(
+        ["all of", "the entire", "the whole of", "die gesamte", "das gesamte", "den gesamten"]
+        + ["l'intero", "la totalità", "todo o", "toda a", "la totalité", "l'intégralité"],
+        1.0,
+    ),
 }
 #: Share words → (low, high, bound); the X follows (``most of X``).
 SHARES: dict[str, tuple[float, float, str]] = {
@@ -191,6 +211,7 @@ UNSTATED_SHARES = frozenset(
     | {"ein guter teil", "einen guten teil", "gran parte", "buona parte", "una buona parte"}
     | {"grande parte", "uma grande parte", "boa parte", "uma boa parte", "une grande partie"}
     | {"une bonne partie", "جزء كبير", "جزءا كبيرا", "قسم كبير", "قسما كبيرا"}
+    | {"the largest share of", "the biggest share of", "the largest part of", "a chunk of"}
 )
 #: Articles that may stand inside a range (``fra i 20 e i 30 milioni``, ``entre os 20 e os 30``).
 RANGE_ARTICLES = frozenset({"i", "gli", "le", "les", "os", "as", "the", "los", "las"})
@@ -290,7 +311,8 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "month",
         re.compile(
             r"\b(a|per|each|every) month\b|\bmonthly\b|\bpro monat\b|\bmonatlich\w*|"
-            r"\bal mese\b|\bmensil\w*|\bmensal\w*|\bpor m[eê]s\b|\bpar mois\b|\bmensuel\w*|"
+            r"\bal mese\b|\bmensil\w*|\bmensal\w*|\bmensais\b|\bmensual\w*|\bpor m[eê]s\b|"
+            r"\bpar mois\b|\bmensuel\w*|"
             r"\bشهري|في الشهر|كل شهر|بالشهر|\bogni mese\b|\bal mes\b|\bpor mes\b|\bao m[eê]s\b|"
             r"\bcada m[eê]s\b|\btodos os meses\b|\bchaque mois\b|\btous les mois\b|"
             r"\bper bulan\b|\bsetiap bulan\b|ماهانه|در ماه|בחודש|לחודש|מדי חודש|"
@@ -301,7 +323,8 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "year",
         re.compile(
             r"\b(a|per|each|every) year\b|\bannually\b|\bannual\b|\byearly\b|\bper annum\b|"
-            r"\bj[äa]hrlich\w*|\bpro jahr\b|\ball'anno\b|\bannual\w*|\bpor ano\b|\banual\w*|"
+            r"\banuais\b|\bj[äa]hrlich\w*|\bpro jahr\b|\ball'anno\b|\bannual\w*|\bpor ano\b|"
+            r"\banual\w*|"
             r"\bpar an\b|\bannuel\w*|\bسنوي|في السنة|في العام|كل عام|كل سنة|بالسنة|"
             r"\bl'anno\b|\bogni anno\b|\bper anno\b|\bannu[oi]\b|\bao ano\b|\bcada ano\b|"
             r"\btodos os anos\b|\btodo ano\b|\bpor año\b|\bal año\b|\bchaque ann[ée]e\b|"
