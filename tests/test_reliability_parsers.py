@@ -4,6 +4,7 @@ never crashes, and the documented invariants hold."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -110,3 +111,45 @@ def test_amount_helpers_never_crash(text: str, period: str) -> None:
     found, words = amounts.read_period(text, period)
     assert isinstance(found, str) and isinstance(words, str)
     assert all(c == c.upper() and c for c in amounts.stated_currencies(text))
+
+
+#: Words around a number in a claim that make no period phrase and no year (issue 14's guard).
+FILLER = ["Iran", "gave", "Hamas", "funding", "cash", "money", "suitcases", "of", "the", "to"]
+FILLER += ["and", "Geld", "dinheiro", "soldi", "argent", "المال", "about", "more than", "dollars"]
+FILLER += ["$", "€", "euros", "million", "Millionen", "مليون", "the movement", "weapons", ","]
+#: Number words and share words in the six languages (what the guard must see).
+NUMBERISH = ["three", "fifty", "drei", "fünfzig", "tre", "cinquanta", "três", "cinquenta"]
+NUMBERISH += ["trois", "cinquante", "ثلاثة", "خمسين", "half of", "a third of", "most of", "ثلث"]
+NUMBERISH += ["die Hälfte", "la metà", "metade", "la moitié", "um terço", "tens of", "مليونا"]
+
+
+def _numberish() -> st.SearchStrategy[str]:
+    not_a_year = st.integers(0, 10**7).filter(lambda n: not 1900 <= n <= 2099).map(str)
+    return st.one_of(not_a_year, st.sampled_from(NUMBERISH))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(FILLER), max_size=6),
+    _numberish(),
+    st.lists(st.sampled_from(FILLER), max_size=6),
+    st.sampled_from(["", "USD", "EUR"]),
+)
+def test_a_number_or_share_word_is_never_parsed_without_an_amount(
+    before: list[str], number: str, after: list[str], currency: str
+) -> None:
+    parsed = amounts.parse_amount(" ".join([*before, number, *after]), currency, "")
+    values = (parsed.amount_low, parsed.amount_high, parsed.share_low, parsed.share_high)
+    assert parsed.parse_status == "unparsed" or any(v is not None for v in values), parsed
+    if parsed.parse_status == "unparsed":
+        assert parsed.parse_reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_with_no_amount_read_holds_no_digit(text: str) -> None:
+    parsed = amounts.parse_amount(text, "USD", "")
+    values = (parsed.amount_low, parsed.amount_high, parsed.share_low, parsed.share_high)
+    if parsed.parse_status != "unparsed" and all(v is None for v in values):
+        outside_years = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", "", latin_digits(text))
+        assert not re.search(r"[0-9]", outside_years), parsed

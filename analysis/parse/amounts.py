@@ -9,17 +9,28 @@ partial, unparsed) with a ``parse_reason``.
 
 How a fragment is read, in order:
 
-1. normalise: Persian/Arabic digits, dashes, ``US-Dollar``, ``quarter-billion``, Arabic letters;
+1. normalise: Persian/Arabic digits and letters, dashes, ``US-Dollar``, ``quarter-billion``,
+   ``d'un``, spaced thousands (``5 000 000``);
 2. cut into tokens: numbers, currency symbols, words;
-3. name known phrases: currencies, multipliers (``m``, ``Mio.``, ``Milliarden``, ``مليون`` ...),
-   percent words, vague magnitudes (``tens of``), number words (text2num for en, de, fr, it, pt,
-   es; a small table for Arabic; ``half a``, ``a quarter``), qualifiers (``about``, ``more than``,
-   ``up to`` and their German, Italian, Portuguese, French and Arabic equivalents), share words
-   (``most of``), range words (``between``, ``to``, ``-``);
+3. name known phrases: currencies, multipliers (``m``, ``Mio.``, ``Milliarden``, ``مليون``, the
+   Arabic duals ``مليونا`` ...), percent words, vague magnitudes (``tens of``, ``several``
+   before a multiplier), number words (text2num for en, de, fr, it, pt, es; a small table for
+   Arabic; ``half a``, ``a third of a``; ``مليون ونصف``, ``un milliard et demi``), qualifiers
+   before (``about``, ``nicht weniger als``, ``ما لا يقل عن`` ...) and after the amount
+   (``or more``, ``تقريبا``), share words (``most of``, ``a third of``, ``die Hälfte``; ``a large
+   part of`` names no fraction), range words (``between``, ``to``, ``-``);
 4. group them into amounts (``$``, number, multiplier, currency), percents and vague magnitudes;
-5. read the claim: one amount, a range of two, a share (of an amount or of something else), or
-   none. Anything else (two amounts joined by ``and``, a percentage *change*, a number without a
-   unit, currencies that disagree) is ``unparsed`` with a reason; nothing is guessed.
+5. read the claim: one amount, a range of two (either end may be vague: ``tens to hundreds of
+   millions``), a share (of an amount or of something else), the level reached by a change
+   (``raised from $X to $Y`` → Y), or none. A later amount in brackets or after ``or about`` in
+   another currency is a conversion, not a second amount. Anything else (two amounts joined by
+   ``and``, a percentage *change*, a change by an amount, a number without a unit, currencies
+   that disagree) is ``unparsed`` with a reason; nothing is guessed;
+6. guard: a claim with no amount and no share whose text holds a digit, a number word or a share
+   word (outside years and period words) is ``unparsed``, never silently ``parsed``.
+
+The words themselves (currencies, multipliers, qualifiers, shares, periods, in each language) are
+in :mod:`analysis.parse.amounts_vocab`; this module is the grammar.
 
 Several fragments joined by `` | `` are one claim: the first is the claim, the others context (the
 X of "most of X" when the claim has none; or, when a context fragment is a share of
@@ -38,6 +49,42 @@ from collections.abc import Container, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
+from analysis.parse.amounts_vocab import (
+    ANAPHORS,
+    AND_WORDS,
+    ARABIC_CLITICS,
+    ARABIC_DUALS,
+    ARABIC_NUMBERS,
+    BETWEEN_WORDS,
+    CHANGE_WORDS,
+    CONVERSION_WORDS,
+    COUNT_VAGUE,
+    CURRENCY_CONNECTORS,
+    CURRENCY_WORDS,
+    FRACTION_TAILS,
+    FRACTION_WORDS,
+    FROM_WORDS,
+    IMPLIED_ONE,
+    LETTER_MULTIPLIERS,
+    LEVEL_CHANGE,
+    MULTIPLIERS,
+    NEUTRAL_WORDS,
+    NOT_NUMBERS,
+    NUMBER_WORD_LANGUAGES,
+    OTHER_RATES,
+    PER_UNIT,
+    PERCENT_WORDS,
+    PERIOD_PATTERNS,
+    PLURAL_MAGNITUDES,
+    QUALIFIERS,
+    RANGE_ARTICLES,
+    RANGE_LINKS,
+    SHARES,
+    TO_WORDS,
+    TRAILING_QUALIFIERS,
+    UNSTATED_SHARES,
+    VAGUE,
+)
 from analysis.parse.numbers import latin_digits
 
 # --- vocabularies (the schema of the claims table uses these) -----------------------------------
@@ -61,212 +108,6 @@ PARSED_COLUMNS = [
 #: Fragments of one claim are joined with this (research README: "the first is the claimed
 #: amount, the others its context").
 FRAGMENT_SEPARATOR = "|"
-#: Languages text2num knows, tried in this order for number words.
-NUMBER_WORD_LANGUAGES = ("en", "de", "fr", "it", "pt", "es")
-
-# --- lexicon --------------------------------------------------------------------------------------
-#: Currency symbols and words → ISO 4217. ``dollar`` alone is read as US$ (every dollar claim in
-#: the research ledger is in US$). ``riyal`` is left out on purpose (Saudi or Qatari?).
-CURRENCY_WORDS: dict[str, str] = {
-    **dict.fromkeys(["$", "us$", "usd", "dollar", "dollars", "dólares", "dolares", "dólar"], "USD"),
-    **dict.fromkeys(["dollari", "dollaro", "دولار", "دولارات", "الدولارات"], "USD"),
-    **dict.fromkeys(["£", "gbp", "pound", "pounds", "sterling", "pfund", "sterline"], "GBP"),
-    **dict.fromkeys(["€", "eur", "euro", "euros", "يورو"], "EUR"),
-    **dict.fromkeys(["₪", "ils", "nis", "shekel", "shekels", "شيكل"], "ILS"),
-    **dict.fromkeys(["irr", "rial", "rials"], "IRR"),
-}
-#: Multipliers. ``m``/``b`` count only right after a number (``$260m``, ``$100 m``).
-MULTIPLIERS: dict[str, float] = {
-    **dict.fromkeys(["thousand", "thousands", "tausend", "mila", "mille", "mil", "الف"], 1e3),
-    **dict.fromkeys(["الاف", "آلاف"], 1e3),
-    **dict.fromkeys(["m", "mn", "mln", "mio", "million", "millions", "millionen"], 1e6),
-    **dict.fromkeys(["milione", "milioni", "milhão", "milhao", "milhões", "milhoes"], 1e6),
-    **dict.fromkeys(["millón", "millon", "millones", "مليون", "ملايين", "ملاين"], 1e6),
-    **dict.fromkeys(["b", "bn", "billion", "billions", "mrd", "milliarde", "milliarden"], 1e9),
-    **dict.fromkeys(["miliardo", "miliardi", "bilhão", "bilhao", "bilhões", "bilhoes"], 1e9),
-    **dict.fromkeys(["milliard", "milliards", "مليار", "مليارات"], 1e9),
-    # Portuguese (Portugal) and Spanish write a billion as "a thousand millions".
-    **dict.fromkeys(["mil milhões", "mil milhoes", "mil millones"], 1e9),
-}
-#: Multipliers that are single letters: a unit only when glued or next to a number.
-LETTER_MULTIPLIERS = frozenset({"m", "b"})
-PERCENT_WORDS = frozenset(
-    {"%", "percent", "per cent", "prozent", "por cento", "per cento", "pour cent", "por ciento"}
-    | {"في المئة", "في المائة", "بالمئة", "بالمائة"}
-)
-#: Qualifiers before a number → bound (rules table; plus the same words in the other languages).
-QUALIFIERS: dict[str, str] = {
-    **dict.fromkeys(
-        ["about", "around", "approximately", "approx", "some", "roughly", "an estimated"]
-        + ["estimated", "nearly", "almost", "circa", "ca", "close to", "rund", "etwa"]
-        + ["ungefähr", "knapp", "quasi", "intorno a", "all'incirca", "cerca de", "quase"]
-        + ["aproximadamente", "por volta de", "environ", "près de", "presque", "autour de"]
-        + ["حوالي", "نحو", "قرابة", "تقريبا"],
-        "approximate",
-    ),
-    **dict.fromkeys(
-        ["more than", "over", "at least", "upwards of", "in excess of", "no less than"]
-        + ["mehr als", "über", "mindestens", "più di", "oltre", "almeno", "mais de"]
-        + ["pelo menos", "acima de", "plus de", "au moins", "اكثر من", "ما لا يقل عن"],
-        "at_least",
-    ),
-    **dict.fromkeys(
-        ["up to", "as much as", "no more than", "less than", "under", "bis zu", "weniger als"]
-        + ["höchstens", "fino a", "meno di", "até", "menos de", "jusqu'à", "moins de"]
-        + ["اقل من", "ما يصل الى", "حتى"],
-        "at_most",
-    ),
-}
-#: Vague magnitudes → (low, high) factors of the unit that follows ("[10, 100) × unit" ...).
-VAGUE: dict[str, tuple[float, float]] = {
-    **dict.fromkeys(
-        ["tens of", "dezenas de", "decine di", "dizaines de", "des dizaines de", "zig"] + ["عشرات"],
-        (10.0, 100.0),
-    ),
-    **dict.fromkeys(
-        ["hundreds of", "hunderte", "hunderte von", "centinaia di", "centenas de"]
-        + ["centaines de", "des centaines de", "مئات", "مئات من"],
-        (100.0, 1000.0),
-    ),
-    **dict.fromkeys(
-        ["several hundred", "several hundreds of", "mehrere hundert", "diverse centinaia di"]
-        + ["varie centinaia di", "várias centenas de", "plusieurs centaines de"],
-        (300.0, 900.0),
-    ),
-}
-#: Share words → (low, high, bound); the X follows (``most of X``).
-SHARES: dict[str, tuple[float, float, str]] = {
-    **dict.fromkeys(
-        ["most of", "the majority of", "majority of", "a majority of", "the bulk of"]
-        + ["bulk of", "der großteil", "den großteil", "großteil", "die mehrheit", "mehrheit"]
-        + ["der größte teil", "den größten teil", "la maggior parte", "maggior parte"]
-        + ["la maggioranza", "a maior parte", "maior parte", "a maioria", "la plupart"]
-        + ["la majorité", "l'essentiel", "معظم", "اغلب", "غالبية"],
-        (0.5, 1.0, "range"),
-    ),
-    **dict.fromkeys(
-        ["half of", "die hälfte", "la metà", "a metade", "la moitié", "نصف"], (0.5, 0.5, "exact")
-    ),
-}
-#: Words that open a range of two numbers joined by ``and`` (``between A and B``).
-BETWEEN_WORDS = frozenset({"between", "zwischen", "entre", "tra", "fra", "بين"})
-#: Words joining the two bounds of a range (``A to B``, ``A-B``, ``A bis B``, ``de A a B``).
-RANGE_LINKS = frozenset({"to", "-", "bis", "à", "a", "al", "الى"})
-#: ``and`` in the languages shown (only a range after a between-word; else two amounts).
-AND_WORDS = frozenset({"and", "und", "et", "e", "y", "و"})
-#: Words that may stand right before an amount without changing its reading.
-NEUTRAL_WORDS = frozenset(
-    {"of", "the", "a", "an", "total", "only", "just", "from", "von", "de", "di", "do", "da"}
-    | {"des", "du", "la", "le", "il", "o", "der", "die", "das", "um", "in", "with", "sum"}
-    | {"nur", "solo", "apenas", "seulement", "فقط", "tune", "annual", "yearly", "monthly"}
-)
-#: Words between a multiplier and the currency word (``millions of dollars``).
-CURRENCY_CONNECTORS = frozenset({"of", "de", "di", "dei", "in", "em", "en", "من"})
-#: Words that make a percent a *change* (``um 60 Prozent zurückgegangen``), not a share.
-CHANGE_WORDS = re.compile(
-    r"\b(declin\w*|decreas\w*|drop\w*|fell|fallen|fall|cut|cuts|reduc\w*|increas\w*|rose|"
-    r"risen|rise|grew|grown|jump\w*|zurückgegangen|gesunken|gestiegen|erhöht|gekürzt|"
-    r"rückgang|anstieg|calat\w*|diminui\w*|aumentat\w*|ridott\w*|caiu|aumentou|reduziu|"
-    r"baisse|hausse|augment\w*|diminu\w*|انخفض|ارتفع|زاد|تراجع)\b"
-)
-#: Words that refer back to the first fragment (``the bulk of that amount``).
-ANAPHORS = frozenset(
-    {"that amount", "this amount", "that sum", "this sum", "the amount", "it", "that", "this"}
-    | {"diese summe", "dieser summe", "questa somma", "esse valor", "ce montant", "هذا المبلغ"}
-)
-#: Number words that text2num reads as numbers but are magnitudes here ("hundreds of").
-PLURAL_MAGNITUDES = frozenset({"tens", "hundreds", "thousands", "millions", "billions", "dozens"})
-#: Fractions and articles before a multiplier (``half a million``, ``a quarter-billion``).
-FRACTION_WORDS: dict[str, float] = {
-    "a": 1.0,
-    "an": 1.0,
-    "half a": 0.5,
-    "half": 0.5,
-    "a half": 0.5,
-    "a quarter": 0.25,
-    "quarter": 0.25,
-    "quarter of a": 0.25,
-    "a quarter of a": 0.25,
-    "three quarters of a": 0.75,
-    "نصف": 0.5,
-    "ربع": 0.25,
-}
-#: Arabic multipliers that mean "one million" (etc.) on their own.
-ARABIC_SINGULAR = frozenset({"مليون", "مليار", "الف"})
-#: Arabic number words (normalised letters: أ/إ/آ → ا, ة kept); combined with و ("and").
-ARABIC_NUMBERS: dict[str, float] = {
-    **{"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "اربعة": 4, "اربع": 4},
-    **{"خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8},
-    **{"تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10, "عشرون": 20, "عشرين": 20},
-    **{"ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50},
-    **{"ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80},
-    **{"تسعون": 90, "تسعين": 90, "مائة": 100, "مئة": 100, "مائتان": 200, "مئتان": 200},
-    **{"مائتي": 200, "مئتي": 200, "مائتين": 200, "مئتين": 200, "ثلاثمائة": 300, "ثلاثمئة": 300},
-    **{"اربعمائة": 400, "اربعمئة": 400, "خمسمائة": 500, "خمسمئة": 500, "ستمائة": 600},
-    **{"ستمئة": 600, "سبعمائة": 700, "سبعمئة": 700, "ثمانمائة": 800, "ثمانمئة": 800},
-    **{"تسعمائة": 900, "تسعمئة": 900},
-}
-
-# --- periods --------------------------------------------------------------------------------------
-_YEAR = r"(?:19|20)\d\d"
-_COUNT = r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many)"
-#: Period patterns, tried in this order (a rate beats a span: "annually, 1993 to 2006" is a rate;
-#: "USD 20 million per month over two years" is a monthly figure).
-PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "month",
-        re.compile(
-            r"\b(a|per|each|every) month\b|\bmonthly\b|\bpro monat\b|\bmonatlich\w*|"
-            r"\bal mese\b|\bmensil\w*|\bmensal\w*|\bpor m[eê]s\b|\bpar mois\b|\bmensuel\w*|"
-            r"\bشهري|في الشهر"
-        ),
-    ),
-    (
-        "year",
-        re.compile(
-            r"\b(a|per|each|every) year\b|\bannually\b|\bannual\b|\byearly\b|\bper annum\b|"
-            r"\bj[äa]hrlich\w*|\bpro jahr\b|\ball'anno\b|\bannual\w*|\bpor ano\b|\banual\w*|"
-            r"\bpar an\b|\bannuel\w*|\bسنوي|في السنة|في العام|"
-            # NPR (C019): "25 to $50 million in certain years" = amounts per year, some years.
-            r"\bin (certain|some) years\b"
-        ),
-    ),
-    (
-        "one_off",
-        re.compile(
-            r"\bone[- ]off\b|\bone[- ]time\b|\bonce\b|\ba grant\b|\bin cash once\b|"
-            r"\blump[- ]sum\b|\beinmalig\w*|\buna tantum\b|\bponctuel\w*|\bمرة واحدة"
-        ),
-    ),
-    (
-        "total",
-        re.compile(
-            rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(-|to|bis|a|à)\s*{_YEAR}\b|"
-            rf"\bsince\b|\bseit\b|\bdesde\b|\bdepuis\b|\bمنذ|"
-            rf"\b(over|in|during) (the )?((past|last) )?{_COUNT} "
-            r"(days|weeks|months|years|decades)\b|"
-            r"\bcumulative\w*|\bkumuliert\w*|\bcumulat\w*|\binsgesamt\b|\bin total\b"
-        ),
-    ),
-    (
-        "year",
-        re.compile(
-            rf"\bin (the year )?{_YEAR}\b|\bduring (the course of )?{_YEAR}\b|\bthis year\b|"
-            rf"\blast year\b|\bim jahr {_YEAR}\b|\bnel {_YEAR}\b|\bem {_YEAR}\b|\ben {_YEAR}\b|"
-            r"\bdieses jahr\b|\bletztes jahr\b|\bquest'anno\b|\beste ano\b|\bcette année\b"
-        ),
-    ),
-)
-#: Rates the period vocabulary has no word for: read, then reported as partial.
-OTHER_RATES = re.compile(
-    r"\b(a|per|each|every) (week|day)\b|\bweekly\b|\bdaily\b|\bwöchentlich\b|\btäglich\b"
-)
-#: An amount per person or per family is not a total: "per family", "each martyr's family".
-PER_UNIT = re.compile(
-    r"\b(per|each|every|je|pro|por|par|لكل) (martyr'?s? )?"
-    r"(famil(y|ies|ie|le|ia|ília)|household|person|head|fighter|martyr|prisoner|home|house|"
-    r"employee|عائلة|اسرة|شهيد)\b"
-)
 
 
 @dataclass(frozen=True)
@@ -317,6 +158,7 @@ class _Item:
     mult: float | None = None
     text: str = ""
     paren: bool = False
+    vague: bool = False  # a vague magnitude ("tens of"), with or without a unit
 
 
 @dataclass
@@ -335,14 +177,18 @@ class _Reading:
 
 
 # --- normalising and tokens -----------------------------------------------------------------------
-_ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ـ": None})
+_ARABIC_FORMS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ـ": None, "ی": "ي", "ک": "ك", "\u200c": ""}
+)
 _ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0670]")
 _TOKEN = re.compile(
-    r"(?P<cur>us\$|\$|£|€|₪)|(?P<num>\d+(?:[.,]\d+)*)|(?P<pct>%)"
+    r"(?P<cur>us\$|r\$|\$|£|€|₪)|(?P<num>\d+(?:[.,]\d+)*)|(?P<pct>%)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)|(?P<punct>[-|()/,;:+&\[\]])"
 )
 
 
+#: Qualifiers named as tokens: before the amount, and after it (``$100m or more``).
+_ALL_QUALIFIERS = {**QUALIFIERS, **TRAILING_QUALIFIERS}
 #: Currency words (not symbols), looked up among the words of a fragment.
 _CURRENCY_NAMES = frozenset(k for k in CURRENCY_WORDS if k[0].isalpha())
 #: ``a quarter-billion`` → ``a quarter billion``.
@@ -351,15 +197,27 @@ _HYPHEN_BEFORE_MULTIPLIER = re.compile(
 )
 
 
+#: ``one-third``, ``two-thirds``, ``three-quarters`` → words apart.
+_HYPHENATED_FRACTION = re.compile(
+    r"\b(one|two|three|four|a)-(half|thirds?|quarters?|fifths?|tenths?)\b"
+)
+#: Thousands separated by spaces (``5 000 000``, French and German style).
+_SPACED_THOUSANDS = re.compile(r"\b\d{1,3}(?: \d{3})+\b")
+
+
 def normalise(text: str) -> str:
     """Lower-case, ASCII digits, one kind of dash and space, Arabic letter variants unified."""
     s = latin_digits(str(text)).lower()
     s = re.sub(r"[\u00a0\u2009\u202f\u2007]", " ", s)
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
     s = s.replace("’", "'")
+    s = re.sub(r"\bd'(?=[^\W\d_])", "de ", s)  # près d'un milliard → près de un milliard
+    s = _SPACED_THOUSANDS.sub(lambda m: m.group().replace(" ", ""), s)  # 5 000 000
+    s = re.sub(r"(?<![^\W\d_])([כמ])[-־]?(?=\d)", r"\1 ", s)  # Hebrew כ-100 (about 100)
     s = re.sub(r"\bu\.\s?s\.\s?", "us ", s)
     s = re.sub(r"\bus[- ]?dollars?\b", "usd", s)
     s = _HYPHEN_BEFORE_MULTIPLIER.sub(" ", s)
+    s = _HYPHENATED_FRACTION.sub(r"\1 \2", s)
     s = _ARABIC_MARKS.sub("", s.translate(_ARABIC_FORMS))
     return re.sub(r"\s+", " ", s).strip()
 
@@ -378,6 +236,14 @@ def _strip_article(word: str) -> str:
     return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
+def _arabic_forms(word: str) -> list[str]:
+    """A word as written, without ``ال``, without a clinging letter (``بمليوني`` → ``مليوني``)."""
+    forms = [word, _strip_article(word)]
+    if len(word) > 3 and word.startswith(ARABIC_CLITICS) and "\u0600" <= word[1] <= "\u06ff":
+        forms += [word[1:], _strip_article(word[1:])]
+    return list(dict.fromkeys(forms))
+
+
 def _phrase_at(
     tokens: Sequence[_Tok], i: int, keys: Container[str], max_words: int = 5
 ) -> tuple[str, int] | None:
@@ -387,10 +253,20 @@ def _phrase_at(
         if len(window) < n or any(t.kind != "word" for t in window):
             continue
         words = [t.text for t in window]
-        for candidate in (" ".join(words), " ".join([*words[:-1], _strip_article(words[-1])])):
-            if candidate in keys:
-                return candidate, n
+        firsts = _arabic_forms(words[0])
+        lasts = _arabic_forms(words[-1]) if n > 1 else [""]
+        for first in firsts:
+            for last in lasts:
+                candidate = " ".join([first, *words[1:-1], last]).strip() if n > 1 else first
+                if candidate in keys:
+                    return candidate, n
     return None
+
+
+def _multiplier_at(tokens: Sequence[_Tok], i: int) -> bool:
+    """True when a multiplier word (not a single letter) starts at token ``i``."""
+    mult = _phrase_at(tokens, i, MULTIPLIERS, max_words=2)
+    return mult is not None and mult[0] not in LETTER_MULTIPLIERS
 
 
 def _name_units(tokens: list[_Tok]) -> list[_Tok]:
@@ -411,6 +287,17 @@ def _name_units(tokens: list[_Tok]) -> list[_Tok]:
         if t.kind != "word":
             out.append(t)
             i += 1
+            continue
+        dual = _phrase_at(tokens, i, ARABIC_DUALS, max_words=1)
+        if dual:
+            out.append(_Tok("num", dual[0], value=2.0))
+            out.append(_Tok("mult", dual[0], value=ARABIC_DUALS[dual[0]]))
+            i += 1
+            continue
+        count = _phrase_at(tokens, i, COUNT_VAGUE, max_words=2)
+        if count and _multiplier_at(tokens, i + count[1]):
+            out.append(_Tok("vague", count[0], extra=COUNT_VAGUE[count[0]]))
+            i += count[1]
             continue
         vague = _phrase_at(tokens, i, VAGUE)
         if vague:
@@ -477,11 +364,17 @@ def _text2num(phrase: str) -> float | None:
 def _arabic_number(words: Sequence[str]) -> float | None:
     """Arabic number words joined by و: ``مائة وخمسون`` → 150."""
     total = 0.0
+    previous = 0.0
     for word in words:
         w = word[1:] if word.startswith("و") and word[1:] in ARABIC_NUMBERS else word
         if w not in ARABIC_NUMBERS:
             return None
-        total += ARABIC_NUMBERS[w]
+        value = ARABIC_NUMBERS[w]
+        if value == 100 and 1 < previous < 10 and w == word:  # ثلاث مائة = 300
+            total += previous * 99
+        else:
+            total += value
+        previous = value
     return total if words else None
 
 
@@ -502,8 +395,8 @@ def _name_number_words(tokens: list[_Tok]) -> list[_Tok]:
     """
     out: list[_Tok] = []
     for t in tokens:
-        if t.kind == "mult" and t.text in ARABIC_SINGULAR and not _number_before(out):
-            out.append(_Tok("num", "1", value=1.0))
+        if t.kind == "mult" and t.text in IMPLIED_ONE and not _number_before(out):
+            out.append(_Tok("num", "1", value=1.0, label="implied"))
         if t.kind in ("mult", "cur", "pct") and out and out[-1].kind in ("word", "share"):
             run: list[int] = []
             j = len(out) - 1
@@ -525,20 +418,56 @@ def _name_number_words(tokens: list[_Tok]) -> list[_Tok]:
     return out
 
 
+def _join_fraction_tails(tokens: list[_Tok]) -> list[_Tok]:
+    """``مليون ونصف``, ``un milliard et demi`` → 1.5 of the unit (``ونصف المليون`` too)."""
+    out: list[_Tok] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        out.append(t)
+        i += 1
+        if t.kind != "mult" or len(out) < 2 or out[-2].kind != "num":
+            continue
+        words: list[str] = []
+        for w in tokens[i : i + 2]:
+            if w.kind != "word":
+                break
+            words.append(w.text)
+        tail = next(
+            (n for n in (1, 2) if " ".join(words[:n]) in FRACTION_TAILS and len(words) >= n),
+            None,
+        )
+        if tail is None:
+            continue
+        number = out[-2]
+        out[-2] = replace(number, value=number.value + FRACTION_TAILS[" ".join(words[:tail])])
+        i += tail
+        implied = i + 1 < len(tokens) and tokens[i].label == "implied"
+        after = tokens[i + 1] if implied else tokens[i] if i < len(tokens) else None
+        if after is not None and after.kind == "mult" and after.value == t.value:
+            i += 2 if implied else 1  # مليار ونصف المليار
+    return out
+
+
 def _name_phrases(tokens: list[_Tok]) -> list[_Tok]:
     """Qualifiers, share words and between-words as their own tokens."""
     out: list[_Tok] = []
     i = 0
     while i < len(tokens):
+        unstated = _phrase_at(tokens, i, UNSTATED_SHARES)
+        if unstated:
+            out.append(_Tok("share", unstated[0], extra=(math.nan, math.nan), label="unstated"))
+            i += unstated[1]
+            continue
         share = _phrase_at(tokens, i, SHARES)
         if share:
             low, high, bound = SHARES[share[0]]
             out.append(_Tok("share", share[0], extra=(low, high), label=bound))
             i += share[1]
             continue
-        qual = _phrase_at(tokens, i, QUALIFIERS)
+        qual = _phrase_at(tokens, i, _ALL_QUALIFIERS)
         if qual:
-            out.append(_Tok("qual", qual[0], label=QUALIFIERS[qual[0]]))
+            out.append(_Tok("qual", qual[0], label=_ALL_QUALIFIERS[qual[0]]))
             i += qual[1]
             continue
         if tokens[i].kind == "word" and tokens[i].text in BETWEEN_WORDS:
@@ -576,7 +505,7 @@ def tokenise(fragment: str) -> list[_Tok]:
     for t in raw:
         if t.kind == "num":
             t.value = _digits(t.text)
-    return _name_phrases(_name_number_words(_name_units(raw)))
+    return _name_phrases(_join_fraction_tails(_name_number_words(_name_units(raw))))
 
 
 # --- grouping -------------------------------------------------------------------------------------
@@ -589,6 +518,14 @@ def _is_year(tok: _Tok) -> bool:
 def _text(toks: Sequence[_Tok], start: int, end: int) -> str:
     """The (normalised) words of tokens ``start:end``, for reasons and notes."""
     return " ".join(t.text for t in toks[start:end])
+
+
+def _in_brackets(toks: Sequence[_Tok], start: int) -> bool:
+    """True when token ``start`` is inside a bracket opened before it and not yet closed."""
+    depth = 0
+    for t in toks[:start]:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(t.text, 0) if t.kind == "punct" else 0
+    return depth > 0
 
 
 def _group(toks: Sequence[_Tok]) -> list[_Item]:
@@ -621,19 +558,20 @@ def _group(toks: Sequence[_Tok]) -> list[_Item]:
         if currency is None and j < len(toks) and toks[j].kind == "cur":
             currency = toks[j].label
             i = j + 1
-        paren = start > 0 and toks[start - 1].text == "("
+        paren = _in_brackets(toks, start)
         if t.kind == "vague":
             factor = mult or 1.0
-            if mult is None and currency is None:
-                items.append(_Item("bare", start, i, value=t.extra[0], text=_text(toks, start, i)))
+            text = _text(toks, start, i)
+            if mult is None and currency is None:  # "tens" in "tens to hundreds of millions"
+                low, high = t.extra
+                items.append(_Item("bare", start, i, low, high, text=text, vague=True))
                 continue
             low, high = t.extra[0] * factor, t.extra[1] * factor
-            text = _text(toks, start, i)
-            items.append(_Item("vague", start, i, low, high, currency, mult, text, paren))
+            items.append(_Item("vague", start, i, low, high, currency, mult, text, paren, True))
             continue
         if mult is None and currency is None:
             kind = "year" if _is_year(t) else "bare"
-            items.append(_Item(kind, start, i, value=t.value, text=_text(toks, start, i)))
+            items.append(_Item(kind, start, i, t.value, t.value, text=_text(toks, start, i)))
             continue
         value = t.value * (mult or 1.0)
         text = _text(toks, start, i)
@@ -647,19 +585,23 @@ def _between(toks: Sequence[_Tok], a: _Item, b: _Item) -> list[_Tok]:
 
 def _is_range(toks: Sequence[_Tok], a: _Item, b: _Item) -> bool:
     """``A to B``, ``A-B``, ``A bis B``; or ``between A and B``."""
-    gap = _between(toks, a, b)
+    gap = [t for t in _between(toks, a, b) if t.text not in RANGE_ARTICLES]
     if len(gap) != 1:
         return False
     link = gap[0].text
     if link in RANGE_LINKS:
         return True
-    opens = a.start > 0 and toks[a.start - 1].kind == "between"
-    return link in AND_WORDS and opens
+    j = a.start - 1
+    while j > 0 and toks[j].text in RANGE_ARTICLES:
+        j -= 1
+    return link in AND_WORDS and j >= 0 and toks[j].kind == "between"
 
 
 def _qualifier(toks: Sequence[_Tok], first: _Item, reading: _Reading) -> str | None:
     """The bound named right before the first item (skipping ``between``); notes odd words."""
     j = first.start - 1
+    while j >= 0 and toks[j].text in RANGE_ARTICLES:
+        j -= 1
     if j >= 0 and toks[j].kind == "between":
         j -= 1
     if j < 0:
@@ -667,7 +609,7 @@ def _qualifier(toks: Sequence[_Tok], first: _Item, reading: _Reading) -> str | N
     t = toks[j]
     if t.kind == "qual":
         return t.label
-    if t.kind == "word" and t.text not in NEUTRAL_WORDS:
+    if t.kind == "word" and t.text not in NEUTRAL_WORDS and not t.text.endswith("'s"):
         reading.partial.append(
             f"unrecognised word {t.text!r} before the amount; bound read as exact"
         )
@@ -683,13 +625,125 @@ def _bounds(bound: str, low: float, high: float) -> tuple[float | None, float | 
     return low, high
 
 
+def _word_before(toks: Sequence[_Tok], item: _Item) -> str | None:
+    """The word right before an item, skipping qualifiers (``to about $5m`` → ``to``)."""
+    j = item.start - 1
+    while j >= 0 and toks[j].kind == "qual":
+        j -= 1
+    return toks[j].text if j >= 0 and toks[j].kind == "word" else None
+
+
+def _is_conversion(toks: Sequence[_Tok], first: _Item, item: _Item) -> bool:
+    """A later amount that converts the first: in brackets, or ``or about €46m`` in another
+    currency (``$50 million (about €46 million)``, ``$50 million, or about €46 million``)."""
+    if item.paren:
+        return True
+    j = item.start - 1
+    while j >= 0 and toks[j].kind == "qual":
+        j -= 1
+    while j >= 0 and toks[j].kind == "punct" and toks[j].text == ",":
+        j -= 1
+    opens = j >= 0 and toks[j].kind == "word" and toks[j].text in CONVERSION_WORDS
+    return opens and None not in (first.currency, item.currency) and first.currency != item.currency
+
+
+def _join_compound(toks: Sequence[_Tok], money: list[_Item]) -> list[_Item]:
+    """``مليار و500 مليون دولار`` (a billion and 500 million) is one amount, not two."""
+    out: list[_Item] = []
+    for it in money:
+        prev = out[-1] if out else None
+        gap = _between(toks, prev, it) if prev is not None else []
+        if (
+            prev is not None
+            and not prev.vague
+            and not it.vague
+            and len(gap) == 1
+            and gap[0].text in AND_WORDS
+            and prev.mult is not None
+            and it.mult is not None
+            and it.value < prev.mult
+            and prev.currency in (None, it.currency)
+        ):
+            value = prev.value + it.value
+            out[-1] = replace(prev, end=it.end, value=value, high=value, currency=it.currency)
+            continue
+        out.append(it)
+    return out
+
+
+def _trailing(toks: Sequence[_Tok], item: _Item) -> str | None:
+    """The bound named right after an item (``$100m or more``)."""
+    if item.end < len(toks) and toks[item.end].kind == "qual":
+        return TRAILING_QUALIFIERS.get(toks[item.end].text)
+    return None
+
+
+def _single(
+    toks: Sequence[_Tok], item: _Item, qualifier: str | None, reading: _Reading
+) -> _Reading:
+    """One amount (exact, hedged, floor, ceiling) or one vague magnitude."""
+    if item.vague:
+        if qualifier:
+            reading.notes.append("qualifier before a vague magnitude ignored")
+        return replace(
+            reading,
+            kind="absolute",
+            bound="vague",
+            low=item.value,
+            high=item.high,
+            currency=item.currency,
+        )
+    bound = qualifier or _trailing(toks, item) or "exact"
+    low_v, high_v = _bounds(bound, item.value, item.value)
+    return replace(
+        reading, kind="absolute", bound=bound, low=low_v, high=high_v, currency=item.currency
+    )
+
+
+def _new_level(
+    toks: Sequence[_Tok], money: list[_Item], bare: list[_Item], reading: _Reading
+) -> _Reading:
+    """A change of level ("raised from $X to $Y"): the level reached; the earlier one is context.
+
+    The new level is the amount after a to-word (``to``, ``auf``, ``para``, ``à``, ``الى``), or
+    the one amount not after a from-word (``$30m, up from $6m``). A change by an amount
+    (``increased by $50m``) is no level: unparsed.
+    """
+    verb = LEVEL_CHANGE.search(" ".join(t.text for t in toks))
+    said = verb.group() if verb else "a change"
+    olds = [it for it in [*money, *bare] if _word_before(toks, it) in FROM_WORDS]
+    targets = [it for it in money if _word_before(toks, it) in TO_WORDS]
+    rest = [it for it in money if it not in olds]
+    if len(targets) == 1:
+        new = targets[0]
+    elif not targets and len(rest) == 1 and olds:
+        new = rest[0]
+    else:
+        raise _Unparsed(
+            f"a change of the funding ({said!r}) without one level it reached: "
+            + ", ".join(repr(it.text) for it in money)
+        )
+    others = [it for it in money if it is not new and it not in olds]
+    if others:
+        raise _Unparsed(f"a change ({said!r}) with amounts neither before nor after it")
+    if olds:
+        reading.notes.append(
+            f"the level after the change ({said!r}); the earlier level "
+            f"{', '.join(repr(it.text) for it in olds)} is context"
+        )
+    qualifier = (
+        toks[new.start - 1].label if new.start and toks[new.start - 1].kind == "qual" else None
+    )
+    return _single(toks, new, qualifier, reading)
+
+
 def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Reading:
     """An absolute amount, a range or a vague magnitude from grouped items (no share words)."""
-    money = [it for it in items if it.kind in ("money", "vague")]
-    dropped = [it for k, it in enumerate(money) if k > 0 and it.paren]
+    money = _join_compound(toks, [it for it in items if it.kind in ("money", "vague")])
+    dropped = [it for it in money[1:] if _is_conversion(toks, money[0], it)]
     if dropped:
         reading.notes.append(
-            "amount in brackets read as a conversion of the first: "
+            "amount in brackets (or after 'or') read as a conversion of the first: "
             + ", ".join(repr(it.text) for it in dropped)
         )
     money = [it for it in money if it not in dropped]
@@ -699,6 +753,8 @@ def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Rea
         if loose:
             raise _Unparsed(f"a number without a currency or unit: {loose[0].text!r}")
         return replace(reading, kind="none", bound="none")
+    if LEVEL_CHANGE.search(" ".join(t.text for t in toks)):
+        return _new_level(toks, money, bare, reading)
     first = money[0]
     # A bare number linked to the first amount is the low end of a range (``25 to $50 million``).
     lead = [it for it in bare if it.end <= first.start and _is_range(toks, it, first)]
@@ -724,38 +780,21 @@ def _amount(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Rea
         low, high, currency = _range_values(low_item, high_item)
         if low > high:
             raise _Unparsed(f"range bounds reversed ({low:g} > {high:g})")
-        return replace(
-            reading, kind="absolute", bound="range", low=low, high=high, currency=currency
-        )
-    if first.kind == "vague":
-        if qualifier:
-            reading.notes.append("qualifier before a vague magnitude ignored")
-        return replace(
-            reading,
-            kind="absolute",
-            bound="vague",
-            low=first.value,
-            high=first.high,
-            currency=first.currency,
-        )
-    bound = qualifier or "exact"
-    low_v, high_v = _bounds(bound, first.value, first.value)
-    return replace(
-        reading, kind="absolute", bound=bound, low=low_v, high=high_v, currency=first.currency
-    )
+        bound = "vague" if low_item.vague or high_item.vague else "range"
+        return replace(reading, kind="absolute", bound=bound, low=low, high=high, currency=currency)
+    return _single(toks, first, qualifier, reading)
 
 
 def _range_values(a: _Item, b: _Item) -> tuple[float, float, str | None]:
     """Both ends of a range; a unit or currency on either bound applies to both.
 
     An item's value already includes its own multiplier; a bound without one takes the other's.
+    A vague end (``tens to hundreds of millions``) gives its own low or high end.
     """
     if a.currency and b.currency and a.currency != b.currency:
         raise _Unparsed(f"range bounds in two currencies ({a.currency}, {b.currency})")
-    if a.kind == "vague" or b.kind == "vague":
-        raise _Unparsed("a range with a vague bound")
     low = a.value * (b.mult or 1.0) if a.mult is None else a.value
-    high = b.value * (a.mult or 1.0) if b.mult is None else b.value
+    high = b.high * (a.mult or 1.0) if b.mult is None else b.high
     return low, high, a.currency or b.currency
 
 
@@ -767,10 +806,22 @@ def _share(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Read
         return None
     if pcts and CHANGE_WORDS.search(" ".join(t.text for t in toks)):
         raise _Unparsed(f"a percentage change ({pcts[0].text}), not a share of the funding")
+    starts = [k for k in (share_at, pcts[0].start if pcts else None) if k is not None]
+    if any(it.kind in ("money", "vague") and it.end <= min(starts) for it in items):
+        # "$300 million, or a third of its budget": the amount is the claim, the share context
+        reading.notes.append(
+            f"share words after the amount read as context ({toks[min(starts)].text!r})"
+        )
+        return None
     if share_at is not None and (not pcts or pcts[0].start > share_at):
         tok = toks[share_at]
+        if tok.label == "unstated":
+            raise _Unparsed(f"a share with no stated fraction ({tok.text!r})")
         low, high = tok.extra
         bound = tok.label
+        before = toks[share_at - 1] if share_at else None
+        if bound == "exact" and before is not None and before.kind == "qual":
+            bound = before.label  # "more than half of", "nearly a third of"
         after = share_at + 1
     else:
         pct = pcts[0]
@@ -789,7 +840,7 @@ def _share(toks: Sequence[_Tok], items: list[_Item], reading: _Reading) -> _Read
             low, high, bound, after = lead.value / 100, pct.value / 100, "range", pct.end
         else:
             low = high = pct.value / 100
-            bound = _qualifier(toks, pct, reading) or "exact"
+            bound = _qualifier(toks, pct, reading) or _trailing(toks, pct) or "exact"
             after = pct.end
         if max(low, high) > 1:
             raise _Unparsed(f"a share above 100% ({max(low, high) * 100:g}%)")
@@ -906,6 +957,50 @@ def _finite(*values: float | None) -> bool:
     return all(v is None or math.isfinite(v) for v in values)
 
 
+#: Years and decades, which are dates, not amounts (``pre-2012``, ``the 1990s``).
+_YEARS = re.compile(r"(?<![\d$€£₪.,])(?:19|20)\d\d(?:'?s)?(?![\d.,]?\d)")
+#: Token kinds that only a number or a share can make.
+_NUMBER_KINDS = frozenset({"num", "mult", "pct", "vague", "share"})
+
+
+def number_in_text(fragment: str) -> str | None:
+    """The first digit, number word or share word of a fragment, outside years and period words.
+
+    The guard of :func:`parse_amount`: a fragment that holds one must yield an amount or a share,
+    or be unparsed with the reason (``over the past two months`` is a period, not an amount).
+    """
+    text = normalise(fragment)
+    for _, pattern in PERIOD_PATTERNS:
+        text = pattern.sub(" ", text)
+    text = _YEARS.sub(" ", OTHER_RATES.sub(" ", text))
+    try:
+        toks = tokenise(text)
+    except _Unparsed:
+        return text
+    for t in toks:
+        if t.kind in _NUMBER_KINDS:
+            return t.text
+        if t.kind == "word" and t.text not in NOT_NUMBERS:
+            if t.text in FRACTION_WORDS or t.text in ARABIC_DUALS:
+                return t.text
+            if _word_number([t.text], before_multiplier=False) is not None:
+                return t.text
+    return None
+
+
+def _guard(fragments: Sequence[str], reading: _Reading) -> None:
+    """No amount and no share although the text holds a number or a share word → unparsed."""
+    values = (reading.low, reading.high, reading.share_low, reading.share_high)
+    if any(v is not None for v in values):
+        return
+    for fragment in fragments:
+        found = number_in_text(fragment)
+        if found is not None:
+            raise _Unparsed(
+                f"the text holds {found!r} but the rules read no amount or share from it"
+            )
+
+
 def _parse(fragments: list[str], stated: list[str], period_as_stated: str) -> ParsedAmount:
     reading, _ = _read_fragment(fragments[0])
     anaphoric = _anaphoric_share(fragments) if reading.kind == "absolute" else None
@@ -930,6 +1025,7 @@ def _parse(fragments: list[str], stated: list[str], period_as_stated: str) -> Pa
         partial.append(f"the amount is {per_unit.group()!r}, not a total")
     if not _finite(reading.low, reading.high, reading.share_low, reading.share_high):
         raise _Unparsed("a number too large to read")
+    _guard(fragments, reading)
     return ParsedAmount(
         amount_kind=reading.kind,
         bound=reading.bound,
