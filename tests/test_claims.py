@@ -241,10 +241,9 @@ def test_real_pooled_donor_claims_have_no_annual_figure(real_ledger_raw: Path) -
     assert (c040["amount_low"], c040["amount_high"]) == (500e6, 1e9)
 
 
-@pytest.mark.xfail(strict=True, reason="parser fix in amounts branch")
 def test_real_claim_of_a_raised_level_reads_the_new_level(real_ledger_raw: Path) -> None:
     row = _by_id(claims.build(real_ledger_raw).table).loc["C064"]
-    # "rund 100 Millionen | 360 Millionen US-Dollar": raised from about 100m to $360m a year
+    # "360 Millionen US-Dollar | rund 100 Millionen": raised from about 100m to $360m a year
     assert (row["amount_low"], row["amount_high"], row["currency"]) == (360e6, 360e6, "USD")
     assert (row["period"], row["annual_low_usd"]) == ("year", 360e6)
 
