@@ -119,6 +119,13 @@ def indicators() -> pd.DataFrame:
             dict(zip(YEARS, 0.5 + (t % 5) * 0.1, strict=True)),
         ),
         _indicator(
+            "EIA.INTL.57_4_TBPD.A",
+            "Crude oil including lease condensate exports",
+            "thousand barrels per day",
+            "eia-intl",
+            {y: 2000.0 + 10.0 * (y - 1995) for y in YEARS if y <= 2018},
+        ),
+        _indicator(
             "EI.OIL_PROD.KBD",
             "Oil production",
             "thousand barrels a day",

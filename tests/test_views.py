@@ -145,6 +145,40 @@ def test_oil_output_value(ind: pd.DataFrame) -> None:
     assert set(oil_twh["production_unit"].dropna()) == {"TWh"}
 
 
+def test_crude_exports_put_eia_beside_eu_imports(ind: pd.DataFrame) -> None:
+    frame = finances.crude_exports(ind, syn.oil_trade(), start_year=2010, end_year=2024)
+    assert frame["year"].tolist() == list(range(2010, 2020))  # EIA to 2018, the EU register to 2019
+    by_year = frame.set_index("year")
+    assert by_year.loc[2018, "exports_kbd"] == 2230.0 and pd.isna(by_year.loc[2019, "exports_kbd"])
+    assert pd.isna(by_year.loc[2012, "eu_imports_kbd"])  # no register month before 2013
+    assert by_year.loc[2015, "eu_imports_kbd"] == 0.0  # register months with no Iranian row
+    assert by_year.loc[2017, "eu_imports_kbd"] == pytest.approx(9300.0 * 12 / 365)
+    assert by_year.loc[2017, "eu_months"] == 12
+    text = finances.crude_exports_summary(frame)
+    assert "ends in 2018, at 2,230 thousand barrels a day" in text
+    assert "most from Iran in 2017" in text and "none in 2013, 2014, 2015, 2019" in text
+    assert (
+        finances.crude_exports_summary(frame.iloc[0:0]) == "Neither series has data in this span."
+    )
+
+
+def test_draw_crude_exports_draws_both_series(ind: pd.DataFrame) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.views.oil_trade import draw_crude_exports
+
+    frame = finances.crude_exports(ind, syn.oil_trade(), start_year=2010)
+    fig, ax = plt.subplots()
+    draw_crude_exports(ax, frame, colors=("#000000", "#ff0000"))
+    assert len(ax.patches) == frame["eu_imports_kbd"].notna().sum()  # one bar per register year
+    assert ax.lines[0].get_xdata().tolist() == list(range(2010, 2019))
+    assert ax.get_ylim()[0] == 0
+    plt.close(fig)
+
+
 def test_military_converts_rial_at_the_chosen_rate(ind: pd.DataFrame, annual: pd.DataFrame) -> None:
     got = finances.military(ind, annual, rate_type="official").set_index("year")
     rial = ind.query("indicator_code == 'SIPRI.MILEX.LCU_CY' and year == 2019")["value"].item()

@@ -33,6 +33,8 @@ SIPRI_SHARE_GDP = "SIPRI.MILEX.GDP_SHARE"  #: share of GDP, as a fraction (0.021
 SIPRI_LOCAL_CALENDAR = "SIPRI.MILEX.LCU_CY"  #: local currency (rial), calendar years
 #: Oil production, in the order preferred (barrels a day first; TWh only as a fallback).
 OIL_PRODUCTION = ("EI.OIL_PROD.KBD", "OWID.OIL_PROD.TWH")
+#: Iran's crude oil including lease condensate exports, thousand barrels a day (EIA, to 2018)
+CRUDE_EXPORTS = "EIA.INTL.57_4_TBPD.A"
 #: Readable names of the indicator sources, for chart titles.
 SOURCE_NAMES: dict[str, str] = {
     "energy-institute": "Energy Institute Statistical Review",
@@ -310,6 +312,70 @@ def oil(
         .sort_values("year")
         .reset_index(drop=True)
     )
+
+
+def crude_exports(
+    indicators: pd.DataFrame,
+    oil_trade: pd.DataFrame,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """Iran's crude-oil exports (EIA) beside the EU's imports from Iran (EU register), by year.
+
+    Columns: ``year``, ``exports_kbd`` (EIA, thousand barrels a day; its series ends in 2018),
+    ``eu_imports_kbd`` (EU imports from Iran, thousand barrels a day, from the register's months;
+    missing where the register has no month of that year) and ``eu_months`` (months of the
+    register in that year). The EU figure is one buyer's side of the trade, not Iran's total.
+    """
+    from analysis.views.oil_trade import monthly_imports_kbd, yearly_imports_kbd
+
+    exports = series(indicators, CRUDE_EXPORTS)[["year", "value"]].rename(
+        columns={"value": "exports_kbd"}
+    )
+    eu = (
+        yearly_imports_kbd(monthly_imports_kbd(oil_trade))
+        if not oil_trade.empty
+        else pd.DataFrame(columns=["year", "kbd", "months"])
+    )
+    frame = exports.merge(
+        eu[["year", "kbd", "months"]].rename(
+            columns={"kbd": "eu_imports_kbd", "months": "eu_months"}
+        ),
+        on="year",
+        how="outer",
+    )
+    if start_year is not None:
+        frame = frame[frame["year"] >= start_year]
+    if end_year is not None:
+        frame = frame[frame["year"] <= end_year]
+    return (
+        frame.astype({"year": int, "eu_months": "Int64"}).sort_values("year").reset_index(drop=True)
+    )
+
+
+def crude_exports_summary(frame: pd.DataFrame) -> str:
+    """One plain-text paragraph on :func:`crude_exports`, every figure computed from ``frame``."""
+    parts: list[str] = []
+    eia = frame.dropna(subset=["exports_kbd"])
+    if not eia.empty:
+        low = eia.loc[eia["exports_kbd"].idxmin()]
+        last = eia.iloc[-1]
+        parts.append(
+            f"EIA's series of Iran's crude-oil exports ends in {int(last['year'])}, at "
+            f"{last['exports_kbd']:,.0f} thousand barrels a day; its low in this span was "
+            f"{low['exports_kbd']:,.0f} in {int(low['year'])}."
+        )
+    eu = frame.dropna(subset=["eu_imports_kbd"])
+    if not eu.empty:
+        top = eu.loc[eu["eu_imports_kbd"].idxmax()]
+        zero = eu.loc[eu["eu_imports_kbd"].eq(0), "year"].astype(int).tolist()
+        parts.append(
+            f"The EU bought most from Iran in {int(top['year'])}: {top['eu_imports_kbd']:,.0f} "
+            "thousand barrels a day"
+            + (f"; it bought none in {', '.join(map(str, zero))}." if zero else ".")
+        )
+    return " ".join(parts) or "Neither series has data in this span."
 
 
 def rate_for(annual: pd.DataFrame, rate_type: str, min_days: int = MIN_QUOTED_DAYS) -> pd.Series:

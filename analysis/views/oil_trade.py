@@ -8,7 +8,12 @@ lists every import of the month, so an absent origin means none (2013, 2015, 201
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 IRAN = "IRN"
 COLUMNS = ["month", "volume_kbbl", "days", "kbd"]
@@ -41,3 +46,17 @@ def yearly_imports_kbd(monthly: pd.DataFrame) -> pd.DataFrame:
         .agg(volume_kbbl=("volume_kbbl", "sum"), days=("days", "sum"), months=("month", "size"))
         .assign(kbd=lambda d: d["volume_kbbl"] / d["days"])
     )
+
+
+def draw_crude_exports(ax: Axes, frame: pd.DataFrame, *, colors: tuple[str, str]) -> Axes:
+    """Iran's exports (line) and the EU's imports from Iran (bars), thousand barrels a day, by
+    year, from :func:`analysis.views.finances.crude_exports`."""
+    eu = frame.dropna(subset=["eu_imports_kbd"])
+    eia = frame.dropna(subset=["exports_kbd"])
+    ax.bar(eu["year"], eu["eu_imports_kbd"], color=colors[1], width=0.7,
+           label="EU imports from Iran (EU register)")  # fmt: skip
+    ax.plot(eia["year"], eia["exports_kbd"], color=colors[0], marker=".",
+            label="Iran's crude exports, all buyers (EIA)")  # fmt: skip
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="lower left")
+    return ax
