@@ -359,7 +359,7 @@ def crude_exports_summary(frame: pd.DataFrame) -> str:
     parts: list[str] = []
     eia = frame.dropna(subset=["exports_kbd"])
     if not eia.empty:
-        low = eia.loc[eia["exports_kbd"].idxmin()]
+        low = eia.sort_values("exports_kbd", kind="stable").iloc[0]
         last = eia.iloc[-1]
         parts.append(
             f"EIA's series of Iran's crude-oil exports ends in {int(last['year'])}, at "
@@ -368,7 +368,7 @@ def crude_exports_summary(frame: pd.DataFrame) -> str:
         )
     eu = frame.dropna(subset=["eu_imports_kbd"])
     if not eu.empty:
-        top = eu.loc[eu["eu_imports_kbd"].idxmax()]
+        top = eu.sort_values("eu_imports_kbd", ascending=False, kind="stable").iloc[0]
         zero = eu.loc[eu["eu_imports_kbd"].eq(0), "year"].astype(int).tolist()
         parts.append(
             f"The EU bought most from Iran in {int(top['year'])}: {top['eu_imports_kbd']:,.0f} "
