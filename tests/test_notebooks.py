@@ -118,9 +118,11 @@ def test_iran_finances(
 ) -> None:
     nb = _execute(synthetic_home, "iran_finances", parameters, tmp_path, monkeypatch)
     html, images, streams = _outputs(nb)
-    assert images == 5  # inflation, rial, oil, military, FDI
+    assert images == 6  # inflation, rial, oil, oil sales, military, FDI
     assert "Traceback" not in streams
     assert "oil-rents indicator (NY.GDP.PETR.RT.ZS) is <b>not</b>" in html
+    assert "not in the snapshot as a measured series" not in html
+    assert "The EU bought most from Iran in 2017" in html  # computed from the synthetic tables
     assert "times as many" in html  # open market vs official, computed
     assert "Annual average rial per US$" in html
     assert "The exchange rate decides the size" in html
