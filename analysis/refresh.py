@@ -31,11 +31,11 @@ from analysis import atomic, config
 from analysis.errors import AnalysisError, ExitCode
 
 if TYPE_CHECKING:
-    from analysis.build.runner import BuildSummary
     from analysis.clean.pipeline import TableOutcome
     from analysis.fetch.report import FetchReport
+    from analysis.render.runner import BuildSummary
 
-REFRESH_FILE = "refresh-summary.json"  #: the same name analysis.build.index reads
+REFRESH_FILE = "refresh-summary.json"  #: the same name analysis.render.index reads
 KEEP_LOGS = 200  #: refresh logs kept in logs/ (older ones are removed)
 LOG_GLOB = "refresh-*.log"
 
@@ -186,11 +186,11 @@ def _steps(
     config_path: Path | None,
 ) -> None:
     """Fetch → clean → build, filling ``result``; raises AnalysisError when a step fails."""
-    from analysis.build.runner import build
     from analysis.clean.pipeline import clean
     from analysis.errors import FetchError
     from analysis.fetch.fetch import fetch
     from analysis.locking import pipeline_lock
+    from analysis.render.runner import build
 
     out = config.paths()
     say(f"refresh started ({'accepting' if update else 'refusing'} upstream changes)")

@@ -83,7 +83,7 @@ class RunSpec:
 def load_specs(env: dict[str, str]) -> list[RunSpec]:
     """The report runs of reports.toml, with every parameter filled in (via the package)."""
     code = (
-        "import json; from analysis.build.report_config import load_runs\n"
+        "import json; from analysis.render.report_config import load_runs\n"
         "print(json.dumps([dict(name=r.name, notebook=str(r.notebook), tables=r.tables,"
         " parameters=dict(r.parameters)) for r in load_runs()]))"
     )
@@ -161,7 +161,7 @@ EMPTY_IMPORTS = (
     "import pandas as pd\n"
     "from IPython.display import HTML, display\n"
     "from analysis import charts, config, tables\n"
-    "from analysis.build.provenance import appendix\n"
+    "from analysis.render.provenance import appendix\n"
     "from analysis.views import claims, finances, periods, plots, rapprochement\n"
     "from analysis.views.html import html_table"
 )

@@ -14,7 +14,7 @@ import filelock
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-from test_build_runner import NOTEBOOKS
+from test_render_runner import NOTEBOOKS
 
 from analysis import cli
 from analysis.clean import pipeline

@@ -2,7 +2,7 @@
 
 1. Load and validate every run (parameters checked against each notebook's declared types)
    before any kernel starts.
-2. Compute each run's cache key (:mod:`analysis.build.cache`); an unchanged run is skipped.
+2. Compute each run's cache key (:mod:`analysis.render.cache`); an unchanged run is skipped.
 3. Execute the others in a process pool (default: one worker per core). Each worker runs
    papermill and exports HTML and PDF in the same process, into a staging folder under
    ``.cache/build/staging/``.
@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from analysis import atomic, config
-from analysis.build.cache import KeyContext, key_digest, read_record, run_key, why_stale
-from analysis.build.report_config import Run, load_runs
 from analysis.errors import ExitCode, UsageError
+from analysis.render.cache import KeyContext, key_digest, read_record, run_key, why_stale
+from analysis.render.report_config import Run, load_runs
 
 if TYPE_CHECKING:
-    from analysis.build.execute import TaskResult
+    from analysis.render.execute import TaskResult
 
 #: Seconds one cell may run when no --cell-timeout is given (a hung cell must not hang cron).
 DEFAULT_CELL_TIMEOUT = 600.0
@@ -257,7 +257,7 @@ def warm_up() -> None:
 
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return
-    from analysis.build.execute import warm_up as warm_worker
+    from analysis.render.execute import warm_up as warm_worker
 
     warm_worker()
 
@@ -274,10 +274,10 @@ def _execute_all(
     executor: str = "local",
     scheduler: str | None = None,
 ) -> list[RunOutcome]:
-    """Run the work on ``executor`` (:mod:`analysis.build.executors`); promote each run as soon
+    """Run the work on ``executor`` (:mod:`analysis.render.executors`); promote each run as soon
     as it finishes, here in the parent process, whichever executor ran it."""
-    from analysis.build.execute import Task
-    from analysis.build.executors import run_tasks
+    from analysis.render.execute import Task
+    from analysis.render.executors import run_tasks
 
     if executor == "local":
         warm_up()
@@ -429,7 +429,7 @@ def build(
             workers,
         )
         write_summary(summary, out)
-        from analysis.build.index import write_index
+        from analysis.render.index import write_index
 
         write_index(load_all_for_index(runs, only, config_path), summary)
     for line in summary.summary_lines():

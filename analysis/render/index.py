@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from analysis import atomic, config
-from analysis.build.cache import read_record
-from analysis.build.report_config import Run
+from analysis.render.cache import read_record
+from analysis.render.report_config import Run
 
 if TYPE_CHECKING:
-    from analysis.build.runner import BuildSummary, RunOutcome
+    from analysis.render.runner import BuildSummary, RunOutcome
 
 INDEX_FILE = "index.html"
 #: Written by ``analysis refresh``: when the data was last updated and what changed.
 REFRESH_FILE = "refresh-summary.json"
-PREVIOUS_DIR = "_previous"  #: the same as analysis.build.runner.PREVIOUS_DIR
+PREVIOUS_DIR = "_previous"  #: the same as analysis.render.runner.PREVIOUS_DIR
 
 STYLE = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1b1b1b;

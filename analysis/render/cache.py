@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
-from analysis.build.notebook import source_digest
-from analysis.build.report_config import Run
+from analysis.render.notebook import source_digest
+from analysis.render.report_config import Run
 
 #: Packages whose version changes what a report looks like or computes.
 KEY_PACKAGES = (
@@ -56,10 +56,10 @@ CODE_EXCLUDED = (
     "cli.py",
     "__main__.py",
     "locking.py",
-    "build/runner.py",
-    "build/cache.py",
-    "build/index.py",
-    "build/report_config.py",
+    "render/runner.py",
+    "render/cache.py",
+    "render/index.py",
+    "render/report_config.py",
 )
 _CHUNK = 1 << 20
 

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.build.export import Exporter
-from analysis.build.provenance import appendix
+from analysis.render.export import Exporter
+from analysis.render.provenance import appendix
 
 #: A 1×1 PNG (synthetic): enough to check that images are embedded as data URIs.
 PNG = (
@@ -124,13 +124,13 @@ def test_title_falls_back_to_metadata_then_name(exporter: Exporter) -> None:
 def test_weasypdf_is_registered_as_an_nbconvert_exporter() -> None:
     from nbconvert.exporters import get_exporter
 
-    from analysis.build.pdf_exporter import WeasyPDFExporter
+    from analysis.render.pdf_exporter import WeasyPDFExporter
 
     assert get_exporter("weasypdf") is WeasyPDFExporter
 
 
 def test_the_nbconvert_exporter_writes_pdf_bytes(executed: Path) -> None:
-    from analysis.build.pdf_exporter import WeasyPDFExporter
+    from analysis.render.pdf_exporter import WeasyPDFExporter
 
     body, resources = WeasyPDFExporter().from_filename(str(executed))
     assert body[:5] == b"%PDF-"
@@ -203,7 +203,7 @@ def test_appendix_degrades_when_files_are_missing(home: Path) -> None:
 
 
 def test_appendix_never_links_a_non_http_url(home: Path) -> None:
-    from analysis.build.provenance import _link
+    from analysis.render.provenance import _link
 
     assert _link("javascript:alert(1)", "x") == "x"
     assert _link('https://e.org/"q"', "t") == '<a href="https://e.org/&quot;q&quot;">t</a>'
@@ -220,8 +220,8 @@ def test_dollar_amounts_are_money_not_math(exporter: Exporter) -> None:
 def test_index_escapes_text_and_links_relatively(home: Path) -> None:
     import shutil
 
-    from analysis.build.index import write_index
-    from analysis.build.report_config import load_runs
+    from analysis.render.index import write_index
+    from analysis.render.report_config import load_runs
 
     shutil.copytree(Path(__file__).parent / "fixtures" / "notebooks", home / "notebooks")
     (home / "reports.toml").write_text(
@@ -253,7 +253,7 @@ def test_index_escapes_text_and_links_relatively(home: Path) -> None:
 def test_injected_values_read_back_as_the_same_literals() -> None:
     """papermill writes each validated value as a literal; quotes, newlines and backslashes in a
     string stay inside it (no code can be injected)."""
-    from analysis.build.execute import check_literals
+    from analysis.render.execute import check_literals
 
     check_literals(
         {

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import runner
-from analysis.build.runner import BuildSummary, build
 from analysis.errors import BusyError, ExitCode, UsageError
+from analysis.render import runner
+from analysis.render.runner import BuildSummary, build
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -236,8 +236,8 @@ def test_a_no_op_build_imports_nothing_heavy(project: Path) -> None:
     code = (
         "import sys, time\n"
         "HEAVY = ('papermill', 'nbconvert', 'pandas', 'weasyprint', 'nbformat')\n"
-        "from analysis.build.runner import build\n"
-        "from analysis.build import cache\n"
+        "from analysis.render.runner import build\n"
+        "from analysis.render import cache\n"
         "import json, pathlib\n"
         "summary = build(quiet=True, echo=lambda _l: None)\n"
         "heavy = [m for m in HEAVY if m in sys.modules]\n"
@@ -245,8 +245,8 @@ def test_a_no_op_build_imports_nothing_heavy(project: Path) -> None:
         "print(json.dumps({'statuses': statuses, 'heavy': heavy}))\n"
     )
     # Fake up-to-date reports: a record whose key matches, and the files it lists.
-    from analysis.build.cache import KeyContext, key_digest, run_key
-    from analysis.build.report_config import load_runs
+    from analysis.render.cache import KeyContext, key_digest, run_key
+    from analysis.render.report_config import load_runs
 
     ctx = KeyContext.current()
     for run in load_runs():
