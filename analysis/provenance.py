@@ -1,25 +1,12 @@
-"""Small provenance helpers shared by every step: file checksums and the code version."""
+"""The code version every step records (file checksums: :func:`analysis.store.digest`)."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import subprocess
-from pathlib import Path
 
 from analysis import __version__
 from analysis.config import REPO_ROOT
-
-_CHUNK = 1 << 20
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 hex digest of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @functools.cache

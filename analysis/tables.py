@@ -1,37 +1,16 @@
-"""Read processed tables (what notebooks use): ``load("indicators")``.
+"""Read processed tables (what notebooks use): ``load("indicators")``, ``indicator(code)``.
 
-Notebooks read only ``data/processed/``; this module is their one door to it.
+Notebooks read only the processed tables, through :mod:`analysis.store` (the one reader of
+``data/processed/``).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from typing import Any
-
 import pandas as pd
 
-from analysis import config
-from analysis.errors import DataError
+from analysis.store import load
 
-
-def load(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The processed table ``name`` (from ``data/processed/<name>.parquet``)."""
-    path = config.paths().processed / f"{name}.parquet"
-    if not path.exists():
-        raise DataError(
-            f"processed table {name!r} is missing; run `analysis clean`", file=str(path)
-        )
-    return pd.read_parquet(path, columns=list(columns) if columns else None)
-
-
-def manifest() -> dict[str, Any]:
-    """``data/processed/manifest.json`` (tables, inputs with checksums, counts)."""
-    path = config.paths().processed_manifest
-    if not path.exists():
-        return {"tables": {}}
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+__all__ = ["indicator", "load"]
 
 
 def indicator(

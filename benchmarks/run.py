@@ -186,8 +186,8 @@ def empty_report(home: Path) -> Path:
 def touch_table(env: dict[str, str], step: int) -> None:
     """Rewrite one processed table with one value changed (a new checksum, same schema)."""
     code = (
-        "import sys, pandas as pd; from analysis import config\n"
-        f"p = config.paths().processed / '{TOUCHED_TABLE}.parquet'\n"
+        "import sys, pandas as pd; from analysis import store\n"
+        f"p = store.table_path('{TOUCHED_TABLE}')\n"
         "df = pd.read_parquet(p); col = df.select_dtypes('float').columns[0]\n"
         f"df.loc[df.index[-1], col] += {step} * 1e-6; df.to_parquet(p)"
     )

@@ -103,24 +103,3 @@ def test_missing_raw_input_is_a_clear_error(home: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
     with pytest.raises(DataError, match="run `analysis fetch` first"):
         pipeline.clean(echo=lambda _: None)
-
-
-def test_csv_copy_holds_the_parquet_rows_with_days_as_dates(tmp_path: Path) -> None:
-    frame = pd.DataFrame(
-        {
-            "date": pd.to_datetime(["2018-01-01", None, "2019-12-31"]),
-            "stamp": pd.to_datetime(["2018-01-01 05:30", "2018-01-02 00:00", None]),
-            "name": ["a, with comma", 'say "hi"', "نرخ ارز"],
-            "value": [42900.0, float("nan"), 1.5],
-            "flag": [True, False, True],
-        }
-    )
-    result = TableResult(frame, pd.DataFrame(), rows_read=3)
-    out = SimpleNamespace(processed=tmp_path, quarantine=tmp_path / "q")
-    out.quarantine.mkdir()
-    pipeline._write_outputs("t", result, out)  # type: ignore[arg-type]
-    lines = (tmp_path / "t.csv").read_text().splitlines()
-    assert lines[1].startswith("2018-01-01,2018-01-01 05:30:00")
-    assert ",," in lines[2] and lines[3].startswith("2019-12-31,,")
-    back = pd.read_csv(tmp_path / "t.csv", parse_dates=["date", "stamp"])
-    pd.testing.assert_frame_equal(back, pd.read_parquet(tmp_path / "t.parquet"))

@@ -24,11 +24,8 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
-from analysis import atomic, config
+from analysis import config, store
 from analysis.clean.base import (
     PROVENANCE_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -37,7 +34,7 @@ from analysis.clean.base import (
     release_freed_memory,
 )
 from analysis.errors import AnalysisError, DataError
-from analysis.provenance import code_version, file_sha256
+from analysis.provenance import code_version
 
 #: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
 #: and ``analysis.schemas.<name>`` (SCHEMA).
@@ -206,52 +203,11 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     )
 
 
-def _dates_as_days(table: pa.Table) -> pa.Table:
-    """Timestamp columns whose values are all midnight as dates, so the CSV copy reads
-    ``2018-01-01`` rather than ``2018-01-01 00:00:00.000000000``."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_timestamp(field.type):
-            days = table.column(i).cast(pa.date32())
-            if days.cast(field.type).equals(table.column(i)):
-                table = table.set_column(i, field.name, days)
-    return table
-
-
-def _write_outputs(name: str, result: TableResult, out: config.Paths) -> dict[str, str]:
-    """Write parquet, CSV and quarantine atomically; return the outputs' checksums.
-
-    The table is converted to Arrow once; both copies are written from it (Arrow's CSV writer
-    is several times faster than pandas' on the large tables).
-    """
-    parquet = out.processed / f"{name}.parquet"
-    csv = out.processed / f"{name}.csv"
-    quarantine = out.quarantine / f"{name}.csv"
-    arrow = pa.Table.from_pandas(result.table, preserve_index=False)
-    atomic.write_with(parquet, lambda p: pq.write_table(arrow, p))
-    atomic.write_with(csv, lambda p: pa_csv.write_csv(_dates_as_days(arrow), p))
-    atomic.write_with(quarantine, lambda p: result.quarantine.to_csv(p, index=False))
-    return {
-        "parquet": file_sha256(parquet),
-        "csv": file_sha256(csv),
-        "quarantine": file_sha256(quarantine),
-    }
-
-
-def load_manifest(path: Path) -> dict[str, Any]:
-    """The processed manifest, or an empty one if missing or unreadable (→ everything dirty)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and "tables" in data else {"tables": {}}
-    except (OSError, ValueError):
-        return {"tables": {}}
-
-
-def _is_fresh(entry: dict[str, Any] | None, key: str, out: config.Paths, name: str) -> bool:
+def _is_fresh(entry: dict[str, Any] | None, key: str, name: str) -> bool:
     if not entry or entry.get("key") != key:
         return False
-    outputs = entry.get("outputs", {})
-    parquet = out.processed / f"{name}.parquet"
-    return parquet.exists() and outputs.get("parquet") == file_sha256(parquet)
+    parquet = store.table_digest(name)
+    return parquet is not None and entry.get("outputs", {}).get("parquet") == parquet
 
 
 def clean(
@@ -270,9 +226,8 @@ def clean(
     unknown = sorted(set(only or ()) - set(TABLES))
     if unknown:
         raise DataError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
-    atomic.clean_stale_temp(out.processed)
-    atomic.clean_stale_temp(out.quarantine)
-    manifest = load_manifest(out.processed_manifest)
+    store.clean_stale_temp()
+    manifest = store.manifest()
     code = code_digest()
     outcomes: list[TableOutcome] = []
     for name in TABLES:
@@ -286,12 +241,12 @@ def clean(
                 f"under {raw} (run `analysis fetch` first)"
             )
         inputs = [
-            {"path": atomic_rel(f, raw), "sha256": file_sha256(f), "bytes": f.stat().st_size}
+            {"path": atomic_rel(f, raw), "sha256": store.digest(f), "bytes": f.stat().st_size}
             for f in files
         ]
         key = table_key(inputs, code)
         entry = manifest["tables"].get(name)
-        if not force and _is_fresh(entry, key, out, name):
+        if not force and _is_fresh(entry, key, name):
             assert entry is not None
             outcomes.append(
                 TableOutcome(
@@ -307,10 +262,10 @@ def clean(
             echo(outcomes[-1].line())
             continue
         entry = {"key": key, "inputs": inputs}
-        entry |= _clean_table(name, module, schema_module.SCHEMA, raw, out)
+        entry |= _clean_table(name, module, schema_module.SCHEMA, raw)
         release_freed_memory()  # the table is written and dropped: start the next one low
         manifest["tables"][name] = entry
-        atomic.write_text(out.processed_manifest, json.dumps(manifest, indent=2, sort_keys=True))
+        store.write_manifest(manifest)
         outcomes.append(
             TableOutcome(
                 name,
@@ -326,9 +281,7 @@ def clean(
     return outcomes
 
 
-def _clean_table(
-    name: str, module: ModuleType, schema: Any, raw: Path, out: config.Paths
-) -> dict[str, Any]:
+def _clean_table(name: str, module: ModuleType, schema: Any, raw: Path) -> dict[str, Any]:
     """Build, validate and write one table; return its manifest entry (counts, notes, outputs'
     checksums). The table itself is dropped on return, before the next one is built."""
     started = time.perf_counter()
@@ -337,7 +290,7 @@ def _clean_table(
     result = validate(built, schema, name)
     del built
     check_balance(name, result)
-    outputs = _write_outputs(name, result, out)
+    outputs = store.write_table(name, result.table, result.quarantine)
     return {
         "rows_read": result.rows_read,
         "rows_kept": result.rows_kept,

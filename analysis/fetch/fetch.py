@@ -45,10 +45,10 @@ from analysis.fetch.lock import (
     load_lock,
     save_lock,
     sha256_bytes,
-    sha256_file,
 )
 from analysis.fetch.registry import RESERVED_IDS, Download, Source, load_registry
 from analysis.fetch.report import Change, Failure, FetchReport
+from analysis.store import digest
 
 OFFLINE_HINT = (
     f"offline? To fetch without a network, set {SNAPSHOT_ENV}=<folder> or pass --snapshot "
@@ -172,7 +172,7 @@ class _Run:
 
     def raw_sha(self, path: str) -> str | None:
         if path not in self._raw_sha:
-            self._raw_sha[path] = sha256_file(self.raw / path)
+            self._raw_sha[path] = digest(self.raw / path)
         return self._raw_sha[path]
 
     def fail(self, source_id: str, what: str, reason: str) -> None:

@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from analysis import config
+from analysis import config, store
 from analysis.render.notebook import source_digest
 from analysis.render.report_config import Run
 
@@ -61,23 +61,10 @@ CODE_EXCLUDED = (
     "render/index.py",
     "render/report_config.py",
 )
-_CHUNK = 1 << 20
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_digest(path: Path) -> str | None:
-    """sha256 of a file, or None if it does not exist."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-    except FileNotFoundError:
-        return None
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -122,27 +109,21 @@ class KeyContext:
     @classmethod
     def current(cls) -> KeyContext:
         out = config.paths()
-        manifest: dict[str, Any] = {}
-        try:
-            loaded = json.loads(out.processed_manifest.read_text(encoding="utf-8"))
-            manifest = loaded.get("tables", {}) if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            pass
         return cls(
             packages=package_versions(),
             code=code_digest(),
             provenance={
-                "sources.toml": file_digest(out.sources),
-                "sources.lock.json": file_digest(out.lock),
+                "sources.toml": store.digest(out.sources),
+                "sources.lock.json": store.digest(out.lock),
             },
-            manifest_tables=manifest if isinstance(manifest, dict) else {},
+            manifest_tables=store.manifest()["tables"],
             _tables={},
         )
 
     def table_digest(self, table: str) -> str | None:
         """sha256 of ``data/processed/<table>.parquet`` (None if missing), once per build."""
         if table not in self._tables:
-            self._tables[table] = file_digest(config.paths().processed / f"{table}.parquet")
+            self._tables[table] = store.table_digest(table)
         return self._tables[table]
 
     def manifest_entry(self, table: str) -> dict[str, Any]:

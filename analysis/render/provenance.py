@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from analysis import config
+from analysis import store
 
 LEDGER_PREFIX = "ledgers/"
 COUNTS = ("rows_read", "rows_kept", "rows_quarantined", "rows_excluded")
@@ -47,18 +47,6 @@ class _SourceInfo:
     url: str | None
     license: str
     citation: str
-
-
-def _load_manifest() -> tuple[dict[str, Any], str | None]:
-    path = config.paths().processed_manifest
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}, f"No processed-data manifest ({path.name}): run `analysis clean`."
-    except (OSError, ValueError) as err:
-        return {}, f"The processed-data manifest could not be read ({err})."
-    tables = data.get("tables") if isinstance(data, dict) else None
-    return (tables if isinstance(tables, dict) else {}), None
 
 
 def _source_lookup() -> tuple[Callable[[str], _SourceInfo | None], str | None]:
@@ -234,7 +222,7 @@ def _source_group(
 
 def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
     """The provenance appendix as an HTML fragment (a ``<section class="provenance">``)."""
-    manifest, manifest_note = _load_manifest()
+    manifest, manifest_note = store.manifest()["tables"], store.manifest_problem()
     lookup, registry_note = _source_lookup()
     lock, lock_note = _lock_entries()
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from analysis import atomic, config
+from analysis import atomic, config, store
 from analysis.errors import ExitCode, UsageError
 from analysis.render.cache import KeyContext, key_digest, read_record, run_key, why_stale
 from analysis.render.report_config import Run, load_runs
@@ -191,7 +191,8 @@ def _plan(
         if missing:
             base.status, base.cache = "failed", "miss"
             base.error = (
-                f"processed table(s) {', '.join(missing)} missing in {out.processed} "
+                f"processed table(s) {', '.join(missing)} missing in "
+                f"{store.table_path(missing[0]).parent} "
                 "(run `analysis clean`; or fix 'tables' in reports.toml)"
             )
             settled.append(base)
