@@ -249,7 +249,7 @@ def clean_reports() -> None:
 
     out = config.paths()
     with pipeline_lock("clean-reports"):
-        for folder in (out.reports, out.cache / "build"):
+        for folder in (out.reports, out.build_cache):
             shutil.rmtree(folder, ignore_errors=True)
             click.echo(f"removed {folder}")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.errors import BusyError, ExitCode, UsageError
 from analysis.render import runner
 from analysis.render.runner import BuildSummary, build
@@ -223,7 +224,7 @@ def test_another_build_holding_the_lock_makes_this_one_busy(
 ) -> None:
     from analysis.locking import pipeline_lock
 
-    monkeypatch.setattr(runner, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(config, "LOCK_WAIT_SECONDS", 0.2)
     with pipeline_lock("clean"), pytest.raises(BusyError):
         build(quiet=True, echo=lambda _line: None)
 

@@ -89,7 +89,7 @@ def fetch(
         raise FetchError(f"snapshot folder not found: {snap}")
     p.cache.mkdir(parents=True, exist_ok=True)
     try:
-        with filelock.FileLock(p.cache / "fetch.lock", timeout=0):
+        with filelock.FileLock(p.fetch_lock, timeout=0):
             run = _Run(p.raw, load_lock(p.lock), update, f"snapshot {snap}" if snap else "upstream")
             _clean_temp(p.raw, sources)
             try:

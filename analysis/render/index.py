@@ -19,10 +19,6 @@ from analysis.render.report_config import Run
 if TYPE_CHECKING:
     from analysis.render.runner import BuildSummary, RunOutcome
 
-INDEX_FILE = "index.html"
-#: Written by ``analysis refresh``: when the data was last updated and what changed.
-REFRESH_FILE = "refresh-summary.json"
-PREVIOUS_DIR = "_previous"  #: the same as analysis.render.runner.PREVIOUS_DIR
 
 STYLE = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1b1b1b;
@@ -104,15 +100,16 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
         for kind, label in (("html", "HTML"), ("pdf", "PDF"), ("ipynb", "notebook"))
         if kind in files
     )
-    previous = read_record(out.reports / PREVIOUS_DIR / run.name)
+    previous = read_record(out.previous_reports / run.name)
     if previous and (previous.get("files") or {}).get("html"):
+        href = _href(config.PREVIOUS_DIR, run.name, previous["files"]["html"])
         links += (
-            f'<div class="note"><a href="{_href(PREVIOUS_DIR, run.name, previous["files"]["html"])}'
-            f'">previous build</a> ({_e(_when(previous.get("built_at")))})</div>'
+            f'<div class="note"><a href="{href}">previous build</a> '
+            f"({_e(_when(previous.get('built_at')))})</div>"
         )
     error = ""
     if failed and (outcome is None or outcome.status == "failed"):
-        failed_html = _href("_failed", run.name, f"{run.name}.html")
+        failed_html = _href(config.FAILED_DIR, run.name, f"{run.name}.html")
         message = outcome.error if outcome and outcome.error else "see the failed notebook"
         error = (
             f'<div class="note failed">{_e(message)} — '
@@ -144,14 +141,15 @@ def render_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> st
             f" Last build: {summary.count('built')} built, {summary.count('cached')} cached, "
             f"{len(summary.failed)} failed."
         )
-    refreshed = _refresh_note(out.reports / REFRESH_FILE)
+    refreshed = _refresh_note(out.refresh_summary)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f"<title>Reports</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
         "<h1>Reports: Iran's finances and claims of Iranian funding to Hamas</h1>\n"
         f'<p class="lead">{_e(lead)} Each report ends with its sources and provenance; '
-        '<a href="build-summary.json">build-summary.json</a> has the details.</p>\n'
+        f'<a href="{_href(config.BUILD_SUMMARY_FILE)}">{_e(config.BUILD_SUMMARY_FILE)}</a> has '
+        "the details.</p>\n"
         f"{refreshed}"
         "<table>\n<thead><tr><th>report</th><th>parameters</th><th>status</th>"
         "<th>built</th><th>data vintage</th><th>files</th></tr></thead>\n"
@@ -175,12 +173,12 @@ def _refresh_note(path: Path) -> str:
     return (
         f'<p class="note" id="data-vintage">Data updated on {updated}'
         f" (last checked {_e(_when(data.get('checked_at')))}). What changed: {what}. "
-        f'<a href="{REFRESH_FILE}">{REFRESH_FILE}</a></p>\n'
+        f'<a href="{_href(path.name)}">{_e(path.name)}</a></p>\n'
     )
 
 
 def write_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> Path:
     """Write ``reports/index.html`` atomically; return its path."""
-    path = config.paths().reports / INDEX_FILE
+    path = config.paths().index
     atomic.write_text(path, render_index(runs, summary))
     return path

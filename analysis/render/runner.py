@@ -37,14 +37,6 @@ from analysis.render.report_config import Run, load_runs
 if TYPE_CHECKING:
     from analysis.render.execute import TaskResult
 
-#: Seconds one cell may run when no --cell-timeout is given (a hung cell must not hang cron).
-DEFAULT_CELL_TIMEOUT = 600.0
-#: Seconds to wait for another clean/build to finish before giving up with BusyError.
-LOCK_WAIT_SECONDS = 5.0
-SUMMARY_FILE = "build-summary.json"
-#: reports/_previous/<run>/: the report a rebuild replaced (one build back), linked from the index.
-PREVIOUS_DIR = "_previous"
-
 Status = Literal["built", "cached", "failed", "would build"]
 
 
@@ -228,7 +220,7 @@ def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths
     )
     failed_dir = out.failed_reports / run.name
     if result.ok:
-        _keep_previous(out.reports / run.name, out.reports / PREVIOUS_DIR / run.name)
+        _keep_previous(out.reports / run.name, out.previous_reports / run.name)
         atomic.replace_dir(result.staging, out.reports / run.name)
         shutil.rmtree(failed_dir, ignore_errors=True)
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
@@ -282,7 +274,7 @@ def _execute_all(
 
     if executor == "local":
         warm_up()
-    staging_root = out.cache / "build" / "staging"
+    staging_root = out.staging
     tasks = [
         Task(
             run.name,
@@ -344,10 +336,10 @@ def _recover(runs: Sequence[Run], out: config.Paths) -> None:
     for run in runs:
         atomic.recover_dir(out.reports / run.name)
         atomic.recover_dir(out.failed_reports / run.name)
-        atomic.recover_dir(out.reports / PREVIOUS_DIR / run.name)
-    shutil.rmtree(out.cache / "build" / "staging", ignore_errors=True)
+        atomic.recover_dir(out.previous_reports / run.name)
+    shutil.rmtree(out.staging, ignore_errors=True)
     atomic.clean_stale_temp(out.reports)
-    for stale in (out.reports / PREVIOUS_DIR).glob(".*.tmp"):
+    for stale in out.previous_reports.glob(".*.tmp"):
         shutil.rmtree(stale, ignore_errors=True)  # a copy a killed build left half done
 
 
@@ -367,7 +359,7 @@ def build(
     """Build the report runs whose cache key changed (all with ``force``); see the module doc.
 
     ``only``: run names or notebook stems; ``jobs``: parallel runs (default: cores);
-    ``cell_timeout``: seconds a cell may run (default :data:`DEFAULT_CELL_TIMEOUT`);
+    ``cell_timeout``: seconds a cell may run (default :data:`analysis.config.DEFAULT_CELL_TIMEOUT`);
     ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout);
     ``executor``: "local" (process pool) or "dask" (``scheduler`` address, else a LocalCluster);
     ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``).
@@ -379,7 +371,7 @@ def build(
     runs = select(load_runs(config_path), only)
     out = config.paths()
     workers = jobs or os.cpu_count() or 1
-    timeout = DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
+    timeout = config.DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
     if dry_run:
         settled, todo = _plan(runs, force, KeyContext.current(), out)
         outcomes = settled + [
@@ -396,7 +388,7 @@ def build(
 
     from analysis.locking import pipeline_lock
 
-    with pipeline_lock("build", wait=LOCK_WAIT_SECONDS):
+    with pipeline_lock("build"):
         _recover(runs, out)
         ctx = KeyContext.current()
         settled, todo = _plan(runs, force, ctx, out)
@@ -459,6 +451,6 @@ def _ordered(outcomes: list[RunOutcome], runs: Sequence[Run]) -> list[RunOutcome
 
 def write_summary(summary: BuildSummary, out: config.Paths) -> Path:
     """``reports/build-summary.json`` (atomically)."""
-    path = out.reports / SUMMARY_FILE
+    path = out.build_summary
     atomic.write_text(path, json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
     return path
