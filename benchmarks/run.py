@@ -160,10 +160,11 @@ EMPTY_IMPORTS = (
     "import matplotlib.pyplot as plt\n"
     "import pandas as pd\n"
     "from IPython.display import HTML, display\n"
-    "from analysis import charts, config, tables\n"
-    "from analysis.render.provenance import appendix\n"
-    "from analysis.views import claims, finances, periods, plots, rapprochement\n"
-    "from analysis.views.html import html_table"
+    "from analysis import config\n"
+    "from analysis.report import charts, tables\n"
+    "from analysis.report.appendix import appendix\n"
+    "from analysis.report import claims, finances, periods, plots, rapprochement\n"
+    "from analysis.report.html import html_table"
 )
 EMPTY_RUN = "empty"
 

@@ -191,7 +191,7 @@ def test_rapprochement(
 
 def test_views_import_without_a_kernel() -> None:
     for module in ("html", "periods", "finances", "claims", "rapprochement", "plots"):
-        importlib.import_module(f"analysis.views.{module}")
+        importlib.import_module(f"analysis.report.{module}")
 
 
 @pytest.mark.snapshot

@@ -14,8 +14,8 @@ import pytest
 
 from analysis.clean import claims as claims_cleaner
 from analysis.clean import pipeline
+from analysis.report import claims as view
 from analysis.schemas.claims import SCHEMA
-from analysis.views import claims as view
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -13,7 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.render.export import Exporter
-from analysis.render.provenance import appendix
+from analysis.report.appendix import appendix
 
 #: A 1×1 PNG (synthetic): enough to check that images are embedded as data URIs.
 PNG = (
@@ -203,7 +203,7 @@ def test_appendix_degrades_when_files_are_missing(home: Path) -> None:
 
 
 def test_appendix_never_links_a_non_http_url(home: Path) -> None:
-    from analysis.render.provenance import _link
+    from analysis.report.appendix import _link
 
     assert _link("javascript:alert(1)", "x") == "x"
     assert _link('https://e.org/"q"', "t") == '<a href="https://e.org/&quot;q&quot;">t</a>'

@@ -10,9 +10,9 @@ import pytest
 import synthetic_processed as syn
 
 from analysis.finance import annual_rates
-from analysis.views import claims as cv
-from analysis.views import finances, periods
-from analysis.views import rapprochement as rp
+from analysis.report import claims as cv
+from analysis.report import finances, periods
+from analysis.report import rapprochement as rp
 
 
 @pytest.fixture(scope="module")
@@ -357,7 +357,7 @@ def test_draw_ranges_covers_open_ends(claims: pd.DataFrame) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis.views import plots
+    from analysis.report import plots
 
     ranges = cv.ranges(cv.select(claims, recipient_scope="including_aggregates"))
     fig, ax = plt.subplots()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.views.html import LEFT, LINK_REL, html_table, is_safe_url, link
+from analysis.report.html import LEFT, LINK_REL, html_table, is_safe_url, link
 
 
 class _Collect(HTMLParser):
