@@ -53,7 +53,7 @@ class Paths:
     @property
     def ledgers(self) -> Path:
         """Curated ledgers (claims, events), committed; the only raw data in git."""
-        return self.raw / "ledgers"
+        return self.raw / LEDGERS_DIR
 
     # --- written by the pipeline, git-ignored -----------------------------------------
     @property
@@ -163,6 +163,9 @@ def snapshot_dir(override: str | os.PathLike[str] | None = None) -> Path | None:
     value = override if override is not None else os.environ.get(SNAPSHOT_ENV)
     return Path(value).expanduser().resolve() if value else None
 
+
+#: The curated ledgers' folder below data/raw (their raw paths start with "ledgers/").
+LEDGERS_DIR = "ledgers"
 
 # --- file and folder names below reports/ and logs/ (linked relatively by the index) ---
 INDEX_FILE = "index.html"

@@ -103,3 +103,58 @@ def test_missing_raw_input_is_a_clear_error(home: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
     with pytest.raises(DataError, match="run `analysis fetch` first"):
         pipeline.clean(echo=lambda _: None)
+
+
+FAKE_REGISTRY = """
+[sources.fake]
+title = "Synthetic {title}"
+producer = "synthetic"
+url = "https://example.org/fake"
+license = "CC0-1.0"
+citation = "Synthetic citation"
+files = ["fake/*.csv"]
+[[sources.fake.downloads]]
+url = "https://example.org/values.csv"
+to = "fake/values.csv"
+"""
+
+
+def test_manifest_inputs_carry_their_source_and_access_date(fake_table: Path, home: Path) -> None:
+    """What the report appendix shows comes from the manifest: clean stamps it."""
+    from analysis import store
+    from analysis.fetch.lock import LockEntry, save_lock, sha256_bytes
+
+    (home / "sources.toml").write_text(FAKE_REGISTRY.format(title="values"), encoding="utf-8")
+    data = (fake_table / "fake" / "values.csv").read_bytes()
+    rel = "fake/values.csv"
+    save_lock(
+        {
+            rel: LockEntry(
+                "fake", rel, sha256_bytes(data), len(data), f"snapshot:{rel}", "2099-01-02"
+            )
+        }
+    )
+    pipeline.clean(echo=lambda _: None)
+    [item] = store.manifest()["tables"]["fake"]["inputs"]
+    assert item["source"] == {
+        "id": "fake",
+        "title": "Synthetic values",
+        "url": "https://example.org/fake",
+        "license": "CC0-1.0",
+        "citation": "Synthetic citation",
+    }
+    assert item["accessed"] == "2099-01-02" and item["locked_sha256"] == item["sha256"]
+
+    # A retitled source rebuilds no table, but the manifest says the new title.
+    (home / "sources.toml").write_text(FAKE_REGISTRY.format(title="renamed"), encoding="utf-8")
+    assert pipeline.clean(echo=lambda _: None)[0].status == "unchanged"
+    assert store.manifest()["tables"]["fake"]["inputs"][0]["source"]["title"] == "Synthetic renamed"
+
+
+def test_inputs_without_registry_or_lock_are_recorded_unstamped(fake_table: Path) -> None:
+    from analysis import store
+
+    pipeline.clean(echo=lambda _: None)
+    [item] = store.manifest()["tables"]["fake"]["inputs"]
+    assert set(item) == {"path", "sha256", "bytes"}
+

@@ -33,6 +33,7 @@ from analysis.clean.base import (
     count_rows,
     release_freed_memory,
 )
+from analysis.clean.inputs import stamp
 from analysis.errors import AnalysisError, DataError
 from analysis.provenance import code_version
 
@@ -245,9 +246,13 @@ def clean(
             for f in files
         ]
         key = table_key(inputs, code)
+        stamped = stamp(inputs)  # + each file's source and access date, for the appendix
         entry = manifest["tables"].get(name)
         if not force and _is_fresh(entry, key, name):
             assert entry is not None
+            if entry.get("inputs") != stamped:  # the registry or the lock changed, not the bytes
+                entry["inputs"] = stamped
+                store.write_manifest(manifest)
             outcomes.append(
                 TableOutcome(
                     name,
@@ -261,7 +266,7 @@ def clean(
             )
             echo(outcomes[-1].line())
             continue
-        entry = {"key": key, "inputs": inputs}
+        entry = {"key": key, "inputs": stamped}
         entry |= _clean_table(name, module, schema_module.SCHEMA, raw)
         release_freed_memory()  # the table is written and dropped: start the next one low
         manifest["tables"][name] = entry

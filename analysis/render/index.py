@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from analysis import atomic, config
 from analysis.render.cache import read_record
 from analysis.render.report_config import Run
+from analysis.report.html import escape as _e
+from analysis.report.html import href as _href
+from analysis.report.html import value_text, when
 
 if TYPE_CHECKING:
     from analysis.render.runner import BuildSummary, RunOutcome
@@ -44,28 +45,6 @@ a { color: #0072b2; }
 """
 
 
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _href(*parts: str) -> str:
-    """A relative link from reports/index.html (each path part percent-encoded)."""
-    return _e("/".join(quote(p) for p in parts))
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _when(stamp: str | None) -> str:
-    if not stamp:
-        return "—"
-    try:
-        return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return stamp
-
-
 def _status(outcome: RunOutcome | None, record: dict[str, Any] | None, failed: bool) -> str:
     if outcome is not None and outcome.status == "failed":
         suffix = " (last good report shown)" if record else ""
@@ -84,11 +63,11 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
     failed = (out.failed_reports / run.name).is_dir()
     title = (record or {}).get("title") or (outcome.title if outcome else "") or run.name
     params = "".join(
-        f"<li{' class=set' if k in run.overrides else ''}>{_e(k)} = {_e(_value(v))}</li>"
+        f"<li{' class=set' if k in run.overrides else ''}>{_e(k)} = {_e(value_text(v))}</li>"
         for k, v in run.parameters.items()
     )
     vintage = "".join(
-        f"<li>{_e(t)}: cleaned {_e(_when(v.get('built_at')))} from {_e(v.get('raw_files'))} raw "
+        f"<li>{_e(t)}: cleaned {_e(when(v.get('built_at')))} from {_e(v.get('raw_files'))} raw "
         "file(s)</li>"
         if v.get("built_at")
         else f"<li>{_e(t)}: not in the processed manifest</li>"
@@ -105,7 +84,7 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
         href = _href(config.PREVIOUS_DIR, run.name, previous["files"]["html"])
         links += (
             f'<div class="note"><a href="{href}">previous build</a> '
-            f"({_e(_when(previous.get('built_at')))})</div>"
+            f"({_e(when(previous.get('built_at')))})</div>"
         )
     error = ""
     if failed and (outcome is None or outcome.status == "failed"):
@@ -123,7 +102,7 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
         + f'<div class="name">{_e(run.name)} · {_e(run.notebook_name)}</div></td>'
         f'<td><ul class="params">{params or "<li>(none)</li>"}</ul></td>'
         f"<td>{_status(outcome, record, failed)}{error}</td>"
-        f"<td class=when>{_e(_when((record or {}).get('built_at')))}</td>"
+        f"<td class=when>{_e(when((record or {}).get('built_at')))}</td>"
         f'<td><ul class="params">{vintage or "<li>—</li>"}</ul></td>'
         f"<td>{links or '—'}</td></tr>"
     )
@@ -169,10 +148,10 @@ def _refresh_note(path: Path) -> str:
         if changed
         else "no upstream file changed"
     )
-    updated = _e(_when(data.get("data_updated_at")))
+    updated = _e(when(data.get("data_updated_at")))
     return (
         f'<p class="note" id="data-vintage">Data updated on {updated}'
-        f" (last checked {_e(_when(data.get('checked_at')))}). What changed: {what}. "
+        f" (last checked {_e(when(data.get('checked_at')))}). What changed: {what}. "
         f'<a href="{_href(path.name)}">{_e(path.name)}</a></p>\n'
     )
 
