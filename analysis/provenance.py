@@ -1,9 +1,12 @@
-"""The code version every step records (file checksums: :func:`analysis.store.digest`)."""
+"""What every step records about the code: its version, and the versions of key packages
+(file checksums: :func:`analysis.store.digest`)."""
 
 from __future__ import annotations
 
 import functools
+import platform
 import subprocess
+from importlib import metadata
 
 from analysis import __version__
 from analysis.config import REPO_ROOT
@@ -33,3 +36,14 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         return __version__
     return f"{commit}+dirty" if dirty else commit
+
+
+def package_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Python's version and each package's in ``names`` (from metadata: nothing imported)."""
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions

