@@ -17,14 +17,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import UsageError
 
 if TYPE_CHECKING:
     from analysis.render.execute import Task, TaskResult
 
-ExecutorName = Literal["local", "dask"]
 EXECUTORS: tuple[str, ...] = ("local", "dask")
 #: Extra attempts Dask makes for a run whose worker died (or raised) before it finished.
 RETRIES = 1

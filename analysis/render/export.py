@@ -105,8 +105,3 @@ class Exporter:
 def exporter() -> Exporter:
     """The process's one :class:`Exporter` (workers reuse it across runs)."""
     return Exporter()
-
-
-def export_notebook(nb_path: Path, out_dir: Path, stem: str | None = None) -> ExportResult:
-    """Export an executed notebook to ``out_dir/<stem>.html`` and ``.pdf`` (stem: file stem)."""
-    return exporter().export(nb_path, out_dir, stem or nb_path.stem)
