@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis import store
+from analysis import config, store
 from analysis.provenance import package_versions
 from analysis.render.notebook import source_digest
 from analysis.render.report_config import Run
@@ -47,7 +47,7 @@ KEY_PACKAGES = (
 #: Manifest fields that say when, how fast and by which code a table was cleaned, not what it
 #: holds or where it came from: left out of a report's key.
 MANIFEST_VOLATILE = frozenset({"built_at", "code_version", "seconds", "key"})
-RECORD = "build.json"
+RECORD = config.BUILD_RECORD_FILE
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CODE_SUFFIXES = (".py", ".css", ".j2", ".json")
 #: Package code that cannot change a report: fetching and cleaning reach reports only through

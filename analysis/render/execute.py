@@ -36,7 +36,7 @@ KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
-ERROR_FILE = "error.txt"
+ERROR_FILE = config.ERROR_FILE
 KERNEL_LOG = "kernel.log"  #: kept with a failed run; removed from a good one
 
 
