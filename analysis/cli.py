@@ -118,7 +118,7 @@ def build(
     config_path: Path | None,
 ) -> None:
     """Execute the report notebooks and render HTML + PDF into reports/."""
-    from analysis.build.runner import build as run_build
+    from analysis.render.runner import build as run_build
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
@@ -193,7 +193,7 @@ def reports() -> None:
 @reports.command("list")
 def reports_list() -> None:
     """Show each report run and its notebook's parameters (type, default, help)."""
-    from analysis.build.report_config import describe_reports
+    from analysis.render.report_config import describe_reports
 
     click.echo(describe_reports())
 
@@ -249,7 +249,7 @@ def clean_reports() -> None:
 
     out = config.paths()
     with pipeline_lock("clean-reports"):
-        for folder in (out.reports, out.cache / "build"):
+        for folder in (out.reports, out.build_cache):
             shutil.rmtree(folder, ignore_errors=True)
             click.echo(f"removed {folder}")
 

@@ -53,7 +53,7 @@ class Paths:
     @property
     def ledgers(self) -> Path:
         """Curated ledgers (claims, events), committed; the only raw data in git."""
-        return self.raw / "ledgers"
+        return self.raw / LEDGERS_DIR
 
     # --- written by the pipeline, git-ignored -----------------------------------------
     @property
@@ -85,7 +85,28 @@ class Paths:
 
     @property
     def failed_reports(self) -> Path:
-        return self.reports / "_failed"
+        """``reports/_failed/<run>/``: a failed run's notebook, HTML with code, error.txt."""
+        return self.reports / FAILED_DIR
+
+    @property
+    def previous_reports(self) -> Path:
+        """``reports/_previous/<run>/``: the report a rebuild replaced (one build back)."""
+        return self.reports / PREVIOUS_DIR
+
+    @property
+    def index(self) -> Path:
+        """The reports' index page (every run, its status and links)."""
+        return self.reports / INDEX_FILE
+
+    @property
+    def build_summary(self) -> Path:
+        """What the last ``analysis build`` did (JSON)."""
+        return self.reports / BUILD_SUMMARY_FILE
+
+    @property
+    def refresh_summary(self) -> Path:
+        """When the data last changed and what changed (JSON, written by ``analysis refresh``)."""
+        return self.reports / REFRESH_SUMMARY_FILE
 
     @property
     def cache(self) -> Path:
@@ -93,8 +114,37 @@ class Paths:
         return self.root / ".cache"
 
     @property
+    def build_cache(self) -> Path:
+        """The report build's own cache folder (removed by ``clean-reports``)."""
+        return self.cache / "build"
+
+    @property
+    def staging(self) -> Path:
+        """Where runs execute before their outputs are promoted into reports/."""
+        return self.build_cache / "staging"
+
+    @property
+    def pipeline_lock(self) -> Path:
+        """Held by clean and build: one pipeline step at a time."""
+        return self.cache / "pipeline.lock"
+
+    @property
+    def fetch_lock(self) -> Path:
+        """Held by fetch: one fetch at a time."""
+        return self.cache / "fetch.lock"
+
+    @property
+    def refresh_lock(self) -> Path:
+        """Held by refresh: a second refresh exits BUSY at once."""
+        return self.cache / "refresh.lock"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    def refresh_log(self, stamp: str) -> Path:
+        """The log of the refresh started at ``stamp`` (UTC, ``%Y%m%dT%H%M%SZ``)."""
+        return self.logs / REFRESH_LOG.format(stamp=stamp)
 
 
 def project_root() -> Path:
@@ -114,9 +164,31 @@ def snapshot_dir(override: str | os.PathLike[str] | None = None) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
 
-#: Years and choices used as defaults in several places (named once).
-DEFAULT_START_YEAR = 2000
-DEFAULT_END_YEAR = 2024
+#: The curated ledgers' folder below data/raw (their raw paths start with "ledgers/").
+LEDGERS_DIR = "ledgers"
+
+# --- file and folder names below reports/ and logs/ (linked relatively by the index) ---
+INDEX_FILE = "index.html"
+BUILD_SUMMARY_FILE = "build-summary.json"
+REFRESH_SUMMARY_FILE = "refresh-summary.json"
+#: In each reports/<run>/: the run's cache key and outputs (JSON); a failed run's error.
+BUILD_RECORD_FILE = "build.json"
+ERROR_FILE = "error.txt"
+FAILED_DIR = "_failed"
+PREVIOUS_DIR = "_previous"
+REFRESH_LOG = "refresh-{stamp}.log"
+REFRESH_LOG_GLOB = REFRESH_LOG.format(stamp="*")
+
+# --- settings ----------------------------------------------------------------------------
+#: Seconds a clean/build waits for another one to finish before giving up with BusyError.
+LOCK_WAIT_SECONDS = 5.0
+#: Seconds one notebook cell may run when no --cell-timeout is given (a hung cell must not
+#: hang cron).
+DEFAULT_CELL_TIMEOUT = 600.0
+#: Refresh logs kept in logs/ (older ones are removed).
+KEEP_REFRESH_LOGS = 200
+
+#: Choices used as defaults in several places (named once).
 DEFAULT_BASE_YEAR = 2024
 FX_RATE_TYPES = ("open_market", "official", "nima")
 #: Periods of the founding article's argument: before the 2012 break, the break, after 2017.

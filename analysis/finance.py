@@ -5,7 +5,7 @@ US$ since 2018, NIMA, the open market many times higher), so every helper takes 
 explicitly and never picks one silently.
 
 The tables these helpers read are the processed ``fx_rates``, ``indicators`` and ``us_cpi``
-(``analysis.tables.load(name)``); tests pass small frames with the same columns.
+(``analysis.report.tables.load(name)``); tests pass small frames with the same columns.
 """
 
 from __future__ import annotations

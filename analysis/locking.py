@@ -1,7 +1,7 @@
 """One pipeline step at a time: ``clean`` and ``build`` take the same lock.
 
 Two builds, or a build and a clean, started at once: the second waits up to
-``LOCK_WAIT_SECONDS`` for the first, then exits with :class:`BusyError` (exit code 6).
+``config.LOCK_WAIT_SECONDS`` for the first, then exits with :class:`BusyError` (exit code 6).
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from analysis import config
 from analysis.errors import BusyError
 
-LOCK_WAIT_SECONDS = 5.0
-
 
 @contextlib.contextmanager
-def pipeline_lock(step: str, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold the project's pipeline lock while ``step`` runs."""
+def pipeline_lock(step: str, wait: float | None = None) -> Iterator[None]:
+    """Hold the project's pipeline lock while ``step`` runs (waiting up to ``wait`` seconds,
+    default :data:`analysis.config.LOCK_WAIT_SECONDS`)."""
     from filelock import FileLock, Timeout
 
-    lock_path = config.paths().cache / "pipeline.lock"
+    wait = config.LOCK_WAIT_SECONDS if wait is None else wait
+    lock_path = config.paths().pipeline_lock
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path))
     try:

@@ -1,25 +1,15 @@
-"""Small provenance helpers shared by every step: file checksums and the code version."""
+"""What every step records about the code: its version, and the versions of key packages
+(file checksums: :func:`analysis.store.digest`)."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
+import platform
 import subprocess
-from pathlib import Path
+from importlib import metadata
 
 from analysis import __version__
 from analysis.config import REPO_ROOT
-
-_CHUNK = 1 << 20
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 hex digest of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @functools.cache
@@ -46,3 +36,14 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         return __version__
     return f"{commit}+dirty" if dirty else commit
+
+
+def package_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Python's version and each package's in ``names`` (from metadata: nothing imported)."""
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions

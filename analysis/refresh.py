@@ -8,9 +8,10 @@
    ``reports/index.html`` shows it ("Data updated on …, what changed").
 
 Every line goes to ``logs/refresh-<UTC time>.log`` (one file per run; the newest
-:data:`KEEP_LOGS` are kept). Exit codes (:class:`~analysis.errors.ExitCode`): 0 something was
-rebuilt, 7 nothing changed, 5 some report runs failed (the others were built), 4 fetch failed,
-3 bad data, 6 another refresh/clean/build holds the lock, 1 an unexpected error.
+:data:`~analysis.config.KEEP_REFRESH_LOGS` are kept). Exit codes
+(:class:`~analysis.errors.ExitCode`): 0 something was rebuilt, 7 nothing changed, 5 some
+report runs failed (the others were built), 4 fetch failed, 3 bad data, 6 another
+refresh/clean/build holds the lock, 1 an unexpected error.
 
 Safe under cron: a second refresh started while one runs exits BUSY at once; clean and build
 take the pipeline lock (:mod:`analysis.locking`) as they do on their own.
@@ -31,13 +32,9 @@ from analysis import atomic, config
 from analysis.errors import AnalysisError, ExitCode
 
 if TYPE_CHECKING:
-    from analysis.build.runner import BuildSummary
     from analysis.clean.pipeline import TableOutcome
     from analysis.fetch.report import FetchReport
-
-REFRESH_FILE = "refresh-summary.json"  #: the same name analysis.build.index reads
-KEEP_LOGS = 200  #: refresh logs kept in logs/ (older ones are removed)
-LOG_GLOB = "refresh-*.log"
+    from analysis.render.runner import BuildSummary
 
 
 @dataclass
@@ -87,18 +84,18 @@ def changes(report: FetchReport) -> list[str]:
 
 
 @contextmanager
-def _log_file(logs: Path, stamp: str) -> Iterator[tuple[Path, IO[str]]]:
-    logs.mkdir(parents=True, exist_ok=True)
-    path = logs / f"refresh-{stamp}.log"
+def _log_file(out: config.Paths, stamp: str) -> Iterator[tuple[Path, IO[str]]]:
+    out.logs.mkdir(parents=True, exist_ok=True)
+    path = out.refresh_log(stamp)
     with path.open("a", encoding="utf-8") as handle:
         yield path, handle
-    for old in sorted(logs.glob(LOG_GLOB))[:-KEEP_LOGS]:
+    for old in sorted(out.logs.glob(config.REFRESH_LOG_GLOB))[: -config.KEEP_REFRESH_LOGS]:
         old.unlink(missing_ok=True)
 
 
 def _write_refresh_file(result: RefreshResult, out: config.Paths) -> None:
     """Keep the last data change's date and list when this refresh changed nothing."""
-    path = out.reports / REFRESH_FILE
+    path = out.refresh_summary
     try:
         before: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -141,7 +138,7 @@ def refresh(
     now = datetime.now(UTC)
     started_at = now.isoformat(timespec="seconds")
     show = echo or (lambda line: print(line, flush=True))
-    with _log_file(out.logs, now.strftime("%Y%m%dT%H%M%SZ")) as (log_path, handle):
+    with _log_file(out, now.strftime("%Y%m%dT%H%M%SZ")) as (log_path, handle):
         result = RefreshResult(started_at, log_path)
 
         def say(line: str) -> None:
@@ -153,11 +150,11 @@ def refresh(
 
         out.cache.mkdir(parents=True, exist_ok=True)
         try:
-            with filelock.FileLock(str(out.cache / "refresh.lock"), timeout=0):
+            with filelock.FileLock(str(out.refresh_lock), timeout=0):
                 _steps(result, say, snapshot, update, jobs, executor, scheduler, config_path)
         except filelock.Timeout:
             result.error_code = ExitCode.BUSY
-            result.error = f"another refresh is running ({out.cache / 'refresh.lock'})"
+            result.error = f"another refresh is running ({out.refresh_lock})"
         except AnalysisError as err:
             result.error_code, result.error = err.exit_code, str(err)
         except Exception as err:  # noqa: BLE001 - logged, then reported as FAILED
@@ -186,11 +183,11 @@ def _steps(
     config_path: Path | None,
 ) -> None:
     """Fetch → clean → build, filling ``result``; raises AnalysisError when a step fails."""
-    from analysis.build.runner import build
     from analysis.clean.pipeline import clean
     from analysis.errors import FetchError
     from analysis.fetch.fetch import fetch
     from analysis.locking import pipeline_lock
+    from analysis.render.runner import build
 
     out = config.paths()
     say(f"refresh started ({'accepting' if update else 'refusing'} upstream changes)")

@@ -83,7 +83,7 @@ class RunSpec:
 def load_specs(env: dict[str, str]) -> list[RunSpec]:
     """The report runs of reports.toml, with every parameter filled in (via the package)."""
     code = (
-        "import json; from analysis.build.report_config import load_runs\n"
+        "import json; from analysis.render.report_config import load_runs\n"
         "print(json.dumps([dict(name=r.name, notebook=str(r.notebook), tables=r.tables,"
         " parameters=dict(r.parameters)) for r in load_runs()]))"
     )
@@ -160,10 +160,11 @@ EMPTY_IMPORTS = (
     "import matplotlib.pyplot as plt\n"
     "import pandas as pd\n"
     "from IPython.display import HTML, display\n"
-    "from analysis import charts, config, tables\n"
-    "from analysis.build.provenance import appendix\n"
-    "from analysis.views import claims, finances, periods, plots, rapprochement\n"
-    "from analysis.views.html import html_table"
+    "from analysis import config\n"
+    "from analysis.report import charts, tables\n"
+    "from analysis.report.appendix import appendix\n"
+    "from analysis.report import claims, finances, periods, plots, rapprochement\n"
+    "from analysis.report.html import html_table"
 )
 EMPTY_RUN = "empty"
 
@@ -186,8 +187,8 @@ def empty_report(home: Path) -> Path:
 def touch_table(env: dict[str, str], step: int) -> None:
     """Rewrite one processed table with one value changed (a new checksum, same schema)."""
     code = (
-        "import sys, pandas as pd; from analysis import config\n"
-        f"p = config.paths().processed / '{TOUCHED_TABLE}.parquet'\n"
+        "import sys, pandas as pd; from analysis import store\n"
+        f"p = store.table_path('{TOUCHED_TABLE}')\n"
         "df = pd.read_parquet(p); col = df.select_dtypes('float').columns[0]\n"
         f"df.loc[df.index[-1], col] += {step} * 1e-6; df.to_parquet(p)"
     )

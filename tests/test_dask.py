@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_build_runner import NOTEBOOKS, TWO_RUNS, write_table
+from test_render_runner import NOTEBOOKS, TWO_RUNS, write_table
 
-from analysis.build.cache import RECORD
-from analysis.build.runner import BuildSummary, build
 from analysis.errors import ExitCode
+from analysis.render.cache import RECORD
+from analysis.render.runner import BuildSummary, build
 
 distributed = pytest.importorskip("distributed")
 

@@ -66,6 +66,15 @@ def test_fetch_needs_no_network(monkeypatch: pytest.MonkeyPatch, home: Path) -> 
     assert report.ok and (home / "data" / "raw" / "worldbank").is_dir()
 
 
+def test_clean_force_with_unchanged_inputs_rebuilds_no_report(built: Path) -> None:
+    forced = _analysis(built, "clean", "--force", "--quiet")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    dry = _analysis(built, "build", "--dry-run", "--only", RUN)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert f"cached       {RUN}" in dry.stdout
+    assert "0 run(s) would build, 1 up to date" in dry.stdout
+
+
 def test_second_build_does_no_work(built: Path) -> None:
     again = _analysis(built, "build", "--quiet", "--only", RUN)
     assert again.returncode == 0

@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import charts, config
+from analysis import config
 from analysis.clean import events, fx_rates
 from analysis.clean.pipeline import check_balance, validate
 from analysis.errors import DataError
-from analysis.rial_levels import check_rial_levels, first_day_at_or_above
+from analysis.report import charts
+from analysis.report.rial_levels import check_rial_levels, first_day_at_or_above
 from analysis.schemas import events as events_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ledgers"

@@ -14,7 +14,6 @@ from analysis.fetch.lock import (
     load_lock,
     save_lock,
     sha256_bytes,
-    sha256_file,
     verify,
 )
 
@@ -82,10 +81,3 @@ def test_verify_names_missing_and_altered_files(tmp_path: Path) -> None:
     }
 
     assert verify(raw, entries) == {"demo/edited.csv": "sha256 differs", "demo/gone.csv": "missing"}
-
-
-def test_sha256_file_matches_bytes_and_none_when_absent(tmp_path: Path) -> None:
-    data = bytes(range(256)) * 5000  # more than one read chunk
-    (tmp_path / "f").write_bytes(data)
-    assert sha256_file(tmp_path / "f") == sha256_bytes(data)
-    assert sha256_file(tmp_path / "absent") is None

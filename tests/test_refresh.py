@@ -14,14 +14,14 @@ import filelock
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-from test_build_runner import NOTEBOOKS
+from test_render_runner import NOTEBOOKS
 
 from analysis import cli
 from analysis.clean import pipeline
 from analysis.clean.base import TableResult
-from analysis.config import SNAPSHOT_ENV
+from analysis.config import REFRESH_SUMMARY_FILE, SNAPSHOT_ENV
 from analysis.errors import ExitCode
-from analysis.refresh import REFRESH_FILE, RefreshResult, refresh
+from analysis.refresh import RefreshResult, refresh
 
 FETCH_FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
 EDITED = "worldbank/API_SY.NTH.A_DS2_en_csv_v2_101.csv"
@@ -86,7 +86,7 @@ def test_refresh_rebuilds_then_reports_nothing_changed_then_picks_up_an_update(
     assert any(c == f"added {EDITED}" for c in first.data_changed)
     index = (reports / "index.html").read_text()
     assert 'id="data-vintage">Data updated on ' in index and f"added {EDITED}" in index
-    vintage = json.loads((reports / REFRESH_FILE).read_text())
+    vintage = json.loads((reports / REFRESH_SUMMARY_FILE).read_text())
     assert vintage["exit_code"] == 0 and vintage["runs_built"] == ["ok-fake"]
     assert (project / "logs" / vintage["log"]).read_text().count("build: built") == 1
 
@@ -94,7 +94,7 @@ def test_refresh_rebuilds_then_reports_nothing_changed_then_picks_up_an_update(
     code = _cli(["refresh", "--quiet", "--snapshot", str(snap), "-j", "1"])
     assert code == ExitCode.NOTHING_CHANGED
     assert capsys.readouterr().out == ""  # --quiet: cron mails nothing
-    again = json.loads((reports / REFRESH_FILE).read_text())
+    again = json.loads((reports / REFRESH_SUMMARY_FILE).read_text())
     assert again["data_updated_at"] == vintage["data_updated_at"]
     assert again["data_changed"] == vintage["data_changed"]
     assert len(list((project / "logs").glob("refresh-*.log"))) >= 1

@@ -162,7 +162,7 @@ def test_second_step_waits_for_the_lock_then_exits_busy(cleaned: Path) -> None:
 
 @pytest.mark.slow
 def test_a_killed_kernel_fails_its_run_and_the_next_build_recovers(home: Path) -> None:
-    from analysis.build.runner import build
+    from analysis.render.runner import build
 
     notebooks = home / "notebooks"
     shutil.copytree(FIXTURES / "notebooks", notebooks)

@@ -14,8 +14,8 @@ import pytest
 
 from analysis.clean import claims as claims_cleaner
 from analysis.clean import pipeline
+from analysis.report import claims as view
 from analysis.schemas.claims import SCHEMA
-from analysis.views import claims as view
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -146,7 +146,7 @@ def test_pdf_prints_hostile_text_as_text(page_html: str) -> None:
     """The same page printed by WeasyPrint: markup is printed as text, links are only http(s)."""
     from pypdf import PdfReader
 
-    from analysis.build.pdf_exporter import html_to_pdf
+    from analysis.render.pdf_exporter import html_to_pdf
 
     short = page_html.replace("A" * 100_000, "A" * 2_000)  # keep the PDF small; same path
     reader = PdfReader(io.BytesIO(html_to_pdf(short)))

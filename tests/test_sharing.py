@@ -12,10 +12,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from test_build_runner import NOTEBOOKS, TWO_RUNS, write_table
+from test_render_runner import NOTEBOOKS, TWO_RUNS, write_table
 
-from analysis.build.runner import build
 from analysis.errors import ExitCode
+from analysis.render.runner import build
 
 #: Attributes that make a browser fetch something.
 URL_ATTRIBUTES = {"href", "src", "srcset", "data", "poster", "action"}

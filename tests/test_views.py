@@ -10,9 +10,9 @@ import pytest
 import synthetic_processed as syn
 
 from analysis.finance import annual_rates
-from analysis.views import claims as cv
-from analysis.views import finances, periods
-from analysis.views import rapprochement as rp
+from analysis.report import claims as cv
+from analysis.report import finances, periods
+from analysis.report import rapprochement as rp
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_draw_crude_exports_draws_both_series(ind: pd.DataFrame) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis.views.oil_trade import draw_crude_exports
+    from analysis.report.oil_trade import draw_crude_exports
 
     frame = finances.crude_exports(ind, syn.oil_trade(), start_year=2010)
     fig, ax = plt.subplots()
@@ -435,7 +435,7 @@ def test_draw_ranges_covers_open_ends(claims: pd.DataFrame) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis.views import plots
+    from analysis.report import plots
 
     ranges = cv.ranges(cv.select(claims, recipient_scope="including_aggregates"))
     fig, ax = plt.subplots()

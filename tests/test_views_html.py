@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.views.html import LEFT, LINK_REL, html_table, is_safe_url, link
+from analysis.report.html import LEFT, LINK_REL, html_table, is_safe_url, link
 
 
 class _Collect(HTMLParser):
@@ -131,3 +131,14 @@ def test_any_text_stays_text(quote: str, url: str) -> None:
     assert {tag for tag, _ in parsed.tags} <= TABLE_TAGS
     hrefs = [attrs.get("href") or "" for tag, attrs in parsed.tags if tag == "a"]
     assert all(h.lower().startswith(("http://", "https://")) for h in hrefs)
+
+
+def test_kit_escapes_text_links_relatively_and_formats_times() -> None:
+    """The helpers the appendix and the index page share."""
+    from analysis.report.html import escape, href, value_text, when
+
+    assert escape("<a href='x'>&") == "&lt;a href=&#x27;x&#x27;&gt;&amp;"
+    assert href("_failed", "a b", 'x".html') == "_failed/a%20b/x%22.html"
+    assert when("2025-01-02T03:04:05+00:00") == "2025-01-02 03:04 UTC"
+    assert when(None) == "—" and when(None, "?") == "?" and when("soon") == "soon"
+    assert value_text("text") == "text" and value_text([2012, 2017]) == "[2012, 2017]"

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from analysis.schemas.indicators import TEXT
+from analysis.schemas import TEXT
 
 #: Columns of ``data/processed/quarantine/<table>.csv``; one row per failed check.
 QUARANTINE_COLUMNS = ["source_file", "source_row", "column", "value", "check", "reason"]
@@ -156,7 +156,7 @@ def relative(path: Path, raw_dir: Path) -> str:
 
 
 def to_text(values: pd.Series) -> pd.Series:
-    """``values`` as Arrow-backed strings (:data:`~analysis.schemas.indicators.TEXT`), each
+    """``values`` as Arrow-backed strings (:data:`~analysis.schemas.TEXT`), each
     distinct value converted once (a categorical's codes are used as they are); missing values
     stay missing.
 

@@ -48,8 +48,8 @@ from analysis.clean.base import (
 )
 from analysis.clean.carried import carried_forward
 from analysis.parse.dates import DateStyle, jalali_text, to_dates
+from analysis.schemas import TEXT
 from analysis.schemas.fx_rates import COLUMNS
-from analysis.schemas.indicators import TEXT
 
 SOURCE_ID = "bonbast"
 #: The two trees, in order of preference, with the calendar of their date keys.

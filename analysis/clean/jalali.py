@@ -12,15 +12,11 @@ from functools import lru_cache
 import jdatetime
 import pandas as pd
 
-#: Iranian dashboards write years relative to 1300: ``77`` = 1377, ``102`` = 1402.
-SHORT_YEAR_BASE = 1300
-#: Years written in full are at least this (no source here reaches back before 1300 SH).
-FULL_YEAR_MIN = 1000
+from analysis.parse.dates import expand_jalali_year
 
-
-def full_year(year: int) -> int:
-    """A Jalali year as written (``77``, ``102`` or ``1397``) → the full year (``1397``)."""
-    return year + SHORT_YEAR_BASE if year < FULL_YEAR_MIN else year
+#: A Jalali year as written (``77``, ``102`` or ``1397``) → the full year: the one rule of
+#: :func:`analysis.parse.dates.expand_jalali_year` (``2`` → 1402, as in dates).
+full_year = expand_jalali_year
 
 
 @lru_cache(maxsize=512)

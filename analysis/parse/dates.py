@@ -32,9 +32,12 @@ from analysis.parse.numbers import latin_digits
 #: How a source writes its dates (see :func:`parse_date`).
 DateStyle = Literal["jalali", "gregorian", "iso", "us", "dmy"]
 
-#: Two-digit Jalali years: ``50``-``99`` → 1350-1399, ``00``-``49`` → 1400-1449. The Statistical
-#: Centre of Iran workbooks write ``77`` for 1377 and run to 1402 (MANIFEST.csv, iran-sci-cpi).
+#: Short Jalali years count from 1300: the Statistical Centre of Iran workbooks write ``77`` for
+#: 1377 and ``102`` for 1402 (MANIFEST.csv, iran-sci-cpi: years 77-102). A two-digit year below
+#: the pivot is after 1399 (``02/01/01`` = 1402/01/01): no source here reaches back before 1350.
 JALALI_TWO_DIGIT_PIVOT = 50
+#: Years written in full are at least this.
+JALALI_FULL_YEAR_MIN = 1000
 #: Day 0 of Excel's 1900 date system. Counting from 1899-12-30 absorbs Lotus 1-2-3's fictitious
 #: 1900-02-29 (serial 60) for every serial from 61 (1900-03-01) on; EIA: 31917 = 1987-05-20.
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -66,13 +69,16 @@ def _gregorian(year: int, month: int, day: int) -> date | None:
 
 
 def expand_jalali_year(year: int, *, pivot: int = JALALI_TWO_DIGIT_PIVOT) -> int:
-    """A four-digit Jalali year from a two-digit one (``77`` → 1377, ``2`` → 1402).
+    """A full Jalali year from a year as the Iranian sources write it: ``77`` → 1377,
+    ``102`` → 1402, ``2`` → 1402 (below the pivot: after 1399), ``1397`` → 1397.
 
-    Years of three or more digits are returned unchanged.
+    The project's one rule for short Jalali years (dates and year columns alike).
     """
-    if 0 <= year < 100:
-        return 1300 + year if year >= pivot else 1400 + year
-    return year
+    if year >= JALALI_FULL_YEAR_MIN or year < 0:
+        return year
+    if year >= 100 or year >= pivot:
+        return 1300 + year
+    return 1400 + year
 
 
 #: Distinct dates remembered by the two conversions (a daily series of 15 years is ~5,500).
@@ -263,17 +269,6 @@ def fiscal_year_bounds(jalali_year: int) -> tuple[date, date]:
     if start is None or following is None:
         raise ValueError(f"Jalali year {jalali_year} is outside the supported range")
     return start, following - timedelta(days=1)
-
-
-def gregorian_year_of_fiscal(jalali_year: int) -> int:
-    """The Gregorian year in which a fiscal year starts (1397 → 2018; it ends in 2019)."""
-    return fiscal_year_bounds(jalali_year)[0].year
-
-
-def fiscal_label(jalali_year: int) -> str:
-    """A reader's label for a fiscal year: 1397 → ``'1397 (2018/19)'``."""
-    start, end = fiscal_year_bounds(jalali_year)
-    return f"{jalali_year} ({start.year}/{end.year % 100:02d})"
 
 
 def fiscal_years(dates: pd.Series) -> pd.Series:

@@ -89,12 +89,3 @@ def to_numeric(values: pd.Series, *, percent: bool = False) -> pd.Series:
         return out.where(out.abs() != math.inf)
     parsed = [parse_number(v, percent=percent) for v in values]
     return pd.Series(parsed, index=values.index, dtype="float64")
-
-
-def bad_numbers(values: pd.Series) -> pd.Series:
-    """Mask of cells that hold text that is neither a number nor a missing-value token.
-
-    These are defects to quarantine, as opposed to gaps to keep as missing.
-    """
-    parsed = to_numeric(values)
-    return parsed.isna() & ~values.map(is_na_token)

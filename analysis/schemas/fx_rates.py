@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from analysis.config import FX_RATE_TYPES
-from analysis.schemas.indicators import TEXT
+from analysis.schemas import TEXT
 
 #: Sources of daily rates: bonbast (Tehran exchange houses' selling rate), tgju (open market and
 #: NIMA closing rates).
@@ -37,6 +37,6 @@ SCHEMA = pa.DataFrameSchema(
 
 #: Column order of the table (loaders select these).
 COLUMNS: list[str] = list(SCHEMA.columns)
-#: Text columns, Arrow-backed strings (:data:`~analysis.schemas.indicators.TEXT`): pandera checks
+#: Text columns, Arrow-backed strings (:data:`~analysis.schemas.TEXT`): pandera checks
 #: their dtype once and runs the pattern checks in Arrow, not cell by cell.
 TEXT_COLUMNS: list[str] = ["date_jalali", "rate_type", "currency", "source_id", "source_file"]

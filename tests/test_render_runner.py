@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import runner
-from analysis.build.runner import BuildSummary, build
+from analysis import config
 from analysis.errors import BusyError, ExitCode, UsageError
+from analysis.render import runner
+from analysis.render.runner import BuildSummary, build
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -223,7 +224,7 @@ def test_another_build_holding_the_lock_makes_this_one_busy(
 ) -> None:
     from analysis.locking import pipeline_lock
 
-    monkeypatch.setattr(runner, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(config, "LOCK_WAIT_SECONDS", 0.2)
     with pipeline_lock("clean"), pytest.raises(BusyError):
         build(quiet=True, echo=lambda _line: None)
 
@@ -236,8 +237,8 @@ def test_a_no_op_build_imports_nothing_heavy(project: Path) -> None:
     code = (
         "import sys, time\n"
         "HEAVY = ('papermill', 'nbconvert', 'pandas', 'weasyprint', 'nbformat')\n"
-        "from analysis.build.runner import build\n"
-        "from analysis.build import cache\n"
+        "from analysis.render.runner import build\n"
+        "from analysis.render import cache\n"
         "import json, pathlib\n"
         "summary = build(quiet=True, echo=lambda _l: None)\n"
         "heavy = [m for m in HEAVY if m in sys.modules]\n"
@@ -245,8 +246,8 @@ def test_a_no_op_build_imports_nothing_heavy(project: Path) -> None:
         "print(json.dumps({'statuses': statuses, 'heavy': heavy}))\n"
     )
     # Fake up-to-date reports: a record whose key matches, and the files it lists.
-    from analysis.build.cache import KeyContext, key_digest, run_key
-    from analysis.build.report_config import load_runs
+    from analysis.render.cache import KeyContext, key_digest, run_key
+    from analysis.render.report_config import load_runs
 
     ctx = KeyContext.current()
     for run in load_runs():
@@ -263,3 +264,46 @@ def test_a_no_op_build_imports_nothing_heavy(project: Path) -> None:
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     assert measured["heavy"] == []
     assert measured["statuses"] == ["cached"]
+
+
+def test_report_key_holds_table_content_not_when_or_by_which_code_it_was_cleaned(
+    project: Path,
+) -> None:
+    """``analysis clean --force`` with unchanged inputs rewrites the manifest's build time, code
+    version and table key, and the same bytes: no report is stale. A changed count (shown in
+    the appendix) or changed table bytes are, and the reason says which."""
+    from analysis import store
+    from analysis.render.cache import KeyContext, run_key, why_stale
+    from analysis.render.report_config import load_runs
+
+    entry = {
+        "inputs": [{"path": "synthetic/series.csv", "sha256": "a" * 64, "bytes": 3}],
+        "rows_read": 3,
+        "rows_kept": 3,
+        "rows_quarantined": 0,
+        "rows_excluded": 0,
+        "built_at": "2025-01-01T00:00:00+00:00",
+        "code_version": "aaaaaaaaaaaa",
+        "seconds": 1.0,
+        "key": "1" * 64,
+    }
+    store.write_manifest({"tables": {"alpha": entry}})
+    run = next(r for r in load_runs() if r.name == "ok-alpha")
+    folder = project / "reports" / run.name
+    folder.mkdir(parents=True)
+    (folder / "ok-alpha.html").write_text("synthetic", encoding="utf-8")
+    record = {"key": run_key(run, KeyContext.current()), "files": {"html": "ok-alpha.html"}}
+
+    def reasons() -> list[str]:
+        return why_stale(run_key(run, KeyContext.current()), record, folder)
+
+    forced = {"built_at": "2026-02-03T04:05:06+00:00", "code_version": "bbbbbbbbbbbb"}
+    store.write_manifest({"tables": {"alpha": entry | forced | {"seconds": 9.9, "key": "2" * 64}}})
+    assert reasons() == []
+
+    store.write_manifest({"tables": {"alpha": entry | {"rows_kept": 2, "rows_excluded": 1}}})
+    assert reasons() == ["provenance of table(s) changed (sources, access dates or counts): alpha"]
+
+    store.write_manifest({"tables": {"alpha": entry}})
+    write_table(project, "alpha", [9.0, 8.0, 7.0])
+    assert reasons() == ["table(s) changed: alpha"]

@@ -18,7 +18,7 @@ from analysis import atomic
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-    from analysis.build.pdf_exporter import ReportHTMLExporter
+    from analysis.render.pdf_exporter import ReportHTMLExporter
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Exporter:
 
     def _exporter(self, show_code: bool) -> ReportHTMLExporter:
         if show_code not in self._html:
-            from analysis.build.pdf_exporter import ReportHTMLExporter
+            from analysis.render.pdf_exporter import ReportHTMLExporter
 
             exporter = (
                 ReportHTMLExporter(
@@ -63,7 +63,7 @@ class Exporter:
 
     def pdf(self, html: str, base_url: Path | None = None) -> bytes:
         """The PDF of report HTML (WeasyPrint)."""
-        from analysis.build.pdf_exporter import html_to_pdf
+        from analysis.render.pdf_exporter import html_to_pdf
 
         return html_to_pdf(html, base_url=base_url)
 
@@ -79,7 +79,7 @@ class Exporter:
         """Write ``out_dir/<stem>.html`` (and ``.pdf``) from the executed notebook ``nb_path``."""
         import nbformat
 
-        from analysis.build.notebook import notebook_title
+        from analysis.render.notebook import notebook_title
 
         nb = nbformat.read(nb_path, as_version=4)
         started = time.perf_counter()
@@ -105,8 +105,3 @@ class Exporter:
 def exporter() -> Exporter:
     """The process's one :class:`Exporter` (workers reuse it across runs)."""
     return Exporter()
-
-
-def export_notebook(nb_path: Path, out_dir: Path, stem: str | None = None) -> ExportResult:
-    """Export an executed notebook to ``out_dir/<stem>.html`` and ``.pdf`` (stem: file stem)."""
-    return exporter().export(nb_path, out_dir, stem or nb_path.stem)

@@ -9,24 +9,21 @@ notebooks can show where each number was read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from analysis.config import FX_RATE_TYPES
-
-RateType = Literal["open_market", "official", "nima"]
+from analysis.finance import IRAN, OFFICIAL_RATE_CODE
 
 # --- indicator codes (World Bank codes as published; others as defined by the cleaners) ------
 INFLATION = "FP.CPI.TOTL.ZG"  #: consumer prices, annual %
-OFFICIAL_RATE = "PA.NUS.FCRF"  #: official exchange rate, LCU per US$, period average
+OFFICIAL_RATE = OFFICIAL_RATE_CODE  #: official exchange rate, LCU per US$, period average
 MILEX_PCT_GDP = "MS.MIL.XPND.GD.ZS"  #: military expenditure, % of GDP (SIPRI via World Bank)
 FDI_USD = "BX.KLT.DINV.CD.WD"  #: FDI net inflows, BoP, current US$
 FDI_PCT_GDP = "BX.KLT.DINV.WD.GD.ZS"  #: FDI net inflows, % of GDP
 OIL_RENTS = "NY.GDP.PETR.RT.ZS"  #: oil rents, % of GDP (not in the 2025 snapshot: checked)
 FUEL_EXPORTS = "TX.VAL.FUEL.ZS.UN"  #: fuel exports, % of merchandise exports
-GDP_USD = "NY.GDP.MKTP.CD"  #: GDP, current US$
 #: SIPRI military expenditure (codes defined in analysis/clean/sipri.py).
 SIPRI_USD_CURRENT = "SIPRI.MILEX.USD_CURRENT_M"  #: US$ m at current prices and exchange rates
 SIPRI_SHARE_GDP = "SIPRI.MILEX.GDP_SHARE"  #: share of GDP, as a fraction (0.021 = 2.1%)
@@ -68,7 +65,6 @@ MIN_QUOTED_DAYS = 120
 
 #: Days in a year for turning barrels a day into barrels a year (calendar average).
 DAYS_PER_YEAR = 365.25
-IRAN = "IRN"
 
 SERIES_COLUMNS = [
     "year",
@@ -328,7 +324,7 @@ def crude_exports(
     missing where the register has no month of that year) and ``eu_months`` (months of the
     register in that year). The EU figure is one buyer's side of the trade, not Iran's total.
     """
-    from analysis.views.oil_trade import monthly_imports_kbd, yearly_imports_kbd
+    from analysis.report.oil_trade import monthly_imports_kbd, yearly_imports_kbd
 
     exports = series(indicators, CRUDE_EXPORTS)[["year", "value"]].rename(
         columns={"value": "exports_kbd"}

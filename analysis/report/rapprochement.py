@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import FX_RATE_TYPES
-from analysis.views import finances, periods
+from analysis.report import finances, periods
 
 #: Ledger rows the article's Lieberman claim is checked with (data/raw/ledgers/claims.csv).
 #: C057: the founding article's report that Lieberman said "most of the $260m" came from Tehran.
@@ -40,7 +40,7 @@ def yearly_capacity(
 ) -> pd.DataFrame:
     """Iran's capacity by year: ``inflation`` (%), ``irr_per_usd`` (at ``rate_type``),
     ``brent_usd_per_barrel``, ``output_value_usd_bn`` (oil output at Brent, see
-    :func:`analysis.views.finances.oil`), ``milex_usd_m`` (military spending in US$ m at
+    :func:`analysis.report.finances.oil`), ``milex_usd_m`` (military spending in US$ m at
     ``rate_type``), ``period``."""
     inflation = finances.series(
         indicators, finances.INFLATION, start_year=start_year, end_year=end_year

@@ -1,12 +1,14 @@
 """The build cache: a run is skipped when its key is unchanged and its outputs are in place.
 
-A run's key has five parts, each compared on its own so that ``--dry-run`` can say *why* a run
+A run's key has six parts, each compared on its own so that ``--dry-run`` can say *why* a run
 would rebuild:
 
 * ``notebook``: the notebook's source (cell types, sources, tags; outputs and ids ignored);
 * ``parameters``: the validated parameter values (defaults filled in);
-* ``tables``: the sha256 of each processed table the run reads, plus the provenance the
-  appendix shows (the tables' manifest entries, ``sources.toml``, ``sources.lock.json``);
+* ``tables``: the sha256 of each processed table the run reads;
+* ``provenance``: a digest of what the appendix shows of each table's manifest entry (inputs
+  with their sources and access dates, counts, notes), without when or by which code the
+  table was cleaned (:data:`MANIFEST_VOLATILE`): ``clean --force`` rebuilds no report;
 * ``packages``: the versions of Python and the packages that shape the output;
 * ``code``: a digest of the ``analysis`` package code that notebooks and the export use (see
   :data:`CODE_EXCLUDED`), with the stylesheet and templates.
@@ -20,16 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from analysis import config
-from analysis.build.notebook import source_digest
-from analysis.build.report_config import Run
+from analysis import config, store
+from analysis.provenance import package_versions
+from analysis.render.notebook import source_digest
+from analysis.render.report_config import Run
 
 #: Packages whose version changes what a report looks like or computes.
 KEY_PACKAGES = (
@@ -43,7 +44,10 @@ KEY_PACKAGES = (
     "ipykernel",
     "weasyprint",
 )
-RECORD = "build.json"
+#: Manifest fields that say when, how fast and by which code a table was cleaned, not what it
+#: holds or where it came from: left out of a report's key.
+MANIFEST_VOLATILE = frozenset({"built_at", "code_version", "seconds", "key"})
+RECORD = config.BUILD_RECORD_FILE
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CODE_SUFFIXES = (".py", ".css", ".j2", ".json")
 #: Package code that cannot change a report: fetching and cleaning reach reports only through
@@ -56,39 +60,15 @@ CODE_EXCLUDED = (
     "cli.py",
     "__main__.py",
     "locking.py",
-    "build/runner.py",
-    "build/cache.py",
-    "build/index.py",
-    "build/report_config.py",
+    "render/runner.py",
+    "render/cache.py",
+    "render/index.py",
+    "render/report_config.py",
 )
-_CHUNK = 1 << 20
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_digest(path: Path) -> str | None:
-    """sha256 of a file, or None if it does not exist."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-    except FileNotFoundError:
-        return None
-    return digest.hexdigest()
-
-
-def package_versions() -> dict[str, str]:
-    """Python's version and each of :data:`KEY_PACKAGES`' (from metadata: nothing imported)."""
-    versions = {"python": platform.python_version()}
-    for name in KEY_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "missing"
-    return versions
 
 
 def code_digest(root: Path = PACKAGE_ROOT) -> str:
@@ -115,34 +95,22 @@ class KeyContext:
 
     packages: dict[str, str]
     code: str
-    provenance: dict[str, str | None]
     manifest_tables: dict[str, Any]
     _tables: dict[str, str | None]
 
     @classmethod
     def current(cls) -> KeyContext:
-        out = config.paths()
-        manifest: dict[str, Any] = {}
-        try:
-            loaded = json.loads(out.processed_manifest.read_text(encoding="utf-8"))
-            manifest = loaded.get("tables", {}) if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            pass
         return cls(
-            packages=package_versions(),
+            packages=package_versions(KEY_PACKAGES),
             code=code_digest(),
-            provenance={
-                "sources.toml": file_digest(out.sources),
-                "sources.lock.json": file_digest(out.lock),
-            },
-            manifest_tables=manifest if isinstance(manifest, dict) else {},
+            manifest_tables=store.manifest()["tables"],
             _tables={},
         )
 
     def table_digest(self, table: str) -> str | None:
         """sha256 of ``data/processed/<table>.parquet`` (None if missing), once per build."""
         if table not in self._tables:
-            self._tables[table] = file_digest(config.paths().processed / f"{table}.parquet")
+            self._tables[table] = store.table_digest(table)
         return self._tables[table]
 
     def manifest_entry(self, table: str) -> dict[str, Any]:
@@ -156,18 +124,15 @@ def canonical(value: Any) -> str:
 
 
 def run_key(run: Run, ctx: KeyContext) -> dict[str, Any]:
-    """The five key parts of one run (see the module docstring), as JSON-ready data."""
+    """The six key parts of one run (see the module docstring), as JSON-ready data."""
     tables = {t: ctx.table_digest(t) for t in run.tables}
     provenance = {
-        **ctx.provenance,
-        **{
-            f"manifest:{t}": _sha256(
-                canonical(
-                    {k: v for k, v in ctx.manifest_entry(t).items() if k != "seconds"}
-                ).encode()
-            )
-            for t in run.tables
-        },
+        t: _sha256(
+            canonical(
+                {k: v for k, v in ctx.manifest_entry(t).items() if k not in MANIFEST_VOLATILE}
+            ).encode()
+        )
+        for t in run.tables
     }
     return {
         "notebook": source_digest(run.notebook),
@@ -224,8 +189,12 @@ def why_stale(
         reasons.append(f"parameters changed ({', '.join(changed)})")
     if tables := _changed_tables(old.get("tables") or {}, key["tables"]):
         reasons.append(f"table(s) changed: {', '.join(tables)}")
-    if old.get("provenance") != key["provenance"] and not tables:
-        reasons.append("sources or lock changed")
+    changed = _changed_tables(old.get("provenance") or {}, key["provenance"])
+    if provenance := [t for t in changed if t not in tables]:
+        reasons.append(
+            "provenance of table(s) changed (sources, access dates or counts): "
+            + ", ".join(provenance)
+        )
     if old.get("packages") != key["packages"]:
         old_pk = old.get("packages") or {}
         changed = [

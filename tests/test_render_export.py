@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.build.export import Exporter
-from analysis.build.provenance import appendix
+from analysis.render.export import Exporter
+from analysis.report.appendix import appendix
 
 #: A 1×1 PNG (synthetic): enough to check that images are embedded as data URIs.
 PNG = (
@@ -124,13 +124,13 @@ def test_title_falls_back_to_metadata_then_name(exporter: Exporter) -> None:
 def test_weasypdf_is_registered_as_an_nbconvert_exporter() -> None:
     from nbconvert.exporters import get_exporter
 
-    from analysis.build.pdf_exporter import WeasyPDFExporter
+    from analysis.render.pdf_exporter import WeasyPDFExporter
 
     assert get_exporter("weasypdf") is WeasyPDFExporter
 
 
 def test_the_nbconvert_exporter_writes_pdf_bytes(executed: Path) -> None:
-    from analysis.build.pdf_exporter import WeasyPDFExporter
+    from analysis.render.pdf_exporter import WeasyPDFExporter
 
     body, resources = WeasyPDFExporter().from_filename(str(executed))
     assert body[:5] == b"%PDF-"
@@ -140,12 +140,30 @@ def test_the_nbconvert_exporter_writes_pdf_bytes(executed: Path) -> None:
 # --- provenance appendix -----------------------------------------------------------------------
 
 
-def write_manifest(home: Path) -> None:
+SYNTHETIC_SOURCE = {
+    "id": "worldbank",
+    "title": "Synthetic <World> Bank",
+    "url": "https://example.org/wb",
+    "license": "CC BY 4.0",
+    "citation": "Synthetic citation",
+}
+
+
+def write_manifest(home: Path, source: dict[str, str] = SYNTHETIC_SOURCE) -> None:
+    """A processed manifest as ``analysis clean`` writes it: inputs stamped with their source,
+    access date and locked sha256 (clean/inputs.py)."""
     manifest = {
         "tables": {
             "indicators": {
                 "inputs": [
-                    {"path": "worldbank/API_SYNTH_DS2.csv", "sha256": "a" * 64, "bytes": 10},
+                    {
+                        "path": "worldbank/API_SYNTH_DS2.csv",
+                        "sha256": "a" * 64,
+                        "bytes": 10,
+                        "source": source,
+                        "accessed": "2099-01-02",
+                        "locked_sha256": "c" * 64,
+                    },
                     {"path": "ledgers/claims.csv", "sha256": "b" * 64, "bytes": 5},
                 ],
                 "rows_read": 1200,
@@ -164,26 +182,12 @@ def write_manifest(home: Path) -> None:
 
 
 def test_appendix_lists_sources_counts_parameters_and_escapes(home: Path) -> None:
-    write_manifest(home)
-    (home / "sources.toml").write_text(
-        """
-[sources.worldbank]
-title = "Synthetic <World> Bank"
-producer = "synthetic"
-url = "https://example.org/wb"
-license = "CC BY 4.0"
-citation = "Synthetic citation"
-files = ["worldbank/API_*_DS2*.csv"]
-[[sources.worldbank.downloads]]
-url = "https://example.org/wb.csv"
-to = "worldbank/API_SYNTH_DS2.csv"
-""",
-        encoding="utf-8",
-    )
+    write_manifest(home)  # no sources.toml, no lock: the appendix reads the manifest only
     html = appendix(["indicators"], {"scope": "<hamas_only>", "years": [2012, 2017]})
     assert "Synthetic &lt;World&gt; Bank" in html
-    assert '<a href="https://example.org/wb">' in html
-    assert "CC BY 4.0" in html
+    assert '<a href="https://example.org/wb" rel="noopener noreferrer"' in html
+    assert "CC BY 4.0" in html and "Synthetic citation" in html
+    assert "2099-01-02" in html and "differs from sources.lock.json" in html
     assert "a" * 64 in html and "b" * 64 in html
     assert "Curated ledgers" in html
     assert "1,200" in html and "1,100" in html and "40" in html
@@ -197,16 +201,14 @@ to = "worldbank/API_SYNTH_DS2.csv"
 def test_appendix_degrades_when_files_are_missing(home: Path) -> None:
     html = appendix(["indicators"], {})
     assert "No processed-data manifest" in html
-    assert "Source registry unavailable" in html
     assert "not in the manifest" in html
     assert "takes no parameters" in html
 
 
 def test_appendix_never_links_a_non_http_url(home: Path) -> None:
-    from analysis.build.provenance import _link
-
-    assert _link("javascript:alert(1)", "x") == "x"
-    assert _link('https://e.org/"q"', "t") == '<a href="https://e.org/&quot;q&quot;">t</a>'
+    write_manifest(home, {**SYNTHETIC_SOURCE, "url": "javascript:alert(1)"})
+    html = appendix(["indicators"], {})
+    assert "Synthetic &lt;World&gt; Bank" in html and "javascript:" not in html
 
 
 def test_dollar_amounts_are_money_not_math(exporter: Exporter) -> None:
@@ -220,8 +222,8 @@ def test_dollar_amounts_are_money_not_math(exporter: Exporter) -> None:
 def test_index_escapes_text_and_links_relatively(home: Path) -> None:
     import shutil
 
-    from analysis.build.index import write_index
-    from analysis.build.report_config import load_runs
+    from analysis.render.index import write_index
+    from analysis.render.report_config import load_runs
 
     shutil.copytree(Path(__file__).parent / "fixtures" / "notebooks", home / "notebooks")
     (home / "reports.toml").write_text(
@@ -253,7 +255,7 @@ def test_index_escapes_text_and_links_relatively(home: Path) -> None:
 def test_injected_values_read_back_as_the_same_literals() -> None:
     """papermill writes each validated value as a literal; quotes, newlines and backslashes in a
     string stay inside it (no code can be injected)."""
-    from analysis.build.execute import check_literals
+    from analysis.render.execute import check_literals
 
     check_literals(
         {

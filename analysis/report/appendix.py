@@ -6,107 +6,39 @@ A notebook's last cell::
 
 It states the sources the tables were cleaned from (title, URL, licence, citation, raw-file
 sha256 and the date each file was obtained), the code version, the parameters, the build time,
-and how many rows of each table were read, kept, quarantined and excluded. It reads
-``data/processed/manifest.json``, ``sources.toml`` and ``sources.lock.json``; a missing file is
-said so in the appendix instead of failing the report.
+and how many rows of each table were read, kept, quarantined and excluded. It reads only the
+processed manifest (through :mod:`analysis.store`), where ``analysis clean`` stamps each raw
+input with its source and access date (:mod:`analysis.clean.inputs`): a report never reads the
+fetch layer. A missing manifest is said so in the appendix instead of failing the report.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from html import escape
 from typing import Any
 
-from analysis import config
+from analysis import config, store
+from analysis.report.html import escape as _e
+from analysis.report.html import link, value_text, when
 
-LEDGER_PREFIX = "ledgers/"
 COUNTS = ("rows_read", "rows_kept", "rows_quarantined", "rows_excluded")
 
 
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+def _is_ledger(rel: str) -> bool:
+    return rel.startswith(f"{config.LEDGERS_DIR}/")
 
 
-def _link(url: str | None, text: str) -> str:
-    """An escaped link, only for http(s) URLs (anything else is shown as text)."""
-    if url and url.startswith(("https://", "http://")):
-        return f'<a href="{_e(url)}">{_e(text)}</a>'
-    return _e(text)
-
-
-def _value(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-@dataclass(frozen=True)
-class _SourceInfo:
-    title: str
-    url: str | None
-    license: str
-    citation: str
-
-
-def _load_manifest() -> tuple[dict[str, Any], str | None]:
-    path = config.paths().processed_manifest
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}, f"No processed-data manifest ({path.name}): run `analysis clean`."
-    except (OSError, ValueError) as err:
-        return {}, f"The processed-data manifest could not be read ({err})."
-    tables = data.get("tables") if isinstance(data, dict) else None
-    return (tables if isinstance(tables, dict) else {}), None
-
-
-def _source_lookup() -> tuple[Callable[[str], _SourceInfo | None], str | None]:
-    """A function raw path → source info, and a note when the registry is unavailable."""
-    try:
-        from analysis.fetch.registry import load_registry, source_for_path
-
-        registry = load_registry()
-    except Exception as err:  # noqa: BLE001 - a report must not fail for want of titles
-        return (lambda _rel: None), f"Source registry unavailable ({err})."
-
-    def lookup(rel: str) -> _SourceInfo | None:
-        found = source_for_path(rel, registry)
-        if found is None:
-            found = registry.get(rel.split("/", 1)[0])
-        if found is None:
-            return None
-        return _SourceInfo(
-            str(getattr(found, "title", "")),
-            getattr(found, "url", None),
-            str(getattr(found, "license", "")),
-            str(getattr(found, "citation", "")),
-        )
-
-    return lookup, None
-
-
-def _lock_entries() -> tuple[dict[str, Any], str | None]:
-    try:
-        from analysis.fetch.lock import load_lock
-
-        return dict(load_lock()), None
-    except Exception as err:  # noqa: BLE001 - degrade: no access dates
-        return {}, f"Lock file unavailable ({err})."
+def _source(item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The source stamped on a manifest input (title, url, license, citation), if any."""
+    source = item.get("source")
+    return source if isinstance(source, dict) and source.get("title") else None
 
 
 def _code_version() -> str:
     from analysis.provenance import code_version
 
     return code_version()
-
-
-def _when(stamp: object) -> str:
-    """An ISO timestamp as "YYYY-MM-DD HH:MM UTC" (as written if it does not parse)."""
-    try:
-        return datetime.fromisoformat(str(stamp)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return str(stamp or "?")
 
 
 def _count(entry: Mapping[str, Any], key: str) -> str:
@@ -118,7 +50,7 @@ def _parameters_html(parameters: Mapping[str, object]) -> str:
     if not parameters:
         return "<p>This report takes no parameters.</p>"
     rows = "".join(
-        f"<tr><th>{_e(k)}</th><td>{_e(_value(v))}</td></tr>" for k, v in parameters.items()
+        f"<tr><th>{_e(k)}</th><td>{_e(value_text(v))}</td></tr>" for k, v in parameters.items()
     )
     return f'<table class="parameters"><tbody>{rows}</tbody></table>'
 
@@ -137,7 +69,7 @@ def _tables_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
         excluded = entry.get("excluded") or {}
         reasons = "; ".join(f"{k}: {v:,}" for k, v in excluded.items() if v)
         rows.append(
-            f"<tr><th>{_e(name)}</th><td>{_e(_when(entry.get('built_at')))}</td>"
+            f"<tr><th>{_e(name)}</th><td>{_e(when(entry.get('built_at'), '?'))}</td>"
             + "".join(f"<td>{_count(entry, k)}</td>" for k in COUNTS[:-1])
             + f"<td>{_count(entry, COUNTS[-1])}"
             + (f' <span class="muted">({_e(reasons)})</span>' if reasons else "")
@@ -151,7 +83,7 @@ def _tables_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{note}"
 
 
-def _source_header(key: str, info: _SourceInfo | None) -> str:
+def _source_header(key: str, info: Mapping[str, Any] | None) -> str:
     """The heading of one source's group of raw files: title (linked), licence, citation."""
     if info is None:
         if key == "ledger":
@@ -160,17 +92,13 @@ def _source_header(key: str, info: _SourceInfo | None) -> str:
                 "each row cites its own source)</p>"
             )
         return "<p><b>Source not in the registry</b></p>"
-    licence = f' <span class="muted">— licence: {_e(info.license)}</span>' if info.license else ""
-    citation = f'<br><span class="muted">{_e(info.citation)}</span>' if info.citation else ""
-    return f"<p><b>{_link(info.url, info.title)}</b>{licence}{citation}</p>"
+    title, lic, cite = info["title"], info.get("license"), info.get("citation")
+    licence = f' <span class="muted">— licence: {_e(lic)}</span>' if lic else ""
+    citation = f'<br><span class="muted">{_e(cite)}</span>' if cite else ""
+    return f"<p><b>{link(info.get('url'), title)}</b>{licence}{citation}</p>"
 
 
-def _sources_html(
-    tables: Sequence[str],
-    manifest: Mapping[str, Any],
-    lookup: Callable[[str], _SourceInfo | None],
-    lock: Mapping[str, Any],
-) -> str:
+def _sources_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
     files: dict[str, dict[str, Any]] = {}
     for name in tables:
         entry = manifest.get(name)
@@ -181,15 +109,15 @@ def _sources_html(
     if not files:
         return "<p>No raw files are recorded for these tables.</p>"
     groups: dict[str, list[str]] = {}
-    infos: dict[str, _SourceInfo | None] = {}
+    infos: dict[str, dict[str, Any] | None] = {}
     for rel in sorted(files):
-        info = None if rel.startswith(LEDGER_PREFIX) else lookup(rel)
-        key = info.title if info else ("ledger" if rel.startswith(LEDGER_PREFIX) else "unknown")
+        info = None if _is_ledger(rel) else _source(files[rel]["item"])
+        key = str(info["title"]) if info else ("ledger" if _is_ledger(rel) else "unknown")
         groups.setdefault(key, []).append(rel)
         infos[key] = info
     used_by = len(tables) > 1
     parts = [
-        _source_group(_source_header(key, infos[key]), rels, files, lock, used_by)
+        _source_group(_source_header(key, infos[key]), rels, files, used_by)
         for key, rels in groups.items()
     ]
     return "".join(parts)
@@ -199,7 +127,6 @@ def _source_group(
     header: str,
     rels: Sequence[str],
     files: Mapping[str, dict[str, Any]],
-    lock: Mapping[str, Any],
     used_by: bool,
 ) -> str:
     """One source: its heading, then its raw files (path, sha256, accessed) in a <details>
@@ -208,9 +135,8 @@ def _source_group(
     for rel in rels:
         item = files[rel]["item"]
         sha = str(item.get("sha256", ""))
-        entry = lock.get(rel)
-        accessed = getattr(entry, "accessed", None) or "—"
-        locked = getattr(entry, "sha256", None)
+        accessed = item.get("accessed") or "—"
+        locked = item.get("locked_sha256")
         mismatch = (
             ' <span class="muted">(differs from sources.lock.json)</span>'
             if locked and locked != sha
@@ -234,11 +160,9 @@ def _source_group(
 
 def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
     """The provenance appendix as an HTML fragment (a ``<section class="provenance">``)."""
-    manifest, manifest_note = _load_manifest()
-    lookup, registry_note = _source_lookup()
-    lock, lock_note = _lock_entries()
+    manifest, manifest_note = store.manifest()["tables"], store.manifest_problem()
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    notes = [n for n in (manifest_note, registry_note, lock_note) if n]
+    notes = [manifest_note] if manifest_note else []
     return (
         '<section class="provenance">'
         "<h2>Sources and provenance</h2>"
@@ -251,6 +175,6 @@ def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
         + "<h3>Tables</h3>"
         + _tables_html(tables, manifest)
         + "<h3>Sources</h3>"
-        + _sources_html(tables, manifest, lookup, lock)
+        + _sources_html(tables, manifest)
         + "</section>"
     )

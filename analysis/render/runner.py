@@ -2,7 +2,7 @@
 
 1. Load and validate every run (parameters checked against each notebook's declared types)
    before any kernel starts.
-2. Compute each run's cache key (:mod:`analysis.build.cache`); an unchanged run is skipped.
+2. Compute each run's cache key (:mod:`analysis.render.cache`); an unchanged run is skipped.
 3. Execute the others in a process pool (default: one worker per core). Each worker runs
    papermill and exports HTML and PDF in the same process, into a staging folder under
    ``.cache/build/staging/``.
@@ -29,21 +29,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from analysis import atomic, config
-from analysis.build.cache import KeyContext, key_digest, read_record, run_key, why_stale
-from analysis.build.report_config import Run, load_runs
+from analysis import atomic, config, store
 from analysis.errors import ExitCode, UsageError
+from analysis.render.cache import KeyContext, key_digest, read_record, run_key, why_stale
+from analysis.render.report_config import Run, load_runs
 
 if TYPE_CHECKING:
-    from analysis.build.execute import TaskResult
-
-#: Seconds one cell may run when no --cell-timeout is given (a hung cell must not hang cron).
-DEFAULT_CELL_TIMEOUT = 600.0
-#: Seconds to wait for another clean/build to finish before giving up with BusyError.
-LOCK_WAIT_SECONDS = 5.0
-SUMMARY_FILE = "build-summary.json"
-#: reports/_previous/<run>/: the report a rebuild replaced (one build back), linked from the index.
-PREVIOUS_DIR = "_previous"
+    from analysis.render.execute import TaskResult
 
 Status = Literal["built", "cached", "failed", "would build"]
 
@@ -191,7 +183,8 @@ def _plan(
         if missing:
             base.status, base.cache = "failed", "miss"
             base.error = (
-                f"processed table(s) {', '.join(missing)} missing in {out.processed} "
+                f"processed table(s) {', '.join(missing)} missing in "
+                f"{store.table_path(missing[0]).parent} "
                 "(run `analysis clean`; or fix 'tables' in reports.toml)"
             )
             settled.append(base)
@@ -227,7 +220,7 @@ def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths
     )
     failed_dir = out.failed_reports / run.name
     if result.ok:
-        _keep_previous(out.reports / run.name, out.reports / PREVIOUS_DIR / run.name)
+        _keep_previous(out.reports / run.name, out.previous_reports / run.name)
         atomic.replace_dir(result.staging, out.reports / run.name)
         shutil.rmtree(failed_dir, ignore_errors=True)
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
@@ -257,7 +250,7 @@ def warm_up() -> None:
 
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return
-    from analysis.build.execute import warm_up as warm_worker
+    from analysis.render.execute import warm_up as warm_worker
 
     warm_worker()
 
@@ -274,14 +267,14 @@ def _execute_all(
     executor: str = "local",
     scheduler: str | None = None,
 ) -> list[RunOutcome]:
-    """Run the work on ``executor`` (:mod:`analysis.build.executors`); promote each run as soon
+    """Run the work on ``executor`` (:mod:`analysis.render.executors`); promote each run as soon
     as it finishes, here in the parent process, whichever executor ran it."""
-    from analysis.build.execute import Task
-    from analysis.build.executors import run_tasks
+    from analysis.render.execute import Task
+    from analysis.render.executors import run_tasks
 
     if executor == "local":
         warm_up()
-    staging_root = out.cache / "build" / "staging"
+    staging_root = out.staging
     tasks = [
         Task(
             run.name,
@@ -343,10 +336,10 @@ def _recover(runs: Sequence[Run], out: config.Paths) -> None:
     for run in runs:
         atomic.recover_dir(out.reports / run.name)
         atomic.recover_dir(out.failed_reports / run.name)
-        atomic.recover_dir(out.reports / PREVIOUS_DIR / run.name)
-    shutil.rmtree(out.cache / "build" / "staging", ignore_errors=True)
+        atomic.recover_dir(out.previous_reports / run.name)
+    shutil.rmtree(out.staging, ignore_errors=True)
     atomic.clean_stale_temp(out.reports)
-    for stale in (out.reports / PREVIOUS_DIR).glob(".*.tmp"):
+    for stale in out.previous_reports.glob(".*.tmp"):
         shutil.rmtree(stale, ignore_errors=True)  # a copy a killed build left half done
 
 
@@ -366,7 +359,7 @@ def build(
     """Build the report runs whose cache key changed (all with ``force``); see the module doc.
 
     ``only``: run names or notebook stems; ``jobs``: parallel runs (default: cores);
-    ``cell_timeout``: seconds a cell may run (default :data:`DEFAULT_CELL_TIMEOUT`);
+    ``cell_timeout``: seconds a cell may run (default :data:`analysis.config.DEFAULT_CELL_TIMEOUT`);
     ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout);
     ``executor``: "local" (process pool) or "dask" (``scheduler`` address, else a LocalCluster);
     ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``).
@@ -378,7 +371,7 @@ def build(
     runs = select(load_runs(config_path), only)
     out = config.paths()
     workers = jobs or os.cpu_count() or 1
-    timeout = DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
+    timeout = config.DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
     if dry_run:
         settled, todo = _plan(runs, force, KeyContext.current(), out)
         outcomes = settled + [
@@ -395,7 +388,7 @@ def build(
 
     from analysis.locking import pipeline_lock
 
-    with pipeline_lock("build", wait=LOCK_WAIT_SECONDS):
+    with pipeline_lock("build"):
         _recover(runs, out)
         ctx = KeyContext.current()
         settled, todo = _plan(runs, force, ctx, out)
@@ -429,7 +422,7 @@ def build(
             workers,
         )
         write_summary(summary, out)
-        from analysis.build.index import write_index
+        from analysis.render.index import write_index
 
         write_index(load_all_for_index(runs, only, config_path), summary)
     for line in summary.summary_lines():
@@ -458,6 +451,6 @@ def _ordered(outcomes: list[RunOutcome], runs: Sequence[Run]) -> list[RunOutcome
 
 def write_summary(summary: BuildSummary, out: config.Paths) -> Path:
     """``reports/build-summary.json`` (atomically)."""
-    path = out.reports / SUMMARY_FILE
+    path = out.build_summary
     atomic.write_text(path, json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
     return path

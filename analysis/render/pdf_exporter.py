@@ -26,7 +26,7 @@ from nbformat import NotebookNode
 from traitlets import Bool, default
 from traitlets.config import Config
 
-from analysis.build.notebook import notebook_title
+from analysis.render.notebook import notebook_title
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.report import finances, periods
+from analysis.report.html import html_table
 from analysis.schemas.claims import CLAIMANT_TYPES, IRAN_ONLY_DONOR
-from analysis.views import finances, periods
-from analysis.views.html import html_table
 
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
 HAMAS_ONLY_SCOPES = ("hamas", "hamas_military_wing")

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build.params import (
+from analysis.errors import ExitCode, UsageError
+from analysis.render.params import (
     NotebookParameter,
     parse_parameters,
     parse_type,
     read_parameters,
     validate,
 )
-from analysis.errors import ExitCode, UsageError
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -57,7 +57,7 @@ def test_reading_needs_no_kernel() -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from analysis.build.params import read_parameters\n"
+        "from analysis.render.params import read_parameters\n"
         f"assert read_parameters(Path({str(NOTEBOOKS / 'typed_parameters.ipynb')!r}))\n"
         "print([m for m in ('jupyter_client', 'ipykernel', 'papermill') if m in sys.modules])\n"
     )

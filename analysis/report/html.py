@@ -1,19 +1,24 @@
-"""HTML tables for reports: every text escaped, links only to http(s) URLs.
+"""The reports' one HTML kit: escaped text, safe links, relative links, timestamps and tables.
 
 Report tables hold text from outside the project (quotes, titles, URLs from the claims ledger),
 so nothing is concatenated raw: each cell goes through :func:`html.escape`, and a URL becomes a
 link only when its scheme is ``http`` or ``https`` (a ``javascript:`` or ``data:`` URL is shown
-as inert text).
+as inert text). The provenance appendix (:mod:`analysis.report.appendix`) and the reports'
+index page (:mod:`analysis.render.index`) use the same helpers.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a table is drawn: the index page stays light
+    import pandas as pd
 
 #: URL schemes that may become links in a report.
 SAFE_SCHEMES = frozenset({"http", "https"})
@@ -21,6 +26,32 @@ SAFE_SCHEMES = frozenset({"http", "https"})
 LINK_REL = "noopener noreferrer"
 LEFT = ' style="text-align:left;overflow-wrap:break-word"'
 RIGHT = ' style="text-align:right"'
+
+
+def escape(value: object) -> str:
+    """``value`` as text with ``& < > " '`` escaped (safe in an element or an attribute)."""
+    return html.escape(str(value), quote=True)
+
+
+def href(*parts: str) -> str:
+    """A relative link's escaped ``href`` (each path part percent-encoded)."""
+    return escape("/".join(quote(p) for p in parts))
+
+
+def when(stamp: object, missing: str = "—") -> str:
+    """An ISO timestamp as "YYYY-MM-DD HH:MM UTC"; as written if it does not parse, ``missing``
+    if empty."""
+    if not stamp:
+        return missing
+    try:
+        return datetime.fromisoformat(str(stamp)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return str(stamp)
+
+
+def value_text(value: object) -> str:
+    """A parameter value as text: a string as it is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def is_safe_url(url: object) -> bool:
@@ -40,6 +71,8 @@ def is_safe_url(url: object) -> bool:
 def cell_text(value: object) -> str:
     """A cell value as escaped text (missing values as an empty string); a line break in the
     text becomes ``<br>`` after escaping, so a cell can hold several short lines."""
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -74,6 +107,7 @@ def html_table(
     style). ``detail`` names a column shown under each row, across the whole table (a long
     quote, say), instead of as a column of its own.
 
+    >>> import pandas as pd
     >>> html_table(pd.DataFrame({"q": ["<b>"]}))  # doctest: +ELLIPSIS
     '<table class="report-table">...<td style="text-align:left;...">&lt;b&gt;</td>...'
     """

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import atomic, config
-from analysis.build.cache import RECORD
+from analysis.render.cache import RECORD
 
 KERNEL_NAME = "python3"
 #: The kernel's environment: the worker's, plus the inline matplotlib backend (a user's
@@ -36,7 +36,7 @@ KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
-ERROR_FILE = "error.txt"
+ERROR_FILE = config.ERROR_FILE
 KERNEL_LOG = "kernel.log"  #: kept with a failed run; removed from a good one
 
 
@@ -71,7 +71,7 @@ def warm_up() -> None:
     import papermill  # noqa: F401
     from nbformat.v4 import new_markdown_cell, new_notebook
 
-    from analysis.build.export import exporter
+    from analysis.render.export import exporter
 
     if not getattr(warm_up, "done", False):
         html = exporter().html(new_notebook(cells=[new_markdown_cell("# warm-up")]))
@@ -215,7 +215,7 @@ def _failure(task: Task, out_nb: Path, err: BaseException) -> tuple[str, str | N
 
 
 def _write_failed(task: Task, out_nb: Path, error: str, cell: str | None, detail: str) -> None:
-    from analysis.build.export import exporter
+    from analysis.render.export import exporter
 
     text = [
         f"Report run {task.name!r} failed" + (f" at cell {cell}" if cell else "") + ".",
@@ -241,7 +241,7 @@ def _write_failed(task: Task, out_nb: Path, error: str, cell: str | None, detail
 
 def execute_task(task: Task) -> TaskResult:
     """Execute one run into ``task.staging``; never raises for a notebook's own failure."""
-    from analysis.build.export import exporter
+    from analysis.render.export import exporter
 
     started = time.perf_counter()
     task.staging.mkdir(parents=True, exist_ok=True)

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
-from analysis.build.notebook import notebook_title, read_notebook
-from analysis.build.params import NotebookParameter, read_parameters, validate
 from analysis.errors import UsageError
+from analysis.render.notebook import notebook_title, read_notebook
+from analysis.render.params import NotebookParameter, read_parameters, validate
 
 #: A run name: a folder name under reports/ (no dots, no slashes, not starting with "_").
 RUN_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,78}[a-z0-9])?$")

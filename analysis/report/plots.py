@@ -1,7 +1,7 @@
 """Drawing helpers shared by the claims and rapprochement reports (matplotlib, on a given axis).
 
-The frames they draw come from :mod:`analysis.views.claims`; the theme, event markers and
-captions from :mod:`analysis.charts`.
+The frames they draw come from :mod:`analysis.report.claims`; the theme, event markers and
+captions from :mod:`analysis.report.charts`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.views.claims import CLAIMANT_TYPES, NOT_ANNUAL
+from analysis.report.claims import CLAIMANT_TYPES, NOT_ANNUAL
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -7,22 +7,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from analysis import atomic, config
-from analysis.build.cache import read_record
-from analysis.build.report_config import Run
+from analysis.render.cache import read_record
+from analysis.render.report_config import Run
+from analysis.report.html import escape as _e
+from analysis.report.html import href as _href
+from analysis.report.html import value_text, when
 
 if TYPE_CHECKING:
-    from analysis.build.runner import BuildSummary, RunOutcome
+    from analysis.render.runner import BuildSummary, RunOutcome
 
-INDEX_FILE = "index.html"
-#: Written by ``analysis refresh``: when the data was last updated and what changed.
-REFRESH_FILE = "refresh-summary.json"
-PREVIOUS_DIR = "_previous"  #: the same as analysis.build.runner.PREVIOUS_DIR
 
 STYLE = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1b1b1b;
@@ -48,28 +45,6 @@ a { color: #0072b2; }
 """
 
 
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _href(*parts: str) -> str:
-    """A relative link from reports/index.html (each path part percent-encoded)."""
-    return _e("/".join(quote(p) for p in parts))
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _when(stamp: str | None) -> str:
-    if not stamp:
-        return "—"
-    try:
-        return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return stamp
-
-
 def _status(outcome: RunOutcome | None, record: dict[str, Any] | None, failed: bool) -> str:
     if outcome is not None and outcome.status == "failed":
         suffix = " (last good report shown)" if record else ""
@@ -88,11 +63,11 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
     failed = (out.failed_reports / run.name).is_dir()
     title = (record or {}).get("title") or (outcome.title if outcome else "") or run.name
     params = "".join(
-        f"<li{' class=set' if k in run.overrides else ''}>{_e(k)} = {_e(_value(v))}</li>"
+        f"<li{' class=set' if k in run.overrides else ''}>{_e(k)} = {_e(value_text(v))}</li>"
         for k, v in run.parameters.items()
     )
     vintage = "".join(
-        f"<li>{_e(t)}: cleaned {_e(_when(v.get('built_at')))} from {_e(v.get('raw_files'))} raw "
+        f"<li>{_e(t)}: cleaned {_e(when(v.get('built_at')))} from {_e(v.get('raw_files'))} raw "
         "file(s)</li>"
         if v.get("built_at")
         else f"<li>{_e(t)}: not in the processed manifest</li>"
@@ -104,15 +79,16 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
         for kind, label in (("html", "HTML"), ("pdf", "PDF"), ("ipynb", "notebook"))
         if kind in files
     )
-    previous = read_record(out.reports / PREVIOUS_DIR / run.name)
+    previous = read_record(out.previous_reports / run.name)
     if previous and (previous.get("files") or {}).get("html"):
+        href = _href(config.PREVIOUS_DIR, run.name, previous["files"]["html"])
         links += (
-            f'<div class="note"><a href="{_href(PREVIOUS_DIR, run.name, previous["files"]["html"])}'
-            f'">previous build</a> ({_e(_when(previous.get("built_at")))})</div>'
+            f'<div class="note"><a href="{href}">previous build</a> '
+            f"({_e(when(previous.get('built_at')))})</div>"
         )
     error = ""
     if failed and (outcome is None or outcome.status == "failed"):
-        failed_html = _href("_failed", run.name, f"{run.name}.html")
+        failed_html = _href(config.FAILED_DIR, run.name, f"{run.name}.html")
         message = outcome.error if outcome and outcome.error else "see the failed notebook"
         error = (
             f'<div class="note failed">{_e(message)} — '
@@ -126,7 +102,7 @@ def _row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
         + f'<div class="name">{_e(run.name)} · {_e(run.notebook_name)}</div></td>'
         f'<td><ul class="params">{params or "<li>(none)</li>"}</ul></td>'
         f"<td>{_status(outcome, record, failed)}{error}</td>"
-        f"<td class=when>{_e(_when((record or {}).get('built_at')))}</td>"
+        f"<td class=when>{_e(when((record or {}).get('built_at')))}</td>"
         f'<td><ul class="params">{vintage or "<li>—</li>"}</ul></td>'
         f"<td>{links or '—'}</td></tr>"
     )
@@ -144,14 +120,15 @@ def render_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> st
             f" Last build: {summary.count('built')} built, {summary.count('cached')} cached, "
             f"{len(summary.failed)} failed."
         )
-    refreshed = _refresh_note(out.reports / REFRESH_FILE)
+    refreshed = _refresh_note(out.refresh_summary)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f"<title>Reports</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
         "<h1>Reports: Iran's finances and claims of Iranian funding to Hamas</h1>\n"
         f'<p class="lead">{_e(lead)} Each report ends with its sources and provenance; '
-        '<a href="build-summary.json">build-summary.json</a> has the details.</p>\n'
+        f'<a href="{_href(config.BUILD_SUMMARY_FILE)}">{_e(config.BUILD_SUMMARY_FILE)}</a> has '
+        "the details.</p>\n"
         f"{refreshed}"
         "<table>\n<thead><tr><th>report</th><th>parameters</th><th>status</th>"
         "<th>built</th><th>data vintage</th><th>files</th></tr></thead>\n"
@@ -171,16 +148,16 @@ def _refresh_note(path: Path) -> str:
         if changed
         else "no upstream file changed"
     )
-    updated = _e(_when(data.get("data_updated_at")))
+    updated = _e(when(data.get("data_updated_at")))
     return (
         f'<p class="note" id="data-vintage">Data updated on {updated}'
-        f" (last checked {_e(_when(data.get('checked_at')))}). What changed: {what}. "
-        f'<a href="{REFRESH_FILE}">{REFRESH_FILE}</a></p>\n'
+        f" (last checked {_e(when(data.get('checked_at')))}). What changed: {what}. "
+        f'<a href="{_href(path.name)}">{_e(path.name)}</a></p>\n'
     )
 
 
 def write_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> Path:
     """Write ``reports/index.html`` atomically; return its path."""
-    path = config.paths().reports / INDEX_FILE
+    path = config.paths().index
     atomic.write_text(path, render_index(runs, summary))
     return path

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build.report_config import describe_reports, load_runs, slug
 from analysis.errors import UsageError
+from analysis.render.report_config import describe_reports, load_runs, slug
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.build.notebook import cell_source, parameters_cell, read_notebook
 from analysis.errors import UsageError
+from analysis.render.notebook import cell_source, parameters_cell, read_notebook
 
 SCALARS: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 SUPPORTED = "int, float, str, bool, list[T], Literal[...], T | None"

@@ -1,7 +1,7 @@
 """Where report runs execute: a local process pool, or a Dask distributed cluster.
 
-Both executors run the same per-run function (:func:`analysis.build.execute.execute_task`) on
-the same picklable :class:`~analysis.build.execute.Task` and yield each result as it finishes;
+Both executors run the same per-run function (:func:`analysis.render.execute.execute_task`) on
+the same picklable :class:`~analysis.render.execute.Task` and yield each result as it finishes;
 the runner validates, keys, promotes and handles failures identically for both.
 
 Dask: ``scheduler=None`` starts a ``LocalCluster`` of worker *processes* (one thread each); an
@@ -17,14 +17,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import UsageError
 
 if TYPE_CHECKING:
-    from analysis.build.execute import Task, TaskResult
+    from analysis.render.execute import Task, TaskResult
 
-ExecutorName = Literal["local", "dask"]
 EXECUTORS: tuple[str, ...] = ("local", "dask")
 #: Extra attempts Dask makes for a run whose worker died (or raised) before it finished.
 RETRIES = 1
@@ -39,7 +38,7 @@ def run_local(tasks: Sequence[Task], *, jobs: int, root: str) -> Generator[Finis
     """Run ``tasks`` in a local process pool of ``jobs`` workers; yield each as it finishes."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from analysis.build.execute import execute_task, init_worker
+    from analysis.render.execute import execute_task, init_worker
 
     pool = ProcessPoolExecutor(
         max_workers=max(1, min(jobs, len(tasks))), initializer=init_worker, initargs=(root,)
@@ -58,7 +57,7 @@ def run_local(tasks: Sequence[Task], *, jobs: int, root: str) -> Generator[Finis
 def dask_task(task: Task, root: str) -> TaskResult:
     """The Dask entry point: set up this worker process once, start from an empty staging
     folder (a retry after a killed worker must not see the dead attempt's files), execute."""
-    from analysis.build.execute import execute_task, init_worker
+    from analysis.render.execute import execute_task, init_worker
 
     if os.environ.get("ANALYSIS_WORKER_ROOT") != root:
         init_worker(root)
