@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.clean import jalali, sci_cpi
+from analysis.clean import jalali
 from analysis.clean.base import TableResult
 from analysis.clean.longform import SAME_ROW
+from analysis.clean.sources import sci_cpi
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
 

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.clean import bonbast, carried, fx_rates, tgju
+from analysis.clean import carried
 from analysis.clean.base import TableResult
+from analysis.clean.sources import bonbast, tgju
+from analysis.clean.tables import fx_rates
 from analysis.finance import annual_rates
 from analysis.schemas.fx_rates import SCHEMA
 

@@ -372,7 +372,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_table(raw: Path, table: str) -> pipeline.TableOutcome | AnalysisError:
     """build + validate + balance check, as ``analysis clean`` does, without writing."""
-    module = importlib.import_module(f"analysis.clean.{table}")
+    module = importlib.import_module(f"analysis.clean.tables.{table}")
     schema = importlib.import_module(f"analysis.schemas.{table}").SCHEMA
     try:
         result = pipeline.validate(pipeline.build_table(module, raw, table), schema, table)

@@ -86,7 +86,7 @@ class TableOutcome:
 
 def _modules(name: str) -> tuple[ModuleType, ModuleType]:
     return (
-        importlib.import_module(f"analysis.clean.{name}"),
+        importlib.import_module(f"analysis.clean.tables.{name}"),
         importlib.import_module(f"analysis.schemas.{name}"),
     )
 

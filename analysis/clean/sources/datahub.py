@@ -1,7 +1,7 @@
 """datahub.io copies of World Bank series (``datahub-inflation/``, ``datahub-gdp/``).
 
 * ``datahub-inflation/FP.CPI.TOTL.ZG.csv`` and ``NY.GDP.DEFL.KD.ZG.csv``: WDI wide files without
-  the preamble — read by :func:`analysis.clean.worldbank.load_file`.
+  the preamble — read by :func:`analysis.clean.sources.worldbank.load_file`.
 * ``datahub-inflation/inflation-consumer.csv`` and ``inflation-gdp.csv``: the same two series in
   long form (``Country,Country Code,Year,Inflation``) with their **labels swapped** upstream
   (the "consumer" file holds the GDP deflator). The series a long file holds is decided by
@@ -11,7 +11,7 @@
 * ``datahub-gdp/gdp.csv``: WDI ``NY.GDP.MKTP.CD`` in long form (``Country Name,Country Code,
   Year,Value``), values to 2023 — newer than the raw World Bank GDP file in the snapshot.
 
-World Bank aggregates are kept and flagged, as in :mod:`analysis.clean.worldbank`.
+World Bank aggregates are kept and flagged, as in :mod:`analysis.clean.sources.worldbank`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.clean import countries, worldbank
+from analysis.clean import countries
 from analysis.clean.base import TableResult, concat_frames, relative
 from analysis.clean.longform import Collector, is_gap, observations, parse_cells
+from analysis.clean.sources import worldbank
 from analysis.errors import DataError
 
 INFLATION_ID = "datahub-inflation"

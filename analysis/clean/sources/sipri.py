@@ -13,7 +13,7 @@ Two vintages sit in the snapshot and stay distinguishable by ``vintage``:
 
 This loader keeps both releases, each row with its ``vintage``. The ``indicators`` table then
 takes every measure of a country-year from ONE release (``one_release_per_year`` in
-:mod:`analysis.clean.indicators`): the 2024 workbook wherever it has the country-year, since it
+:mod:`analysis.clean.tables.indicators`): the 2024 workbook wherever it has the country-year, since it
 alone holds all seven measures; the 2025 CSV only for country-years the workbook lacks (every
 country's 2024). Mixing them would put the 2025 release's current US$ beside the 2024 release's
 share of GDP and per-capita figures that imply another total (Iran 2023: 7.39 bn against about

@@ -1,7 +1,7 @@
 """``claims``: the curated claims ledger, checked, with its amounts parsed and annualised.
 
 Reads ``ledgers/claims.csv`` (analysts' ledger, see ``docs/adding-a-claim.md``) and the US CPI
-(``datahub-cpi-us/cpiai.csv``, through :func:`analysis.clean.us_cpi.build`) for the
+(``datahub-cpi-us/cpiai.csv``, through :func:`analysis.clean.tables.us_cpi.build`) for the
 constant-dollar columns. A ledger row with an empty required field, a bad date or year, a value
 outside a vocabulary, a repeated ``claim_id`` or a missing or non-http(s) source URL is
 quarantined with the reason. Every other row is kept, including claims whose wording the rules
@@ -27,8 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.clean import ledgers, us_cpi
 from analysis.clean.base import Quarantine, TableResult
+from analysis.clean.sources import ledgers
+from analysis.clean.tables import us_cpi
 from analysis.finance import to_constant_usd
 from analysis.parse.amounts import PARSED_COLUMNS, parse_amount
 from analysis.parse.annualise import annualise

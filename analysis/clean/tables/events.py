@@ -25,8 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.clean import ledgers
 from analysis.clean.base import Quarantine, TableResult
+from analysis.clean.sources import ledgers
 from analysis.errors import DataError
 from analysis.schemas.events import (
     CATEGORIES,

@@ -39,7 +39,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.clean import (
+from analysis.clean.base import Quarantine, TableResult, count_rows, to_text
+from analysis.clean.longform import SAME_ROW, empty_observations
+from analysis.clean.sources import (
     cbi_liquidity,
     datahub,
     eia_intl,
@@ -50,8 +52,6 @@ from analysis.clean import (
     sipri,
     worldbank,
 )
-from analysis.clean.base import Quarantine, TableResult, count_rows, to_text
-from analysis.clean.longform import SAME_ROW, empty_observations
 from analysis.schemas.indicators import COLUMNS, KEY, TEXT, TEXT_COLUMNS
 
 #: Glob patterns (relative to the raw folder) this table reads.
