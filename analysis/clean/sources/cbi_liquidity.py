@@ -27,9 +27,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import jalali
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, is_gap, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, reading
+from analysis.clean.longform import finish, is_gap, observations, parse_cells, reject
 from analysis.errors import DataError
+from analysis.parse.dates import expand_jalali_year
 
 SOURCE_ID = "signalmap"
 FILE = "signalmap/iran_cbi_liquidity_levels_solar.json"
@@ -60,35 +61,35 @@ def load(raw_dir: Path) -> TableResult:
     out = Collector()
     path = raw_dir / FILE
     if not path.exists():
-        return out.result()
-    rel = relative(path, raw_dir)
-    out.inputs.append(rel)
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text)
-    levels = data.get("levels") if isinstance(data, dict) else None
-    if not isinstance(levels, dict):
-        raise DataError("CBI liquidity file has no 'levels' object", file=rel)
-    label = (data.get("_meta") or {}).get("unit")
-    if label != FILE_UNIT_LABEL:
-        raise DataError(
-            f"CBI liquidity unit label is now {label!r} (was {FILE_UNIT_LABEL!r}): check the "
-            "numbers' scale and update UNIT",
-            file=rel,
-        )
-    lines = _line_numbers(text)
-    cells = pd.DataFrame(
-        {
-            "Year": list(levels),
-            "raw": pd.Series(list(levels.values()), dtype="object"),
-            "source_row": [lines.get(k, 1) for k in levels],
-        }
-    ).assign(source_file=rel, column=list(levels))
+        return finish(out)
+    with reading(path, raw_dir) as rel:
+        out.inputs.append(rel)
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+        levels = data.get("levels") if isinstance(data, dict) else None
+        if not isinstance(levels, dict):
+            raise DataError("CBI liquidity file has no 'levels' object", file=rel)
+        label = (data.get("_meta") or {}).get("unit")
+        if label != FILE_UNIT_LABEL:
+            raise DataError(
+                f"CBI liquidity unit label is now {label!r} (was {FILE_UNIT_LABEL!r}): check the "
+                "numbers' scale and update UNIT",
+                file=rel,
+            )
+        lines = _line_numbers(text)
+        cells = pd.DataFrame(
+            {
+                "Year": list(levels),
+                "raw": pd.Series(list(levels.values()), dtype="object"),
+                "source_row": [lines.get(k, 1) for k in levels],
+            }
+        ).assign(source_file=rel, column=list(levels))
     cells = cells[~is_gap(cells["raw"])]
     out.read(cells)
     years = pd.to_numeric(cells["Year"], errors="coerce")
     bad = years.isna() | (years % 1 != 0)
-    out.reject(cells[bad], "Year", "jalali_year", "key is not a Jalali year")
-    full = years[~bad].astype("int64").map(jalali.full_year)
+    reject(out, cells[bad], "Year", "jalali_year", "key is not a Jalali year")
+    full = years[~bad].astype("int64").map(expand_jalali_year)
     cells = cells[~bad].assign(jalali_year=full, year=jalali.to_start_years(full))
     cells = parse_cells(cells, out, what=rel)
     out.keep(
@@ -109,4 +110,4 @@ def load(raw_dir: Path) -> TableResult:
         f"{rel}: unit label {label!r} taken as billion rial (values match CBI billion-rial "
         f"levels); Jalali {ESTIMATED_FROM}+ flagged is_estimate (implied/rounded per the file)"
     )
-    return out.result()
+    return finish(out)

@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import countries, xlsx
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, melt_years, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, reading
+from analysis.clean.longform import finish, melt_years, observations, parse_cells, reject
 from analysis.errors import DataError
 
 SOURCE_ID = "energy-institute"
@@ -148,8 +148,12 @@ def _load_sheet(path: Path, rel: str, sheet: str, series: Series, out: Collector
     cells = cells[~total & ~residual]
     codes = countries.iso3_from_names(cells["country"].fillna(""))
     unknown = codes.isna()
-    out.reject(
-        cells[unknown], "country", "country_name", f"EI sheet '{sheet}': not a known country name"
+    reject(
+        out,
+        cells[unknown],
+        "country",
+        "country_name",
+        f"EI sheet '{sheet}': not a known country name",
     )
     cells = cells[~unknown].assign(code=codes[~unknown])
     cells = parse_cells(cells, out, what=f"EI sheet '{sheet}'")
@@ -173,16 +177,16 @@ def load(raw_dir: Path) -> TableResult:
     out = Collector()
     path = raw_dir / FILE
     if not path.exists():
-        return out.result()
-    rel = relative(path, raw_dir)
-    out.inputs.append(rel)
-    present = set(xlsx.sheet_names(path))
-    last = 0
-    for sheet, series in SHEETS.items():
-        if sheet not in present:
-            raise DataError(f"Energy Institute workbook lacks sheet '{sheet}'", file=rel)
-        last = max(last, _load_sheet(path, rel, sheet, series, out))
+        return finish(out)
+    with reading(path, raw_dir) as rel:
+        out.inputs.append(rel)
+        present = set(xlsx.sheet_names(path))
+        last = 0
+        for sheet, series in SHEETS.items():
+            if sheet not in present:
+                raise DataError(f"Energy Institute workbook lacks sheet '{sheet}'", file=rel)
+            last = max(last, _load_sheet(path, rel, sheet, series, out))
     vintage = vintage_of(path, last)
     out.tables = [observations(table, vintage=vintage) for table in out.tables]
     out.notes.append(f"{rel}: Statistical Review {vintage} edition (data to {last})")
-    return out.result()
+    return finish(out)

@@ -56,7 +56,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.clean.base import Quarantine, TableResult, relative
+from analysis.clean.base import Collector, TableResult, reading
 from analysis.clean.carried import carried_forward
 from analysis.parse.dates import DateStyle, to_dates, to_jalali_text
 from analysis.parse.numbers import to_numeric
@@ -139,13 +139,15 @@ def _market_days(dates: pd.Series, spec: TgjuFile) -> pd.Series:
 def read_file(spec: TgjuFile, raw_dir: Path) -> TableResult:
     """One tgju file → rows in rial per US$, with its failures; duplicates not yet resolved."""
     path = raw_dir / spec.path
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    with reading(path, raw_dir) as rel:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        dates = to_dates(frame[spec.date], spec.date_style)
     frame = frame.assign(
-        source_file=relative(path, raw_dir),
+        source_file=rel,
         source_row=frame.index + 2,
-        date=to_dates(frame[spec.date], spec.date_style),
+        date=dates,
     )
-    quarantine = Quarantine()
+    quarantine = Collector()
     bad_date = frame["date"].isna()
     quarantine.add_frame(frame[bad_date], spec.date, "date", f"not a valid {spec.date_style} date")
     checks = [to_dates(frame[spec.check], style) for style in spec.check_styles]

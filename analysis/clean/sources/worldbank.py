@@ -24,13 +24,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import countries
-from analysis.clean.base import TableResult, relative
+from analysis.clean.base import Collector, TableResult, reading, relative
 from analysis.clean.longform import (
-    Collector,
     as_category,
+    finish,
     melt_years,
     observations,
     parse_cells,
+    reject,
 )
 from analysis.errors import DataError
 
@@ -143,8 +144,8 @@ def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None
     out.read(cells)
     out.inputs.append(rel)
     no_code = cells["Country Code"].isna()
-    out.reject(
-        cells[no_code], "Country Code", "country_code", "value on a line with no country code"
+    reject(
+        out, cells[no_code], "Country Code", "country_code", "value on a line with no country code"
     )
     cells = cells[~no_code]
     cells = parse_cells(cells, out, what="World Bank WDI value")
@@ -159,8 +160,9 @@ def load(raw_dir: Path) -> TableResult:
     """Every ``worldbank/API_*_DS2_*.csv`` file, one indicator (and vintage) each."""
     out = Collector()
     for path in sorted((raw_dir / "worldbank").glob("API_*_DS2_*.csv")):
-        load_file(path, raw_dir, SOURCE_ID, out)
+        with reading(path, raw_dir):
+            load_file(path, raw_dir, SOURCE_ID, out)
     out.inputs += [
         relative(p, raw_dir) for p in sorted((raw_dir / "worldbank").glob("Metadata_Country_*.csv"))
     ]
-    return out.result()
+    return finish(out)

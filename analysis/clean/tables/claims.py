@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.clean.base import Quarantine, TableResult
+from analysis.clean.base import Collector, TableResult
 from analysis.clean.sources import ledgers
 from analysis.clean.tables import us_cpi
 from analysis.finance import to_constant_usd
@@ -61,9 +61,9 @@ ANNUAL_USD = ("annual_low_usd", "annual_high_usd")
 POOLED_NOTE = "Iran pooled with other donors (donor_scope): not Iran's figure, not annualised"
 
 
-def check_rows(frame: pd.DataFrame) -> tuple[pd.Series, Quarantine]:
+def check_rows(frame: pd.DataFrame) -> tuple[pd.Series, Collector]:
     """Mask of ledger rows failing any check, and every failure (not only the first)."""
-    q = Quarantine()
+    q = Collector()
     bad = ledgers.check_required(frame, REQUIRED_COLUMNS, q)
     for column, allowed in VOCABULARIES.items():
         bad |= ledgers.check_vocabulary(frame, column, allowed, q)
