@@ -15,13 +15,15 @@ quarantined + excluded stays exact.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.clean.base import Collector, TableResult
+from analysis.clean import countries
+from analysis.clean.base import Collector, TableResult, reading
 from analysis.parse.numbers import NA_TOKENS, parse_number
 from analysis.schemas.indicators import COLUMNS, TEXT_COLUMNS
 
@@ -146,6 +148,34 @@ def reject(
         detail = reason if column is None else f"{reason} (cell in column {year_col})"
         out.add(file, int(row), str(col), val, check, detail)
     out.cells_rejected += len(cells)
+
+
+def known_countries(cells: pd.DataFrame, out: Collector, *, what: str) -> pd.DataFrame:
+    """``cells`` whose ``country`` is a known country name, with its ISO alpha-3 ``code``; the
+    others quarantined (check ``country_name``, ``what`` naming the source in the reason)."""
+    codes = countries.iso3_from_names(cells["country"].fillna(""))
+    unknown = codes.isna()
+    reject(out, cells[unknown], "country", "country_name", f"{what}: not a known country name")
+    return cells[~unknown].assign(code=codes[~unknown])
+
+
+def load_each(
+    paths: Iterable[Path], raw_dir: Path, load_file: Callable[[Path, Path, Collector], None]
+) -> TableResult:
+    """``load_file(path, raw_dir, out)`` for each of ``paths``, each file read inside
+    :func:`~analysis.clean.base.reading` (an unreadable file is named); the loader's result."""
+    out = Collector()
+    for path in paths:
+        with reading(path, raw_dir):
+            load_file(path, raw_dir, out)
+    return finish(out)
+
+
+def approximate_vintage(years: Iterable[int]) -> str:
+    """The release of a file that states none: ``~`` and the year after its last year of data
+    (``~2024`` for data to 2023), or ``~unknown`` when it has no data."""
+    last = max((int(y) for y in years), default=None)
+    return "~unknown" if last is None else f"~{last + 1}"
 
 
 def finish(out: Collector) -> TableResult:

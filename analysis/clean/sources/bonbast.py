@@ -141,7 +141,8 @@ def _categorical(values: list[Any]) -> pd.Categorical:
         column = pd.Categorical(values)
     except TypeError:  # an object or list as a value: unhashable, and not text
         column = pd.Categorical([v if isinstance(v, str) else None for v in values])
-    if pd.api.types.infer_dtype(column.categories, skipna=False) not in ("string", "empty"):
+    kind = pd.api.types.infer_dtype(column.categories, skipna=False)
+    if len(column.categories) and kind not in ("string", "empty"):
         return column  # a number among the names: only in a malformed file
     return pd.Categorical.from_codes(column.codes, categories=_text_index(column.categories))
 

@@ -27,8 +27,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import jalali
-from analysis.clean.base import Collector, TableResult, reading
-from analysis.clean.longform import finish, is_gap, observations, parse_cells, reject
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    approximate_vintage,
+    is_gap,
+    load_each,
+    observations,
+    parse_cells,
+    reject,
+)
 from analysis.errors import DataError
 from analysis.parse.dates import expand_jalali_year
 
@@ -58,32 +65,32 @@ def _line_numbers(text: str) -> dict[str, int]:
 
 def load(raw_dir: Path) -> TableResult:
     """The liquidity levels, one observation per Jalali year."""
-    out = Collector()
-    path = raw_dir / FILE
-    if not path.exists():
-        return finish(out)
-    with reading(path, raw_dir) as rel:
-        out.inputs.append(rel)
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text)
-        levels = data.get("levels") if isinstance(data, dict) else None
-        if not isinstance(levels, dict):
-            raise DataError("CBI liquidity file has no 'levels' object", file=rel)
-        label = (data.get("_meta") or {}).get("unit")
-        if label != FILE_UNIT_LABEL:
-            raise DataError(
-                f"CBI liquidity unit label is now {label!r} (was {FILE_UNIT_LABEL!r}): check the "
-                "numbers' scale and update UNIT",
-                file=rel,
-            )
-        lines = _line_numbers(text)
-        cells = pd.DataFrame(
-            {
-                "Year": list(levels),
-                "raw": pd.Series(list(levels.values()), dtype="object"),
-                "source_row": [lines.get(k, 1) for k in levels],
-            }
-        ).assign(source_file=rel, column=list(levels))
+    return load_each(sorted(raw_dir.glob(FILE)), raw_dir, _load_file)
+
+
+def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
+    rel = relative(path, raw_dir)
+    out.inputs.append(rel)
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    levels = data.get("levels") if isinstance(data, dict) else None
+    if not isinstance(levels, dict):
+        raise DataError("CBI liquidity file has no 'levels' object", file=rel)
+    label = (data.get("_meta") or {}).get("unit")
+    if label != FILE_UNIT_LABEL:
+        raise DataError(
+            f"CBI liquidity unit label is now {label!r} (was {FILE_UNIT_LABEL!r}): check the "
+            "numbers' scale and update UNIT",
+            file=rel,
+        )
+    lines = _line_numbers(text)
+    cells = pd.DataFrame(
+        {
+            "Year": list(levels),
+            "raw": pd.Series(list(levels.values()), dtype="object"),
+            "source_row": [lines.get(k, 1) for k in levels],
+        }
+    ).assign(source_file=rel, column=list(levels))
     cells = cells[~is_gap(cells["raw"])]
     out.read(cells)
     years = pd.to_numeric(cells["Year"], errors="coerce")
@@ -103,11 +110,10 @@ def load(raw_dir: Path) -> TableResult:
             year_basis="iranian_year",
             is_estimate=cells["jalali_year"] >= ESTIMATED_FROM,
             source_id=SOURCE_ID,
-            vintage=f"~{int(cells['year'].max()) + 1}" if not cells.empty else "~unknown",
+            vintage=approximate_vintage(cells["year"]),
         )
     )
     out.notes.append(
         f"{rel}: unit label {label!r} taken as billion rial (values match CBI billion-rial "
         f"levels); Jalali {ESTIMATED_FROM}+ flagged is_estimate (implied/rounded per the file)"
     )
-    return finish(out)

@@ -30,17 +30,21 @@ def load(raw_dir: Path) -> TableResult:
             month=pd.to_datetime(frame["Date"].str.strip(), format="%Y-%m-%d", errors="coerce"),
             index=pd.to_numeric(frame["Index"].str.strip(), errors="coerce"),
         )
-    quarantine = Collector()
-    bad_date = frame["month"].isna() | (frame["month"].dt.day != 1)
-    quarantine.add_frame(frame[bad_date], "Date", "date", "Date is not a first-of-month YYYY-MM-01")
-    bad_index = ~bad_date & ~(frame["index"] > 0)
-    quarantine.add_frame(frame[bad_index], "Index", "positive_number", "Index is not a number > 0")
-    ok = frame[~bad_date & ~bad_index]
-    repeated = ok["month"].duplicated(keep="first")
-    quarantine.add_frame(ok[repeated], "Date", "unique_month", "the same month appears twice")
-    return TableResult(
-        table=ok.loc[~repeated, COLUMNS].reset_index(drop=True),
-        quarantine=quarantine.frame(),
-        rows_read=len(frame),
-        inputs=[rel],
-    )
+        quarantine = Collector()
+        bad_date = frame["month"].isna() | (frame["month"].dt.day != 1)
+        quarantine.add_frame(
+            frame[bad_date], "Date", "date", "Date is not a first-of-month YYYY-MM-01"
+        )
+        bad_index = ~bad_date & ~(frame["index"] > 0)
+        quarantine.add_frame(
+            frame[bad_index], "Index", "positive_number", "Index is not a number > 0"
+        )
+        ok = frame[~bad_date & ~bad_index]
+        repeated = ok["month"].duplicated(keep="first")
+        quarantine.add_frame(ok[repeated], "Date", "unique_month", "the same month appears twice")
+        return TableResult(
+            table=ok.loc[~repeated, COLUMNS].reset_index(drop=True),
+            quarantine=quarantine.frame(),
+            rows_read=len(frame),
+            inputs=[rel],
+        )

@@ -23,7 +23,14 @@ import pandas as pd
 
 from analysis.clean import countries
 from analysis.clean.base import Collector, TableResult, concat_frames, reading, relative
-from analysis.clean.longform import finish, is_gap, observations, parse_cells, reject
+from analysis.clean.longform import (
+    approximate_vintage,
+    finish,
+    is_gap,
+    observations,
+    parse_cells,
+    reject,
+)
 from analysis.clean.sources import worldbank
 from analysis.errors import DataError
 
@@ -209,7 +216,7 @@ def load_gdp(raw_dir: Path) -> TableResult:
     with reading(path, raw_dir) as rel:
         out.inputs.append(rel)
         cells = _cells(read_long(path, ["Country Name", "Country Code"]), rel, "Value", out)
-        vintage = f"~{int(cells['year'].max()) + 1}" if not cells.empty else "~unknown"
+        vintage = approximate_vintage(cells["year"])
         out.notes.append(f"{rel}: {GDP_CODE} long copy, vintage {vintage} (no date in the file)")
         _keep_long(
             cells,

@@ -28,8 +28,15 @@ from typing import Any
 import pandas as pd
 
 from analysis.clean import countries
-from analysis.clean.base import Collector, TableResult, reading, relative
-from analysis.clean.longform import finish, is_gap, observations, parse_cells, reject
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    approximate_vintage,
+    is_gap,
+    load_each,
+    observations,
+    parse_cells,
+    reject,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "eia-intl"
@@ -118,7 +125,7 @@ def vintage_of(updated: object, years: pd.Series) -> str:
     match = _DATE.match(str(updated or ""))
     if match:
         return match.group(0)
-    return f"~{int(years.max()) + 1}" if not years.empty else "~unknown"
+    return approximate_vintage(years)
 
 
 def _cells(series: dict[str, Any], text: str, rel: str, out: Collector) -> pd.DataFrame:
@@ -183,8 +190,4 @@ def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
 
 def load(raw_dir: Path) -> TableResult:
     """Every ``eia-intl/eia_intl_*.json`` series file."""
-    out = Collector()
-    for path in sorted((raw_dir / "eia-intl").glob("eia_intl_*.json")):
-        with reading(path, raw_dir):
-            _load_file(path, raw_dir, out)
-    return finish(out)
+    return load_each(sorted((raw_dir / "eia-intl").glob("eia_intl_*.json")), raw_dir, _load_file)

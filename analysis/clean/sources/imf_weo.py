@@ -33,8 +33,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean import countries, xlsx
-from analysis.clean.base import Collector, TableResult, reading, relative
-from analysis.clean.longform import finish, melt_years, observations, parse_values, reject
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    load_each,
+    melt_years,
+    observations,
+    parse_values,
+    reject,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "imf-weo"
@@ -133,11 +139,7 @@ def _values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def load(raw_dir: Path) -> TableResult:
     """Every ``imf-weo/WEO*all.xlsx`` by-country workbook."""
-    out = Collector()
-    for path in sorted((raw_dir / "imf-weo").glob("WEO*all.xlsx")):
-        with reading(path, raw_dir):
-            _load_file(path, raw_dir, out)
-    return finish(out)
+    return load_each(sorted((raw_dir / "imf-weo").glob("WEO*all.xlsx")), raw_dir, _load_file)
 
 
 def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:

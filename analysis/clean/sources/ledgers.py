@@ -32,17 +32,17 @@ def read_ledger(path: Path, raw_dir: Path, columns: Sequence[str]) -> pd.DataFra
         raise DataError("ledger not found", file=str(path))
     with reading(path, raw_dir) as rel:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in columns if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in columns]
-    if missing or extra:
-        raise DataError(
-            f"ledger header does not match: missing {missing}, unexpected {extra} "
-            "(see docs/adding-a-claim.md)",
-            file=rel,
-            row=1,
-        )
-    text = frame[list(columns)].apply(lambda col: col.str.strip()).replace("", None)
-    return text.assign(source_file=rel, source_row=frame.index + 2)  # line 1 is the header
+        missing = [c for c in columns if c not in frame.columns]
+        extra = [c for c in frame.columns if c not in columns]
+        if missing or extra:
+            raise DataError(
+                f"ledger header does not match: missing {missing}, unexpected {extra} "
+                "(see docs/adding-a-claim.md)",
+                file=rel,
+                row=1,
+            )
+        text = frame[list(columns)].apply(lambda col: col.str.strip()).replace("", None)
+        return text.assign(source_file=rel, source_row=frame.index + 2)  # line 1 is the header
 
 
 def partial_date_ok(value: object) -> bool:

@@ -37,7 +37,13 @@ import pandas as pd
 
 from analysis.clean import countries, xlsx
 from analysis.clean.base import Collector, TableResult, reading
-from analysis.clean.longform import finish, melt_years, observations, parse_cells, reject
+from analysis.clean.longform import (
+    finish,
+    known_countries,
+    melt_years,
+    observations,
+    parse_cells,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "sipri"
@@ -169,10 +175,7 @@ def _load_frame(
     aggregate = name.isin(AGGREGATES)
     out.exclude(cells[aggregate], "aggregate")
     cells = cells[~aggregate]
-    codes = countries.iso3_from_names(cells["country"])
-    unknown = codes.isna()
-    reject(out, cells[unknown], "country", "country_name", f"{label}: not a known country name")
-    cells = parse_cells(cells[~unknown].assign(code=codes[~unknown]), out, what=label)
+    cells = parse_cells(known_countries(cells, out, what=label), out, what=label)
     unit: pd.Series | str = spec.unit
     if "{currency}" in spec.unit:
         currency = cells.get("currency", pd.Series("local currency", index=cells.index))

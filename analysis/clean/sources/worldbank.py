@@ -24,10 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import countries
-from analysis.clean.base import Collector, TableResult, reading, relative
+from analysis.clean.base import Collector, TableResult, relative
 from analysis.clean.longform import (
+    approximate_vintage,
     as_category,
-    finish,
+    load_each,
     melt_years,
     observations,
     parse_cells,
@@ -109,7 +110,7 @@ def vintage_of(updated: str | None, years: dict[str, int], frame: pd.DataFrame) 
         return updated
     has_data = frame[list(years)].notna().any()
     filled = [y for c, y in years.items() if has_data[c]]
-    return f"~{max(filled) + 1}" if filled else "~unknown"
+    return approximate_vintage(filled)
 
 
 def line_fields(frame: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
@@ -158,11 +159,12 @@ def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None
 
 def load(raw_dir: Path) -> TableResult:
     """Every ``worldbank/API_*_DS2_*.csv`` file, one indicator (and vintage) each."""
-    out = Collector()
-    for path in sorted((raw_dir / "worldbank").glob("API_*_DS2_*.csv")):
-        with reading(path, raw_dir):
-            load_file(path, raw_dir, SOURCE_ID, out)
-    out.inputs += [
+    result = load_each(
+        sorted((raw_dir / "worldbank").glob("API_*_DS2_*.csv")),
+        raw_dir,
+        lambda path, raw, out: load_file(path, raw, SOURCE_ID, out),
+    )
+    result.inputs += [
         relative(p, raw_dir) for p in sorted((raw_dir / "worldbank").glob("Metadata_Country_*.csv"))
     ]
-    return finish(out)
+    return result

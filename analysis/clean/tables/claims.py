@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.clean.base import Collector, TableResult
+from analysis.clean.base import Collector, TableResult, reading
 from analysis.clean.sources import ledgers
 from analysis.clean.tables import us_cpi
 from analysis.finance import to_constant_usd
@@ -190,17 +190,18 @@ def build(raw_dir: Path) -> TableResult:
     """The ``claims`` table from the ledger (pure: reads only)."""
     path = raw_dir / LEDGER
     frame = ledgers.read_ledger(path, raw_dir, LEDGER_COLUMNS)
-    bad, quarantine = check_rows(frame)
     cpi = us_cpi.build(raw_dir).table
     base_year = config.DEFAULT_BASE_YEAR
-    kept = frame[~bad].pipe(add_years).pipe(parse_amounts)
-    table = (
-        kept.pipe(lambda d: annualise(d, d["value_year"]))
-        .pipe(keep_irans_figures_only)
-        .pipe(constant_dollars, cpi, base_year)
-        .reindex(columns=COLUMNS)
-        .reset_index(drop=True)
-    )
+    with reading(path, raw_dir):  # the ledger's rows in hand: a failure names the ledger
+        bad, quarantine = check_rows(frame)
+        kept = frame[~bad].pipe(add_years).pipe(parse_amounts)
+        table = (
+            kept.pipe(lambda d: annualise(d, d["value_year"]))
+            .pipe(keep_irans_figures_only)
+            .pipe(constant_dollars, cpi, base_year)
+            .reindex(columns=COLUMNS)
+            .reset_index(drop=True)
+        )
     counts = table["parse_status"].value_counts().to_dict()
     return TableResult(
         table=table,

@@ -144,22 +144,22 @@ def read_signalmap(raw_dir: Path) -> pd.DataFrame:
     path = raw_dir / SIGNALMAP
     with reading(path, raw_dir):
         items: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(items, list):
-        raise DataError("expected a JSON array of events", file=SIGNALMAP)
-    rows = [
-        {
-            "signalmap_id": item.get("id"),
-            "date": item.get("date"),
-            "event": ": ".join(t for t in (item.get("title"), item.get("description")) if t),
-            "sources": [str(s) for s in item.get("sources") or []],
-            "actor": ", ".join(item.get("actors") or []) or None,
-            "notes": f"SignalMap type {item.get('type')}, confidence {item.get('confidence')}",
-            "source_file": SIGNALMAP,
-            "source_row": position,
-        }
-        for position, item in enumerate(items, start=1)
-    ]
-    return pd.DataFrame(rows)
+        if not isinstance(items, list):
+            raise DataError("expected a JSON array of events", file=SIGNALMAP)
+        rows = [
+            {
+                "signalmap_id": item.get("id"),
+                "date": item.get("date"),
+                "event": ": ".join(t for t in (item.get("title"), item.get("description")) if t),
+                "sources": [str(s) for s in item.get("sources") or []],
+                "actor": ", ".join(item.get("actors") or []) or None,
+                "notes": f"SignalMap type {item.get('type')}, confidence {item.get('confidence')}",
+                "source_file": SIGNALMAP,
+                "source_row": position,
+            }
+            for position, item in enumerate(items, start=1)
+        ]
+        return pd.DataFrame(rows)
 
 
 def signalmap_result(raw_dir: Path, ledger: pd.DataFrame) -> TableResult:
