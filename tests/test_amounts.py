@@ -1,5 +1,5 @@
-"""The amount parser against issue 5's rules table, row by row and language by language, plus
-properties that must hold for any text (hypothesis)."""
+"""The amount parser against its rules (docs/amount-rules.md), row by row and language by
+language, plus properties that must hold for any text (hypothesis)."""
 
 from __future__ import annotations
 

@@ -134,3 +134,61 @@ def test_only_the_store_locates_the_processed_folder() -> None:
             ):
                 offenders.append(f"{path.name}:{node.lineno} / {node.right.value!r}")
     assert not offenders, offenders
+
+
+#: Inside ``clean/``: a part (``sources``, ``tables``, or a top-level module such as ``base``) →
+#: the parts it must never import. Loaders (``sources/``) read raw files and know no table;
+#: tables (``tables/``) process their sources' rows and know neither the registry nor the
+#: pipeline; the helpers beside them (base, longform, xlsx, countries, jalali, carried, inputs)
+#: serve both and know none of them; only the pipeline reads the registry.
+CLEAN_PARTS = ("sources", "tables", "registry", "pipeline")
+CLEAN_HELPERS = ("base", "longform", "xlsx", "countries", "jalali", "carried", "inputs")
+CLEAN_NEVER: dict[str, frozenset[str]] = {
+    "sources": frozenset({"tables", "registry", "pipeline"}),
+    "tables": frozenset({"registry", "pipeline"}),
+    "registry": frozenset({"pipeline"}),
+    **{helper: frozenset(CLEAN_PARTS) for helper in CLEAN_HELPERS},
+}
+CLEAN = PACKAGE / "clean"
+
+
+def _clean_part(dotted: str) -> str | None:
+    """``analysis.clean.sources.sipri`` → ``sources``; ``analysis.clean.base`` → ``base``."""
+    parts = dotted.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["analysis", "clean"] else None
+
+
+def clean_graph() -> dict[str, set[str]]:
+    """Part of ``clean/`` → the other parts of ``clean/`` it imports."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(CLEAN.rglob("*.py")):
+        part = path.relative_to(CLEAN).with_suffix("").parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            graph[part] |= {p for n in names if (p := _clean_part(n)) and p != part}
+    return graph
+
+
+def test_the_clean_graph_reader_sees_known_edges() -> None:
+    graph = clean_graph()
+    assert {"sources", "base"} <= graph["tables"]
+    assert {"registry", "base"} <= graph["pipeline"] and "tables" in graph["registry"]
+
+
+def test_every_part_of_clean_has_a_rule() -> None:
+    """A new module in clean/ must be placed: a source, a table, a helper or the pipeline."""
+    parts = {p.relative_to(CLEAN).with_suffix("").parts[0] for p in CLEAN.rglob("*.py")}
+    assert parts - {"__init__"} <= set(CLEAN_NEVER) | {"pipeline"}
+
+
+@pytest.mark.parametrize("part", sorted(CLEAN_NEVER))
+def test_a_part_of_clean_never_imports_what_runs_it(part: str) -> None:
+    imported = clean_graph().get(part, set())
+    assert not imported & CLEAN_NEVER[part], (
+        f"clean/{part} imports {sorted(imported & CLEAN_NEVER[part])}"
+    )

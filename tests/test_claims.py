@@ -13,8 +13,9 @@ import pandera.pandas as pa
 import pytest
 
 from analysis import config
-from analysis.clean import claims, ledgers
 from analysis.clean.pipeline import check_balance, validate
+from analysis.clean.sources import ledgers
+from analysis.clean.tables import claims
 from analysis.errors import DataError
 from analysis.parse.annualise import usd_per_unit
 from analysis.schemas import claims as claims_schema

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.clean import cbi_liquidity
+from analysis.clean.sources import cbi_liquidity
 from analysis.errors import DataError
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.clean import datahub
+from analysis.clean.sources import datahub
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
 

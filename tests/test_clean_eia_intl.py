@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.clean import eia_intl, indicators
 from analysis.clean.base import TableResult
+from analysis.clean.sources import eia_intl
+from analysis.clean.tables import indicators
 from analysis.errors import DataError
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analysis.clean import energy_institute as ei
 from analysis.clean.base import TableResult
 from analysis.clean.longform import SAME_ROW
+from analysis.clean.sources import energy_institute as ei
 from analysis.errors import DataError
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"

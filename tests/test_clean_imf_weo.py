@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.clean import imf_weo
 from analysis.clean.base import TableResult
 from analysis.clean.longform import SAME_ROW
+from analysis.clean.sources import imf_weo
 from analysis.errors import DataError
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"

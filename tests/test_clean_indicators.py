@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.clean import countries, indicators
+from analysis.clean import countries
 from analysis.clean.base import TableResult, to_text
 from analysis.clean.longform import as_category
 from analysis.clean.pipeline import check_balance, resolve_inputs, validate
+from analysis.clean.tables import indicators
 from analysis.schemas.indicators import (
     COLUMNS,
     KEY,

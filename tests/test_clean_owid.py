@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.clean import owid
+from analysis.clean.sources import owid
 from analysis.errors import DataError
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"

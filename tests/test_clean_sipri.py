@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.clean import sipri
 from analysis.clean.base import TableResult
 from analysis.clean.longform import SAME_ROW
+from analysis.clean.sources import sipri
 from analysis.errors import DataError
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"

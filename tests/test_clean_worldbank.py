@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.clean import countries, worldbank
+from analysis.clean import countries
 from analysis.clean.base import TableResult
 from analysis.clean.longform import SAME_ROW
+from analysis.clean.sources import worldbank
 from analysis.errors import DataError
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"

@@ -134,4 +134,4 @@ def test_one_rule_for_short_jalali_years(written: int, full: int) -> None:
     from analysis.clean import jalali
 
     assert d.expand_jalali_year(written) == full
-    assert jalali.full_year(written) == full
+    assert jalali.to_start_years(pd.Series([written])).item() == jalali.gregorian_start_year(full)

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.clean import events, fx_rates
 from analysis.clean.pipeline import check_balance, validate
+from analysis.clean.tables import events, fx_rates
 from analysis.errors import DataError
 from analysis.report import charts
 from analysis.report.rial_levels import check_rial_levels, first_day_at_or_above

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import atomic, config
-from analysis.clean.base import Quarantine, TableResult, concat_frames
+from analysis.clean.base import Collector, TableResult, concat_frames
 from analysis.cli import main
 
 
@@ -59,7 +59,7 @@ def test_replace_dir_and_recover(tmp_path: Path) -> None:
 
 
 def test_table_result_balance_and_combine() -> None:
-    q = Quarantine()
+    q = Collector()
     q.add("f.csv", 3, "value", "abc", "numeric", "not a number")
     q.add("f.csv", 3, "year", "x", "numeric", "not a year")  # same row, second failure
     a = TableResult(pd.DataFrame({"v": [1, 2]}), q.frame(), rows_read=4, excluded={"agg": 1})

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.clean import bonbast, carried, fx_rates, tgju
+from analysis.clean import carried
 from analysis.clean.base import TableResult
+from analysis.clean.sources import bonbast, tgju
+from analysis.clean.tables import fx_rates
 from analysis.finance import annual_rates
 from analysis.schemas.fx_rates import SCHEMA
 
@@ -427,3 +429,26 @@ def test_real_bonbast_dollar_copied_on_fridays_is_carried_forward(real_snapshot:
         != eur["irr_per_unit"].reindex(fridays - pd.Timedelta(days=1)).to_numpy()
     ]
     assert len(eur_moved) > 100 and not eur.loc[eur_moved, "is_carried_forward"].any()
+
+
+def test_a_bonbast_file_whose_keys_were_renamed_is_quarantined_not_a_crash(tmp_path: Path) -> None:
+    """Renamed keys leave a file with no ``name`` at all: its empty name column must still
+    stack with the other files' text names (it failed with 'dtype of categories must be the
+    same'), and its quotes are quarantined (no ISO currency code) with the file named."""
+    raw = tmp_path / "raw"
+    for tree, year in (("gregorian", "2016"), ("gregorian", "2018")):
+        source = SYNTHETIC_SNAPSHOT / "bonbast" / tree / year / "full.json"
+        (raw / "bonbast" / tree / year).mkdir(parents=True)
+        (raw / "bonbast" / tree / year / "full.json").write_bytes(source.read_bytes())
+    renamed = raw / "bonbast" / "gregorian" / "2018" / "full.json"
+
+    def rekey(value: object) -> object:
+        if isinstance(value, dict):
+            return {f"{k}_renamed": rekey(v) for k, v in value.items()}
+        return value
+
+    renamed.write_text(json.dumps(rekey(json.loads(renamed.read_text()))))
+    result = bonbast.load(raw)
+    assert result.balanced()
+    bad = result.quarantine[result.quarantine["source_file"] == "bonbast/gregorian/2018/full.json"]
+    assert not bad.empty and not result.table.empty

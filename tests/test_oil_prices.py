@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.clean import eia, oil_prices
+from analysis.clean.sources import eia
+from analysis.clean.tables import oil_prices
 from analysis.errors import DataError
 from analysis.schemas.oil_prices import SCHEMA
 

@@ -16,8 +16,10 @@ import pytest
 from conftest import SYNTHETIC_SNAPSHOT
 from openpyxl import load_workbook
 
-from analysis.clean import eu_coir, oil_trade, pipeline
+from analysis.clean import pipeline
 from analysis.clean.base import TableResult
+from analysis.clean.sources import eu_coir
+from analysis.clean.tables import oil_trade
 from analysis.errors import DataError
 from analysis.report import oil_trade as views
 from analysis.schemas.oil_trade import SCHEMA

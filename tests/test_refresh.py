@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import filelock
@@ -18,7 +17,7 @@ from test_render_runner import NOTEBOOKS
 
 from analysis import cli
 from analysis.clean import pipeline
-from analysis.clean.base import TableResult
+from analysis.clean.base import Table, TableResult
 from analysis.config import REFRESH_SUMMARY_FILE, SNAPSHOT_ENV
 from analysis.errors import ExitCode
 from analysis.refresh import RefreshResult, refresh
@@ -59,9 +58,9 @@ def project(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     (home / "sources.toml").write_text(registry.replace("@SERVER@", "https://127.0.0.1:9"))
     shutil.copytree(NOTEBOOKS, home / "notebooks")
     (home / "reports.toml").write_text(REPORTS, encoding="utf-8")
-    module = SimpleNamespace(INPUTS=("worldbank/*.csv",), build=_fake_build)
-    monkeypatch.setattr(pipeline, "TABLES", ("fake",))
-    monkeypatch.setattr(pipeline, "_modules", lambda name: (module, SimpleNamespace(SCHEMA=SCHEMA)))
+    monkeypatch.setattr(
+        pipeline, "TABLES", {"fake": Table(_fake_build, SCHEMA, ("worldbank/*.csv",))}
+    )
     return home
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.clean import claims as claims_cleaner
 from analysis.clean import pipeline
+from analysis.clean.tables import claims as claims_cleaner
 from analysis.report import claims as view
 from analysis.schemas.claims import SCHEMA
 

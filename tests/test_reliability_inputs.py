@@ -7,7 +7,6 @@ whose rows balance (read = kept + quarantined + excluded). Any other exception i
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import os
@@ -372,10 +371,9 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_table(raw: Path, table: str) -> pipeline.TableOutcome | AnalysisError:
     """build + validate + balance check, as ``analysis clean`` does, without writing."""
-    module = importlib.import_module(f"analysis.clean.{table}")
-    schema = importlib.import_module(f"analysis.schemas.{table}").SCHEMA
+    spec = pipeline.TABLES[table]
     try:
-        result = pipeline.validate(pipeline.build_table(module, raw, table), schema, table)
+        result = pipeline.validate(spec.build(raw), spec.schema, table)
         pipeline.check_balance(table, result)
     except AnalysisError as err:
         return err

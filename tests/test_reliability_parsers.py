@@ -93,8 +93,8 @@ def test_fiscal_year_outside_the_calendar_is_a_clear_error(day: date) -> None:
 
 
 @given(st.integers(1, 1500))
-def test_jalali_full_year_and_start_year(year: int) -> None:
-    full = jalali.full_year(year)
+def test_expanded_jalali_year_and_start_year(year: int) -> None:
+    full = dates.expand_jalali_year(year)
     assert full >= year and (full == year or year < 1000)
     assert jalali.gregorian_start_year(full) - full in (621, 622)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.clean import us_cpi
 from analysis.clean.base import TableResult
+from analysis.clean.tables import us_cpi
 from analysis.schemas.us_cpi import SCHEMA
 
 #: Synthetic files laid out like the real snapshot (tests/fixtures/snapshot/README.md).

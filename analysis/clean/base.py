@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from analysis.errors import AnalysisError, DataError
 from analysis.schemas import TEXT
 
 #: Columns of ``data/processed/quarantine/<table>.csv``; one row per failed check.
@@ -54,19 +58,38 @@ def _stack(parts: list[pd.Series]) -> pd.Series:
 
 
 @dataclass
-class Quarantine:
-    """Collects every failure (not only the first) while a loader reads its files."""
+class Collector:
+    """What one step collects while it reads: rows read, kept, excluded by reason, and every
+    failure (not only the first) for the quarantine, in :data:`QUARANTINE_COLUMNS`.
+
+    The one collector of every loader and table: ``add``/``add_frame`` record failed checks,
+    ``read``/``keep``/``exclude`` count rows, ``result`` hands back a :class:`TableResult`.
+    """
 
     entries: list[dict[str, object]] = field(default_factory=list)
+    tables: list[pd.DataFrame] = field(default_factory=list)
+    rows_read: int = 0
+    #: entries recorded one per rejected cell, when one row may hold several (see ``result``).
+    cells_rejected: int = 0
+    excluded: Counter[str] = field(default_factory=Counter)
+    inputs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(
-        self, source_file: str, source_row: int, column: str, value: object, check: str, reason: str
+        self,
+        source_file: str,
+        source_row: int | str,
+        column: str,
+        value: object,
+        check: str,
+        reason: str,
     ) -> None:
-        """Record one failed check on one cell (or on a whole row with ``column='*'``)."""
+        """Record one failed check on one cell (or on a whole row with ``column='*'``);
+        ``source_row`` is a line number, or a text such as ``<sheet>!<row>``."""
         self.entries.append(
             {
                 "source_file": source_file,
-                "source_row": int(source_row),
+                "source_row": source_row if isinstance(source_row, str) else int(source_row),
                 "column": column,
                 "value": None if value is None else str(value)[:500],
                 "check": check,
@@ -74,20 +97,80 @@ class Quarantine:
             }
         )
 
-    def add_frame(self, rows: pd.DataFrame, column: str, check: str, reason: str) -> None:
+    def add_frame(
+        self, rows: pd.DataFrame, column: str, check: str, reason: str, *, blank: bool = False
+    ) -> None:
         """Record one failed check for each row of ``rows`` (which has provenance columns).
 
-        The value recorded is ``rows[column]`` when that column exists, else empty.
+        The value recorded is ``rows[column]`` when that column exists, else empty; with
+        ``blank``, a missing or empty cell is recorded as empty too.
         """
         values = rows[column] if column in rows.columns else pd.Series(None, index=rows.index)
+        if blank:
+            values = values.astype(object).where(values.notna() & (values != ""), None)
         for file, row, value in zip(rows["source_file"], rows["source_row"], values, strict=True):
-            self.add(file, int(row), column, value, check, reason)
+            self.add(file, row, column, value, check, reason)
+
+    def read(self, rows: pd.DataFrame | int) -> None:
+        """Count ``rows`` as read (every one must then be kept, excluded or quarantined)."""
+        self.rows_read += rows if isinstance(rows, int) else len(rows)
+
+    def keep(self, table: pd.DataFrame) -> None:
+        """Keep rows already in the processed columns."""
+        if not table.empty:
+            self.tables.append(table)
+
+    def exclude(self, rows: pd.DataFrame | int, reason: str) -> None:
+        """Count rows deliberately left out (aggregates, older vintages, copies...)."""
+        n = rows if isinstance(rows, int) else len(rows)
+        if n:
+            self.excluded[reason] += n
 
     def frame(self) -> pd.DataFrame:
         """The failures as a DataFrame with :data:`QUARANTINE_COLUMNS`."""
         if not self.entries:
             return empty_quarantine()
         return pd.DataFrame(self.entries, columns=QUARANTINE_COLUMNS)
+
+    def result(self, empty: pd.DataFrame | None = None, *, same_row: str = "") -> TableResult:
+        """The step's :class:`TableResult` from what was kept (``empty`` when nothing was).
+
+        With ``same_row``, entries counted one per cell (:attr:`cells_rejected`) beyond the
+        first of their (file, row) pair are counted as excluded under that reason, so that
+        read = kept + quarantined + excluded stays exact.
+        """
+        table = concat_frames(self.tables) if self.tables else empty
+        quarantine = self.frame()
+        excluded = dict(self.excluded)
+        extra = self.cells_rejected - count_rows(quarantine)
+        if same_row and extra:
+            excluded[same_row] = excluded.get(same_row, 0) + extra
+        return TableResult(
+            table=pd.DataFrame() if table is None else table,
+            quarantine=quarantine,
+            rows_read=self.rows_read,
+            excluded=excluded,
+            inputs=list(self.inputs),
+            notes=list(self.notes),
+        )
+
+
+@contextmanager
+def reading(path: Path, raw_dir: Path) -> Iterator[str]:
+    """Read one raw file: yields its path relative to ``raw_dir``; an unexpected exception
+    inside (bad encoding, not a workbook, truncated JSON, renamed columns...) becomes a one-line
+    :class:`~analysis.errors.DataError` naming that file. Errors that already explain
+    themselves (:class:`~analysis.errors.AnalysisError`) pass through."""
+    rel = relative(path, raw_dir)
+    try:
+        yield rel
+    except AnalysisError:
+        raise
+    except Exception as err:
+        detail = str(err).splitlines()[0][:300] if str(err) else ""
+        raise DataError(
+            f"cannot read a raw input ({type(err).__name__}: {detail})", file=rel
+        ) from err
 
 
 def count_rows(quarantine: pd.DataFrame) -> int:
@@ -148,6 +231,17 @@ class TableResult:
             inputs=[i for r in results for i in r.inputs],
             notes=[n for r in results for n in r.notes],
         )
+
+
+@dataclass(frozen=True)
+class Table:
+    """One processed table as the pipeline runs it: ``build(raw_dir)`` (load its sources, then
+    process), the pandera ``schema`` that validates it, and the glob patterns of its ``inputs``
+    below the raw folder (their checksums key its cache)."""
+
+    build: Callable[[Path], TableResult]
+    schema: Any
+    inputs: tuple[str, ...]
 
 
 def relative(path: Path, raw_dir: Path) -> str:

@@ -14,10 +14,6 @@ import pandas as pd
 
 from analysis.parse.dates import expand_jalali_year
 
-#: A Jalali year as written (``77``, ``102`` or ``1397``) → the full year: the one rule of
-#: :func:`analysis.parse.dates.expand_jalali_year` (``2`` → 1402, as in dates).
-full_year = expand_jalali_year
-
 
 @lru_cache(maxsize=512)
 def gregorian_start_year(jalali_year: int) -> int:
@@ -30,6 +26,7 @@ def gregorian_start_year(jalali_year: int) -> int:
 
 
 def to_start_years(years: pd.Series) -> pd.Series:
-    """Vectorised :func:`gregorian_start_year` of :func:`full_year` (integers in, out)."""
-    table = {y: gregorian_start_year(full_year(int(y))) for y in years.unique()}
+    """Vectorised :func:`gregorian_start_year` of a Jalali year as written (``77``, ``102`` or
+    ``1397``, read by :func:`analysis.parse.dates.expand_jalali_year`); integers in, out."""
+    table = {y: gregorian_start_year(expand_jalali_year(int(y))) for y in years.unique()}
     return years.map(table).astype("int64")

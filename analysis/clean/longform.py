@@ -15,15 +15,15 @@ quarantined + excluded stays exact.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.clean.base import Quarantine, TableResult, concat_frames, count_rows
+from analysis.clean import countries
+from analysis.clean.base import Collector, TableResult, reading
 from analysis.parse.numbers import NA_TOKENS, parse_number
 from analysis.schemas.indicators import COLUMNS, TEXT_COLUMNS
 
@@ -130,66 +130,58 @@ def as_category(values: pd.Series) -> pd.Series:
     )
 
 
-@dataclass
-class Collector:
-    """One loader's tally: observations kept, cells excluded by reason, cells quarantined."""
+def reject(
+    out: Collector, cells: pd.DataFrame, column: str | None, check: str, reason: str
+) -> None:
+    """Quarantine ``cells`` in ``out``: one entry per cell, naming the source column and value.
 
-    tables: list[pd.DataFrame] = field(default_factory=list)
-    quarantine: Quarantine = field(default_factory=Quarantine)
-    rows_read: int = 0
-    cells_quarantined: int = 0
-    excluded: Counter[str] = field(default_factory=Counter)
-    inputs: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    ``column`` is the field that failed (its value is taken from ``cells``); ``None`` means
+    the cell itself (``cells['column']`` names it, ``cells['raw']`` holds it).
+    """
+    if cells.empty:
+        return
+    where = cells["column"] if column is None else pd.Series(column, index=cells.index)
+    value = cells["raw"] if column is None else cells[column]
+    for file, row, col, val, year_col in zip(
+        cells["source_file"], cells["source_row"], where, value, cells["column"], strict=True
+    ):
+        detail = reason if column is None else f"{reason} (cell in column {year_col})"
+        out.add(file, int(row), str(col), val, check, detail)
+    out.cells_rejected += len(cells)
 
-    def read(self, cells: pd.DataFrame) -> None:
-        """Count ``cells`` as read (every one must then be kept, excluded or rejected)."""
-        self.rows_read += len(cells)
 
-    def keep(self, table: pd.DataFrame) -> None:
-        """Keep observations already in the processed columns."""
-        if not table.empty:
-            self.tables.append(table)
+def known_countries(cells: pd.DataFrame, out: Collector, *, what: str) -> pd.DataFrame:
+    """``cells`` whose ``country`` is a known country name, with its ISO alpha-3 ``code``; the
+    others quarantined (check ``country_name``, ``what`` naming the source in the reason)."""
+    codes = countries.iso3_from_names(cells["country"].fillna(""))
+    unknown = codes.isna()
+    reject(out, cells[unknown], "country", "country_name", f"{what}: not a known country name")
+    return cells[~unknown].assign(code=codes[~unknown])
 
-    def exclude(self, cells: pd.DataFrame | int, reason: str) -> None:
-        """Count cells deliberately left out (aggregates, older vintages, copies...)."""
-        n = cells if isinstance(cells, int) else len(cells)
-        if n:
-            self.excluded[reason] += n
 
-    def reject(self, cells: pd.DataFrame, column: str | None, check: str, reason: str) -> None:
-        """Quarantine ``cells``: one entry per cell, naming the source column and value.
+def load_each(
+    paths: Iterable[Path], raw_dir: Path, load_file: Callable[[Path, Path, Collector], None]
+) -> TableResult:
+    """``load_file(path, raw_dir, out)`` for each of ``paths``, each file read inside
+    :func:`~analysis.clean.base.reading` (an unreadable file is named); the loader's result."""
+    out = Collector()
+    for path in paths:
+        with reading(path, raw_dir):
+            load_file(path, raw_dir, out)
+    return finish(out)
 
-        ``column`` is the field that failed (its value is taken from ``cells``); ``None`` means
-        the cell itself (``cells['column']`` names it, ``cells['raw']`` holds it).
-        """
-        if cells.empty:
-            return
-        where = cells["column"] if column is None else pd.Series(column, index=cells.index)
-        value = cells["raw"] if column is None else cells[column]
-        for file, row, col, val, year_col in zip(
-            cells["source_file"], cells["source_row"], where, value, cells["column"], strict=True
-        ):
-            detail = reason if column is None else f"{reason} (cell in column {year_col})"
-            self.quarantine.add(file, int(row), str(col), val, check, detail)
-        self.cells_quarantined += len(cells)
 
-    def result(self) -> TableResult:
-        """The loader's :class:`TableResult` (balanced: read = kept + quarantined + excluded)."""
-        table = concat_frames(self.tables) if self.tables else empty_observations()
-        quarantine = self.quarantine.frame()
-        excluded = dict(self.excluded)
-        extra = self.cells_quarantined - count_rows(quarantine)
-        if extra:
-            excluded[SAME_ROW] = excluded.get(SAME_ROW, 0) + extra
-        return TableResult(
-            table=table,
-            quarantine=quarantine,
-            rows_read=self.rows_read,
-            excluded=excluded,
-            inputs=list(self.inputs),
-            notes=list(self.notes),
-        )
+def approximate_vintage(years: Iterable[int]) -> str:
+    """The release of a file that states none: ``~`` and the year after its last year of data
+    (``~2024`` for data to 2023), or ``~unknown`` when it has no data."""
+    last = max((int(y) for y in years), default=None)
+    return "~unknown" if last is None else f"~{last + 1}"
+
+
+def finish(out: Collector) -> TableResult:
+    """The loader's :class:`TableResult` (balanced: read = kept + quarantined + excluded, the
+    cells beyond the first of one file row counted under :data:`SAME_ROW`)."""
+    return out.result(empty_observations(), same_row=SAME_ROW)
 
 
 def empty_observations() -> pd.DataFrame:
@@ -205,7 +197,8 @@ def parse_cells(cells: pd.DataFrame, out: Collector, *, what: str) -> pd.DataFra
     """
     values = parse_values(cells["raw"])
     bad = values.isna()
-    out.reject(
+    reject(
+        out,
         cells[bad],
         None,
         "number",

@@ -1,9 +1,12 @@
 """``analysis clean``: raw files → validated tables in ``data/processed/``.
 
-For each table (see :data:`TABLES`): load inputs → ``build`` → validate with the table's one
-pandera schema (all failures collected) → move failing rows to the quarantine → check that
-rows read = kept + quarantined + excluded → write ``<table>.parquet``, ``<table>.csv`` and
-``quarantine/<table>.csv`` atomically → record the table in ``manifest.json``.
+Every table has one shape, load → process → save: for each entry of the registry
+(:data:`analysis.clean.registry.TABLES`), ``build`` loads its sources (each raw file read inside
+:func:`~analysis.clean.base.reading`, so an unreadable file is named) and processes them →
+validate with the table's one pandera schema (all failures collected) → move failing rows to the
+quarantine → check that rows read = kept + quarantined + excluded → write ``<table>.parquet``,
+``<table>.csv`` and ``quarantine/<table>.csv`` atomically → record the table in
+``manifest.json``.
 
 A table is rebuilt only when its *key* changes: the checksums of its input files, the source of
 the cleaning code and of what it reads (``config.py`` included: a new default base year
@@ -16,14 +19,12 @@ recovers without manual clean-up.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType, TracebackType
 from typing import Any
 
 import pandas as pd
@@ -32,25 +33,15 @@ from analysis import config, store
 from analysis.clean.base import (
     PROVENANCE_COLUMNS,
     QUARANTINE_COLUMNS,
+    Table,
     TableResult,
     count_rows,
     release_freed_memory,
 )
 from analysis.clean.inputs import stamp
-from analysis.errors import AnalysisError, DataError
+from analysis.clean.registry import TABLES
+from analysis.errors import DataError
 from analysis.provenance import code_version, package_versions
-
-#: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
-#: and ``analysis.schemas.<name>`` (SCHEMA).
-TABLES: tuple[str, ...] = (
-    "indicators",
-    "fx_rates",
-    "oil_prices",
-    "oil_trade",
-    "us_cpi",
-    "claims",
-    "events",
-)
 
 #: Code whose change makes every table dirty (the cleaning code and what it imports).
 CODE_PACKAGES = ("clean", "parse", "schemas")
@@ -84,13 +75,6 @@ class TableOutcome:
         )
 
 
-def _modules(name: str) -> tuple[ModuleType, ModuleType]:
-    return (
-        importlib.import_module(f"analysis.clean.{name}"),
-        importlib.import_module(f"analysis.schemas.{name}"),
-    )
-
-
 def code_digest(root: Path | None = None) -> str:
     """sha256 of the cleaning code (sources of clean/, parse/, schemas/, the modules they read)
     and of :data:`CLEAN_PACKAGES`' versions."""
@@ -118,47 +102,6 @@ def table_key(inputs: list[dict[str, Any]], code: str) -> str:
     """The cache key of one table: its inputs' checksums plus the code digest."""
     payload = json.dumps({"inputs": inputs, "code": code}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _failing_input(tb: TracebackType | None, raw: Path) -> Path | None:
-    """The innermost raw file named by a local variable of the frames of ``tb`` (or None)."""
-    found: Path | None = None
-    root = raw.resolve()
-    while tb is not None:
-        for value in tb.tb_frame.f_locals.values():
-            if not isinstance(value, Path | str) or not 0 < len(str(value)) < 4096:
-                continue
-            try:
-                candidate = Path(value).resolve()
-                if candidate.is_relative_to(root) and candidate.is_file():
-                    found = candidate
-            except (OSError, ValueError):  # text that is no path (NUL bytes, surrogates...)
-                continue
-        tb = tb.tb_next
-    return found
-
-
-def build_table(module: ModuleType, raw: Path, table: str) -> TableResult:
-    """``module.build(raw)``; a file it cannot read (bad encoding, not a workbook, truncated JSON,
-    renamed columns...) becomes a one-line :class:`DataError` naming that file.
-
-    Only an exception raised while a raw file is in hand is translated; any other one is a bug
-    and propagates (exit 1 with a traceback).
-    """
-    try:
-        result: TableResult = module.build(raw)
-    except AnalysisError:
-        raise
-    except Exception as err:
-        path = _failing_input(err.__traceback__, raw)
-        if path is None:
-            raise
-        detail = str(err).splitlines()[0][:300] if str(err) else ""
-        raise DataError(
-            f"table {table}: cannot read a raw input ({type(err).__name__}: {detail})",
-            file=path.relative_to(raw.resolve()).as_posix(),
-        ) from err
-    return result
 
 
 def validate(result: TableResult, schema: Any, table: str) -> TableResult:
@@ -249,11 +192,11 @@ def clean(
     for name in TABLES:
         if only and name not in only:
             continue
-        module, schema_module = _modules(name)
-        files = resolve_inputs(module.INPUTS, raw)
+        table = TABLES[name]
+        files = resolve_inputs(table.inputs, raw)
         if not files:
             raise DataError(
-                f"no raw input for table {name}: nothing matches {', '.join(module.INPUTS)} "
+                f"no raw input for table {name}: nothing matches {', '.join(table.inputs)} "
                 f"under {raw} (run `analysis fetch` first)"
             )
         inputs = [
@@ -282,7 +225,7 @@ def clean(
             echo(outcomes[-1].line())
             continue
         entry = {"key": key, "inputs": stamped}
-        entry |= _clean_table(name, module, schema_module.SCHEMA, raw)
+        entry |= _clean_table(name, table, raw)
         release_freed_memory()  # the table is written and dropped: start the next one low
         manifest["tables"][name] = entry
         store.write_manifest(manifest)
@@ -301,13 +244,13 @@ def clean(
     return outcomes
 
 
-def _clean_table(name: str, module: ModuleType, schema: Any, raw: Path) -> dict[str, Any]:
+def _clean_table(name: str, table: Table, raw: Path) -> dict[str, Any]:
     """Build, validate and write one table; return its manifest entry (counts, notes, outputs'
     checksums). The table itself is dropped on return, before the next one is built."""
     started = time.perf_counter()
-    built = build_table(module, raw, name)
+    built = table.build(raw)  # load → process; an unreadable file is a DataError naming it
     release_freed_memory()  # the build's temporaries, before validation needs more
-    result = validate(built, schema, name)
+    result = validate(built, table.schema, name)
     del built
     check_balance(name, result)
     outputs = store.write_table(name, result.table, result.quarantine)

@@ -1,4 +1,5 @@
-"""Claimed amounts read the way sources write them (issue 5's rules table).
+"""Claimed amounts read the way sources write them (the rules table, one checked example per rule:
+``docs/amount-rules.md``).
 
 From ``amount_as_stated``, ``currency_as_stated`` and ``period_as_stated`` of a claim,
 :func:`parse_amount` derives ``amount_kind`` (absolute / share / none), ``bound`` (exact,

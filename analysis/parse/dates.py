@@ -143,24 +143,24 @@ def parse_iso(text: object) -> date | None:
     return _gregorian(*(int(g) for g in match.groups())) if match else None
 
 
-def parse_us(text: object) -> date | None:
-    """A US-style ``MM/DD/YYYY`` date (``12/01/2011`` → 1 December 2011)."""
+def _two_numbers_and_year(text: object, *, day_first: bool) -> date | None:
+    """A ``NN/NN/YYYY`` date, the day first or the month first."""
     s = _clean(text)
     match = _DMY.match(s) if s else None
     if not match:
         return None
-    month, day, year = (int(g) for g in match.groups())
-    return _gregorian(year, month, day)
+    first, second, year = (int(g) for g in match.groups())
+    return _gregorian(year, second, first) if day_first else _gregorian(year, first, second)
+
+
+def parse_us(text: object) -> date | None:
+    """A US-style ``MM/DD/YYYY`` date (``12/01/2011`` → 1 December 2011)."""
+    return _two_numbers_and_year(text, day_first=False)
 
 
 def parse_dmy(text: object) -> date | None:
     """A day-first ``DD/MM/YYYY`` date (``27/11/2011`` → 27 November 2011)."""
-    s = _clean(text)
-    match = _DMY.match(s) if s else None
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    return _gregorian(year, month, day)
+    return _two_numbers_and_year(text, day_first=True)
 
 
 def from_excel_serial(value: object) -> date | None:

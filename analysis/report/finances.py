@@ -24,7 +24,7 @@ FDI_USD = "BX.KLT.DINV.CD.WD"  #: FDI net inflows, BoP, current US$
 FDI_PCT_GDP = "BX.KLT.DINV.WD.GD.ZS"  #: FDI net inflows, % of GDP
 OIL_RENTS = "NY.GDP.PETR.RT.ZS"  #: oil rents, % of GDP (not in the 2025 snapshot: checked)
 FUEL_EXPORTS = "TX.VAL.FUEL.ZS.UN"  #: fuel exports, % of merchandise exports
-#: SIPRI military expenditure (codes defined in analysis/clean/sipri.py).
+#: SIPRI military expenditure (codes defined in analysis/clean/sources/sipri.py).
 SIPRI_USD_CURRENT = "SIPRI.MILEX.USD_CURRENT_M"  #: US$ m at current prices and exchange rates
 SIPRI_SHARE_GDP = "SIPRI.MILEX.GDP_SHARE"  #: share of GDP, as a fraction (0.021 = 2.1%)
 SIPRI_LOCAL_CALENDAR = "SIPRI.MILEX.LCU_CY"  #: local currency (rial), calendar years

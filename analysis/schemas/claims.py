@@ -3,7 +3,7 @@
 One row per claim of ``data/raw/ledgers/claims.csv`` (see ``docs/adding-a-claim.md``): the
 ledger's columns as analysts wrote them, then what :mod:`analysis.parse.amounts` and
 :mod:`analysis.parse.annualise` derive, then provenance. The vocabularies are named here once;
-the cleaner (:mod:`analysis.clean.claims`) quarantines ledger rows outside them.
+the cleaner (:mod:`analysis.clean.tables.claims`) quarantines ledger rows outside them.
 """
 
 from __future__ import annotations

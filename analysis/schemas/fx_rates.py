@@ -1,5 +1,5 @@
 """Schema of ``fx_rates``: daily rial exchange rates, one row per date, rate type, currency and
-source; the cleaner (:mod:`analysis.clean.fx_rates`) and the tests share it."""
+source; the cleaner (:mod:`analysis.clean.tables.fx_rates`) and the tests share it."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ holds a number. Conventions every row follows:
   for the SIPRI 2025 release); ``~YYYY`` when the file states none (the year after its last data
   column: an approximation). Only one vintage of a cell is kept by default: the newest vintage of
   a series, except SIPRI, where a country-year takes all its measures from one release (see
-  :mod:`analysis.clean.indicators`).
+  :mod:`analysis.clean.tables.indicators`).
 * ``other_vintage`` / ``other_vintage_value`` — where a vintage left out gives a *different*
   figure for the same (source, indicator, country, year), that vintage and its figure (the newest
   such); missing where no other vintage has the cell or it shows the same figure rounded

@@ -1,5 +1,5 @@
 """Schema of ``oil_prices``: EIA Brent and WTI spot prices (US$ per barrel) by day, week, month
-and year; the cleaner (:mod:`analysis.clean.oil_prices`) and the tests share it."""
+and year; the cleaner (:mod:`analysis.clean.tables.oil_prices`) and the tests share it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Schema of ``oil_trade``: EU crude-oil imports by month, reporting EU country, country of origin
 and crude grade (European Commission, DG ENER register); the cleaner
-(:mod:`analysis.clean.oil_trade`) and the tests share it.
+(:mod:`analysis.clean.tables.oil_trade`) and the tests share it.
 
 * ``month`` — the first day of the month the sheet reports (``EU COI - Mar`` of the 2017 workbook
   → 2017-03-01). The workbook's cumulative-year sheet is never a row here.

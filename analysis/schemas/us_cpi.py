@@ -1,6 +1,7 @@
 """Schema of ``us_cpi``: the annual average of the US CPI-U (all items, 1982-84 = 100).
 
-One row per full calendar year; the cleaner (:mod:`analysis.clean.us_cpi`) and the tests share it.
+One row per full calendar year; the cleaner (:mod:`analysis.clean.tables.us_cpi`) and the tests
+share it.
 """
 
 from __future__ import annotations

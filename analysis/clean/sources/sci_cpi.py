@@ -29,9 +29,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean import jalali, xlsx
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, melt_years, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, reading, relative
+from analysis.clean.longform import finish, melt_years, observations, parse_cells, reject
 from analysis.errors import DataError
+from analysis.parse.dates import expand_jalali_year
 
 SOURCE_ID = "iran-sci-cpi"
 FOLDER = "iran-sci-cpi"
@@ -76,7 +77,8 @@ def _finish(cells: pd.DataFrame, rel: str, out: Collector) -> None:
     """Quarantine zero levels, then keep ``cells`` (with indicator_code/name, jalali_year)."""
     cells = parse_cells(cells, out, what=rel)
     zero = cells["value"] == 0
-    out.reject(
+    reject(
+        out,
         cells[zero],
         None,
         "positive_index",
@@ -106,9 +108,9 @@ def _years(cells: pd.DataFrame, column: str, out: Collector) -> pd.DataFrame:
     """Cells with a whole Jalali year in ``column``: adds ``jalali_year`` and ``year``."""
     years = pd.to_numeric(cells[column], errors="coerce")
     bad = years.isna() | (years % 1 != 0) | (years < 0)
-    out.reject(cells[bad], column, "jalali_year", "year is not a whole Jalali year")
+    reject(out, cells[bad], column, "jalali_year", "year is not a whole Jalali year")
     cells = cells[~bad]
-    full = years[~bad].astype("int64").map(jalali.full_year)
+    full = years[~bad].astype("int64").map(expand_jalali_year)
     return cells.assign(jalali_year=full, year=jalali.to_start_years(full))
 
 
@@ -129,7 +131,7 @@ def load_csv(path: Path, raw_dir: Path, out: Collector) -> None:
     out.read(cells)
     region = cells["region"].astype("string").str.strip().str.upper()
     no_region = region.isna() | (region == "")
-    out.reject(cells[no_region], "region", "region", "value on a line with no region")
+    reject(out, cells[no_region], "region", "region", "value on a line with no region")
     cells = _years(cells[~no_region], "Year", out)
     region = region[cells.index]
     headline = cells["column"] == "CPI"
@@ -179,13 +181,15 @@ def load(raw_dir: Path) -> TableResult:
     out = Collector()
     folder = raw_dir / FOLDER
     if (folder / "cpi.csv").exists():
-        load_csv(folder / "cpi.csv", raw_dir, out)
+        with reading(folder / "cpi.csv", raw_dir):
+            load_csv(folder / "cpi.csv", raw_dir, out)
     for (name, sheet), prefix in WORKBOOKS.items():
         path = folder / name
         if not path.exists():
             continue
-        if sheet not in xlsx.sheet_names(path):
-            raise DataError(f"SCI workbook lacks sheet '{sheet}'", file=relative(path, raw_dir))
-        out.inputs.append(relative(path, raw_dir))
-        load_sheet(path, sheet, prefix, raw_dir, out)
-    return out.result()
+        with reading(path, raw_dir) as rel:
+            if sheet not in xlsx.sheet_names(path):
+                raise DataError(f"SCI workbook lacks sheet '{sheet}'", file=rel)
+            out.inputs.append(rel)
+            load_sheet(path, sheet, prefix, raw_dir, out)
+    return finish(out)

@@ -3,7 +3,7 @@ market and NIMA US$), in rial per unit of foreign currency, the quoted selling/c
 
 There is no daily official-rate file in the snapshot: the official rate is the World Bank annual
 series PA.NUS.FCRF in the ``indicators`` table (see :func:`analysis.finance.annual_rates`).
-Loaders: :mod:`analysis.clean.bonbast`, :mod:`analysis.clean.tgju`.
+Loaders: :mod:`analysis.clean.sources.bonbast`, :mod:`analysis.clean.sources.tgju`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.clean import bonbast, tgju
 from analysis.clean.base import TableResult, to_text
+from analysis.clean.sources import bonbast, tgju
 from analysis.schemas.fx_rates import TEXT_COLUMNS
 
 INPUTS: tuple[str, ...] = bonbast.INPUTS + tgju.INPUTS

@@ -23,8 +23,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import countries, xlsx
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, melt_years, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    known_countries,
+    load_each,
+    melt_years,
+    observations,
+    parse_cells,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "energy-institute"
@@ -146,12 +152,7 @@ def _load_sheet(path: Path, rel: str, sheet: str, series: Series, out: Collector
     out.exclude(cells[total], "region_total")
     out.exclude(cells[residual], "residual_group")
     cells = cells[~total & ~residual]
-    codes = countries.iso3_from_names(cells["country"].fillna(""))
-    unknown = codes.isna()
-    out.reject(
-        cells[unknown], "country", "country_name", f"EI sheet '{sheet}': not a known country name"
-    )
-    cells = cells[~unknown].assign(code=codes[~unknown])
+    cells = known_countries(cells, out, what=f"EI sheet '{sheet}'")
     cells = parse_cells(cells, out, what=f"EI sheet '{sheet}'")
     out.keep(
         observations(
@@ -170,10 +171,10 @@ def _load_sheet(path: Path, rel: str, sheet: str, series: Series, out: Collector
 
 def load(raw_dir: Path) -> TableResult:
     """The sheets in :data:`SHEETS` of the all-data workbook."""
-    out = Collector()
-    path = raw_dir / FILE
-    if not path.exists():
-        return out.result()
+    return load_each(sorted(raw_dir.glob(FILE)), raw_dir, _load_workbook)
+
+
+def _load_workbook(path: Path, raw_dir: Path, out: Collector) -> None:
     rel = relative(path, raw_dir)
     out.inputs.append(rel)
     present = set(xlsx.sheet_names(path))
@@ -185,4 +186,3 @@ def load(raw_dir: Path) -> TableResult:
     vintage = vintage_of(path, last)
     out.tables = [observations(table, vintage=vintage) for table in out.tables]
     out.notes.append(f"{rel}: Statistical Review {vintage} edition (data to {last})")
-    return out.result()

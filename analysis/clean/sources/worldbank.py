@@ -24,13 +24,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import countries
-from analysis.clean.base import TableResult, relative
+from analysis.clean.base import Collector, TableResult, relative
 from analysis.clean.longform import (
-    Collector,
+    approximate_vintage,
     as_category,
+    load_each,
     melt_years,
     observations,
     parse_cells,
+    reject,
 )
 from analysis.errors import DataError
 
@@ -108,7 +110,7 @@ def vintage_of(updated: str | None, years: dict[str, int], frame: pd.DataFrame) 
         return updated
     has_data = frame[list(years)].notna().any()
     filled = [y for c, y in years.items() if has_data[c]]
-    return f"~{max(filled) + 1}" if filled else "~unknown"
+    return approximate_vintage(filled)
 
 
 def line_fields(frame: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
@@ -143,8 +145,8 @@ def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None
     out.read(cells)
     out.inputs.append(rel)
     no_code = cells["Country Code"].isna()
-    out.reject(
-        cells[no_code], "Country Code", "country_code", "value on a line with no country code"
+    reject(
+        out, cells[no_code], "Country Code", "country_code", "value on a line with no country code"
     )
     cells = cells[~no_code]
     cells = parse_cells(cells, out, what="World Bank WDI value")
@@ -157,10 +159,12 @@ def load_file(path: Path, raw_dir: Path, source_id: str, out: Collector) -> None
 
 def load(raw_dir: Path) -> TableResult:
     """Every ``worldbank/API_*_DS2_*.csv`` file, one indicator (and vintage) each."""
-    out = Collector()
-    for path in sorted((raw_dir / "worldbank").glob("API_*_DS2_*.csv")):
-        load_file(path, raw_dir, SOURCE_ID, out)
-    out.inputs += [
+    result = load_each(
+        sorted((raw_dir / "worldbank").glob("API_*_DS2_*.csv")),
+        raw_dir,
+        lambda path, raw, out: load_file(path, raw, SOURCE_ID, out),
+    )
+    result.inputs += [
         relative(p, raw_dir) for p in sorted((raw_dir / "worldbank").glob("Metadata_Country_*.csv"))
     ]
-    return out.result()
+    return result

@@ -2,7 +2,7 @@
 crude grade, in thousand barrels, thousand US$ and US$ a barrel (European Commission, DG ENER).
 
 From the yearly workbooks of the EU crude-oil import register, 2013-2019; see
-:mod:`analysis.clean.eu_coir` for the layout, the rows excluded and the check against the
+:mod:`analysis.clean.sources.eu_coir` for the layout, the rows excluded and the check against the
 cumulative-year sheet. It shows the EU side of Iran's oil sales (origin ``IRN``), not Iran's total
 exports.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.clean import eu_coir
 from analysis.clean.base import TableResult
+from analysis.clean.sources import eu_coir
 
 INPUTS: tuple[str, ...] = eu_coir.INPUTS
 SORT_KEYS = ["month", "reporter_code", "origin_name", "crude_grade"]

@@ -1,7 +1,7 @@
 """``claims``: the curated claims ledger, checked, with its amounts parsed and annualised.
 
 Reads ``ledgers/claims.csv`` (analysts' ledger, see ``docs/adding-a-claim.md``) and the US CPI
-(``datahub-cpi-us/cpiai.csv``, through :func:`analysis.clean.us_cpi.build`) for the
+(``datahub-cpi-us/cpiai.csv``, through :func:`analysis.clean.tables.us_cpi.build`) for the
 constant-dollar columns. A ledger row with an empty required field, a bad date or year, a value
 outside a vocabulary, a repeated ``claim_id`` or a missing or non-http(s) source URL is
 quarantined with the reason. Every other row is kept, including claims whose wording the rules
@@ -27,8 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.clean import ledgers, us_cpi
-from analysis.clean.base import Quarantine, TableResult
+from analysis.clean.base import Collector, TableResult, reading
+from analysis.clean.sources import ledgers
+from analysis.clean.tables import us_cpi
 from analysis.finance import to_constant_usd
 from analysis.parse.amounts import PARSED_COLUMNS, parse_amount
 from analysis.parse.annualise import annualise
@@ -60,9 +61,9 @@ ANNUAL_USD = ("annual_low_usd", "annual_high_usd")
 POOLED_NOTE = "Iran pooled with other donors (donor_scope): not Iran's figure, not annualised"
 
 
-def check_rows(frame: pd.DataFrame) -> tuple[pd.Series, Quarantine]:
+def check_rows(frame: pd.DataFrame) -> tuple[pd.Series, Collector]:
     """Mask of ledger rows failing any check, and every failure (not only the first)."""
-    q = Quarantine()
+    q = Collector()
     bad = ledgers.check_required(frame, REQUIRED_COLUMNS, q)
     for column, allowed in VOCABULARIES.items():
         bad |= ledgers.check_vocabulary(frame, column, allowed, q)
@@ -189,17 +190,18 @@ def build(raw_dir: Path) -> TableResult:
     """The ``claims`` table from the ledger (pure: reads only)."""
     path = raw_dir / LEDGER
     frame = ledgers.read_ledger(path, raw_dir, LEDGER_COLUMNS)
-    bad, quarantine = check_rows(frame)
     cpi = us_cpi.build(raw_dir).table
     base_year = config.DEFAULT_BASE_YEAR
-    kept = frame[~bad].pipe(add_years).pipe(parse_amounts)
-    table = (
-        kept.pipe(lambda d: annualise(d, d["value_year"]))
-        .pipe(keep_irans_figures_only)
-        .pipe(constant_dollars, cpi, base_year)
-        .reindex(columns=COLUMNS)
-        .reset_index(drop=True)
-    )
+    with reading(path, raw_dir):  # the ledger's rows in hand: a failure names the ledger
+        bad, quarantine = check_rows(frame)
+        kept = frame[~bad].pipe(add_years).pipe(parse_amounts)
+        table = (
+            kept.pipe(lambda d: annualise(d, d["value_year"]))
+            .pipe(keep_irans_figures_only)
+            .pipe(constant_dollars, cpi, base_year)
+            .reindex(columns=COLUMNS)
+            .reset_index(drop=True)
+        )
     counts = table["parse_status"].value_counts().to_dict()
     return TableResult(
         table=table,

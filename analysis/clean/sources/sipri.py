@@ -13,11 +13,11 @@ Two vintages sit in the snapshot and stay distinguishable by ``vintage``:
 
 This loader keeps both releases, each row with its ``vintage``. The ``indicators`` table then
 takes every measure of a country-year from ONE release (``one_release_per_year`` in
-:mod:`analysis.clean.indicators`): the 2024 workbook wherever it has the country-year, since it
-alone holds all seven measures; the 2025 CSV only for country-years the workbook lacks (every
-country's 2024). Mixing them would put the 2025 release's current US$ beside the 2024 release's
-share of GDP and per-capita figures that imply another total (Iran 2023: 7.39 bn against about
-10.3 bn). Where the 2025 release revised a kept figure, its value stays on the row
+:mod:`analysis.clean.tables.indicators`): the 2024 workbook wherever it has the country-year,
+since it alone holds all seven measures; the 2025 CSV only for country-years the workbook lacks
+(every country's 2024). Mixing them would put the 2025 release's current US$ beside the 2024
+release's share of GDP and per-capita figures that imply another total (Iran 2023: 7.39 bn
+against about 10.3 bn). Where the 2025 release revised a kept figure, its value stays on the row
 (``other_vintage``, ``other_vintage_value``).
 
 ``...`` / ``. .`` (no data) and ``xxx`` (state did not exist) are gaps. Estimates are marked by
@@ -36,8 +36,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean import countries, xlsx
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, melt_years, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, reading
+from analysis.clean.longform import (
+    finish,
+    known_countries,
+    melt_years,
+    observations,
+    parse_cells,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "sipri"
@@ -169,10 +175,7 @@ def _load_frame(
     aggregate = name.isin(AGGREGATES)
     out.exclude(cells[aggregate], "aggregate")
     cells = cells[~aggregate]
-    codes = countries.iso3_from_names(cells["country"])
-    unknown = codes.isna()
-    out.reject(cells[unknown], "country", "country_name", f"{label}: not a known country name")
-    cells = parse_cells(cells[~unknown].assign(code=codes[~unknown]), out, what=label)
+    cells = parse_cells(known_countries(cells, out, what=label), out, what=label)
     unit: pd.Series | str = spec.unit
     if "{currency}" in spec.unit:
         currency = cells.get("currency", pd.Series("local currency", index=cells.index))
@@ -241,24 +244,24 @@ def load(raw_dir: Path) -> TableResult:
     folder = raw_dir / "sipri"
     reference: pd.DataFrame | None = None
     for path in sorted(folder.glob("SIPRI-Milex-data-*.xlsx")):
-        rel = relative(path, raw_dir)
-        out.inputs.append(rel)
-        vintage = release_of(path)
-        for sheet in xlsx.sheet_names(path):
-            spec = sheet_spec(sheet)
-            if spec is None:
-                continue
-            frame = xlsx.read_frame(path, sheet)
-            cells = _load_frame(frame, rel, spec, vintage, out, f"SIPRI sheet '{sheet}'")
-            if sheet == CSV_SHEET:
-                reference = cells[["code", "year", "value"]]
-        out.notes.append(f"{rel}: SIPRI {vintage} release (data to {int(vintage) - 1})")
+        with reading(path, raw_dir) as rel:
+            out.inputs.append(rel)
+            vintage = release_of(path)
+            for sheet in xlsx.sheet_names(path):
+                spec = sheet_spec(sheet)
+                if spec is None:
+                    continue
+                frame = xlsx.read_frame(path, sheet)
+                cells = _load_frame(frame, rel, spec, vintage, out, f"SIPRI sheet '{sheet}'")
+                if sheet == CSV_SHEET:
+                    reference = cells[["code", "year", "value"]]
+            out.notes.append(f"{rel}: SIPRI {vintage} release (data to {int(vintage) - 1})")
     csv_spec = sheet_spec(CSV_SHEET)
     assert csv_spec is not None
     for path in sorted(folder.glob("SIPRI-Milex-data-*.csv")):
-        rel = relative(path, raw_dir)
-        out.inputs.append(rel)
-        vintage = release_of(path)
-        cells = _load_frame(read_csv_frame(path), rel, csv_spec, vintage, out, f"SIPRI {rel}")
-        out.notes.append(_check_csv_sheet(cells[["code", "year", "value"]], reference, rel))
-    return out.result()
+        with reading(path, raw_dir) as rel:
+            out.inputs.append(rel)
+            vintage = release_of(path)
+            cells = _load_frame(read_csv_frame(path), rel, csv_spec, vintage, out, f"SIPRI {rel}")
+            out.notes.append(_check_csv_sheet(cells[["code", "year", "value"]], reference, rel))
+    return finish(out)

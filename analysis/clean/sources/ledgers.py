@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from analysis.clean.base import Quarantine, relative
+from analysis.clean.base import Collector, reading
 from analysis.errors import DataError
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -30,19 +30,19 @@ def read_ledger(path: Path, raw_dir: Path, columns: Sequence[str]) -> pd.DataFra
     """
     if not path.exists():
         raise DataError("ledger not found", file=str(path))
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    rel = relative(path, raw_dir)
-    missing = [c for c in columns if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in columns]
-    if missing or extra:
-        raise DataError(
-            f"ledger header does not match: missing {missing}, unexpected {extra} "
-            "(see docs/adding-a-claim.md)",
-            file=rel,
-            row=1,
-        )
-    text = frame[list(columns)].apply(lambda col: col.str.strip()).replace("", None)
-    return text.assign(source_file=rel, source_row=frame.index + 2)  # line 1 is the header
+    with reading(path, raw_dir) as rel:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        missing = [c for c in columns if c not in frame.columns]
+        extra = [c for c in frame.columns if c not in columns]
+        if missing or extra:
+            raise DataError(
+                f"ledger header does not match: missing {missing}, unexpected {extra} "
+                "(see docs/adding-a-claim.md)",
+                file=rel,
+                row=1,
+            )
+        text = frame[list(columns)].apply(lambda col: col.str.strip()).replace("", None)
+        return text.assign(source_file=rel, source_row=frame.index + 2)  # line 1 is the header
 
 
 def partial_date_ok(value: object) -> bool:
@@ -84,7 +84,7 @@ def flag(
     column: str,
     check: str,
     reason: str,
-    quarantine: Quarantine,
+    quarantine: Collector,
 ) -> pd.Series:
     """Record ``bad`` rows in ``quarantine`` (one entry per row) and return the mask."""
     bad = bad.fillna(True).astype(bool)
@@ -92,9 +92,7 @@ def flag(
     return bad
 
 
-def check_required(
-    frame: pd.DataFrame, columns: Sequence[str], quarantine: Quarantine
-) -> pd.Series:
+def check_required(frame: pd.DataFrame, columns: Sequence[str], quarantine: Collector) -> pd.Series:
     """Rows with an empty required cell (every such cell is recorded)."""
     bad = pd.Series(False, index=frame.index)
     for column in columns:
@@ -105,7 +103,7 @@ def check_required(
 
 
 def check_vocabulary(
-    frame: pd.DataFrame, column: str, allowed: Sequence[str], quarantine: Quarantine
+    frame: pd.DataFrame, column: str, allowed: Sequence[str], quarantine: Collector
 ) -> pd.Series:
     """Rows whose (non-empty) ``column`` is outside ``allowed``."""
     values = frame[column]
@@ -114,14 +112,14 @@ def check_vocabulary(
     return flag(frame, bad, column, "vocabulary", reason, quarantine)
 
 
-def check_dates(frame: pd.DataFrame, column: str, quarantine: Quarantine) -> pd.Series:
+def check_dates(frame: pd.DataFrame, column: str, quarantine: Collector) -> pd.Series:
     """Rows whose ``column`` is not a real partial date (``YYYY[-MM[-DD]]``)."""
     bad = ~frame[column].map(partial_date_ok).astype(bool)
     reason = f"{column} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD"
     return flag(frame, bad, column, "date", reason, quarantine)
 
 
-def check_urls(frame: pd.DataFrame, column: str, quarantine: Quarantine) -> pd.Series:
+def check_urls(frame: pd.DataFrame, column: str, quarantine: Collector) -> pd.Series:
     """Rows whose ``column`` is present but not an absolute http(s) URL."""
     values = frame[column]
     bad = values.notna() & ~values.map(http_url_ok).astype(bool)
@@ -129,7 +127,7 @@ def check_urls(frame: pd.DataFrame, column: str, quarantine: Quarantine) -> pd.S
     return flag(frame, bad, column, "url", reason, quarantine)
 
 
-def check_years(frame: pd.DataFrame, column: str, quarantine: Quarantine) -> pd.Series:
+def check_years(frame: pd.DataFrame, column: str, quarantine: Collector) -> pd.Series:
     """Rows whose ``column`` is present but not a four-digit year 1900-2100."""
     values = frame[column]
     text = values.fillna("")
@@ -138,7 +136,7 @@ def check_years(frame: pd.DataFrame, column: str, quarantine: Quarantine) -> pd.
     return flag(frame, ~ok.astype(bool), column, "year", reason, quarantine)
 
 
-def check_duplicates(frame: pd.DataFrame, column: str, quarantine: Quarantine) -> pd.Series:
+def check_duplicates(frame: pd.DataFrame, column: str, quarantine: Collector) -> pd.Series:
     """Rows repeating an earlier row's ``column`` (the first one is kept)."""
     values = frame[column]
     bad = values.notna() & values.duplicated(keep="first")

@@ -39,7 +39,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.clean import (
+from analysis.clean.base import Collector, TableResult, count_rows, to_text
+from analysis.clean.longform import SAME_ROW, empty_observations
+from analysis.clean.sources import (
     cbi_liquidity,
     datahub,
     eia_intl,
@@ -50,8 +52,6 @@ from analysis.clean import (
     sipri,
     worldbank,
 )
-from analysis.clean.base import Quarantine, TableResult, count_rows, to_text
-from analysis.clean.longform import SAME_ROW, empty_observations
 from analysis.schemas.indicators import COLUMNS, KEY, TEXT, TEXT_COLUMNS
 
 #: Glob patterns (relative to the raw folder) this table reads.
@@ -239,13 +239,13 @@ def resolve_repeats(
     """
     repeated = table.duplicated(key, keep=False)
     if not repeated.any():
-        return table, 0, Quarantine().frame(), 0
+        return table, 0, Collector().frame(), 0
     groups = table[repeated]
     spread = groups.groupby(key, observed=True)["value"].transform(lambda v: np.ptp(v.to_numpy()))
     scale = groups["value"].abs().groupby([groups[c] for c in key], observed=True).transform("max")
     conflict = spread > 1e-9 * scale.clip(lower=1.0)
     bad = groups[conflict]
-    quarantine = Quarantine()
+    quarantine = Collector()
     columns = ["source_file", "source_row", "value", "source_id", "indicator_code"]
     columns += ["country_code", "year", "vintage"]
     for file, row, number, source, code, country, year, vintage in zip(

@@ -25,8 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.clean import ledgers
-from analysis.clean.base import Quarantine, TableResult
+from analysis.clean.base import Collector, TableResult, reading
+from analysis.clean.sources import ledgers
 from analysis.errors import DataError
 from analysis.schemas.events import (
     CATEGORIES,
@@ -61,7 +61,7 @@ def excluded_counts(masks: dict[str, pd.Series]) -> dict[str, int]:
     return {reason: int(mask.sum()) for reason, mask in masks.items() if mask.any()}
 
 
-def check_numbers(frame: pd.DataFrame, q: Quarantine) -> pd.Series:
+def check_numbers(frame: pd.DataFrame, q: Collector) -> pd.Series:
     """Rows whose number columns hold something other than a positive number."""
     bad = pd.Series(False, index=frame.index)
     for column in NUMBER_COLUMNS:
@@ -72,9 +72,9 @@ def check_numbers(frame: pd.DataFrame, q: Quarantine) -> pd.Series:
     return bad
 
 
-def check_rows(frame: pd.DataFrame) -> tuple[pd.Series, Quarantine]:
+def check_rows(frame: pd.DataFrame) -> tuple[pd.Series, Collector]:
     """Mask of ledger rows failing any check, and every failure."""
-    q = Quarantine()
+    q = Collector()
     bad = ledgers.check_required(frame, REQUIRED_COLUMNS, q)
     bad |= ledgers.check_vocabulary(frame, "category", CATEGORIES, q)
     bad |= ledgers.check_dates(frame, "date", q)
@@ -142,30 +142,31 @@ def read_choices(raw_dir: Path) -> pd.DataFrame:
 def read_signalmap(raw_dir: Path) -> pd.DataFrame:
     """SignalMap's events as rows with ``source_row`` = 1-based position in the JSON array."""
     path = raw_dir / SIGNALMAP
-    items: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(items, list):
-        raise DataError("expected a JSON array of events", file=SIGNALMAP)
-    rows = [
-        {
-            "signalmap_id": item.get("id"),
-            "date": item.get("date"),
-            "event": ": ".join(t for t in (item.get("title"), item.get("description")) if t),
-            "sources": [str(s) for s in item.get("sources") or []],
-            "actor": ", ".join(item.get("actors") or []) or None,
-            "notes": f"SignalMap type {item.get('type')}, confidence {item.get('confidence')}",
-            "source_file": SIGNALMAP,
-            "source_row": position,
-        }
-        for position, item in enumerate(items, start=1)
-    ]
-    return pd.DataFrame(rows)
+    with reading(path, raw_dir):
+        items: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(items, list):
+            raise DataError("expected a JSON array of events", file=SIGNALMAP)
+        rows = [
+            {
+                "signalmap_id": item.get("id"),
+                "date": item.get("date"),
+                "event": ": ".join(t for t in (item.get("title"), item.get("description")) if t),
+                "sources": [str(s) for s in item.get("sources") or []],
+                "actor": ", ".join(item.get("actors") or []) or None,
+                "notes": f"SignalMap type {item.get('type')}, confidence {item.get('confidence')}",
+                "source_file": SIGNALMAP,
+                "source_row": position,
+            }
+            for position, item in enumerate(items, start=1)
+        ]
+        return pd.DataFrame(rows)
 
 
 def signalmap_result(raw_dir: Path, ledger: pd.DataFrame) -> TableResult:
     """The SignalMap events the analysts kept, as event rows (``source_id`` ``signalmap``)."""
     events = read_signalmap(raw_dir)
     choices = read_choices(raw_dir)
-    q = Quarantine()
+    q = Collector()
     in_ledger = {
         v.removeprefix(SIGNALMAP_PREFIX)
         for v in ledger["also_in"].dropna()

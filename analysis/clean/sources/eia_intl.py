@@ -28,8 +28,15 @@ from typing import Any
 import pandas as pd
 
 from analysis.clean import countries
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, is_gap, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    approximate_vintage,
+    is_gap,
+    load_each,
+    observations,
+    parse_cells,
+    reject,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "eia-intl"
@@ -118,7 +125,7 @@ def vintage_of(updated: object, years: pd.Series) -> str:
     match = _DATE.match(str(updated or ""))
     if match:
         return match.group(0)
-    return f"~{int(years.max()) + 1}" if not years.empty else "~unknown"
+    return approximate_vintage(years)
 
 
 def _cells(series: dict[str, Any], text: str, rel: str, out: Collector) -> pd.DataFrame:
@@ -134,7 +141,7 @@ def _cells(series: dict[str, Any], text: str, rel: str, out: Collector) -> pd.Da
     bad = pairs[~shaped]
     bad = bad.assign(raw=bad["pair"].astype(str))
     out.read(bad)
-    out.reject(bad, None, "pair", "element of 'data' is not a [year, value] pair")
+    reject(out, bad, None, "pair", "element of 'data' is not a [year, value] pair")
     good = pairs[shaped]
     return good.assign(
         Year=good["pair"].map(lambda p: str(p[0]).strip()),
@@ -160,7 +167,7 @@ def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
         out.notes.append(f"{rel}: EIA region {geography!r}, not a country: left out")
         return
     bad_year = ~cells["Year"].str.fullmatch(_YEAR)
-    out.reject(cells[bad_year], "Year", "year", "year of the pair is not a four-digit year")
+    reject(out, cells[bad_year], "Year", "year", "year of the pair is not a four-digit year")
     cells = cells[~bad_year].assign(year=lambda c: c["Year"].astype("int64"))
     cells = parse_cells(cells, out, what=rel)
     code = countries.fix_codes(pd.Series([geography]))
@@ -183,7 +190,4 @@ def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
 
 def load(raw_dir: Path) -> TableResult:
     """Every ``eia-intl/eia_intl_*.json`` series file."""
-    out = Collector()
-    for path in sorted((raw_dir / "eia-intl").glob("eia_intl_*.json")):
-        _load_file(path, raw_dir, out)
-    return out.result()
+    return load_each(sorted((raw_dir / "eia-intl").glob("eia_intl_*.json")), raw_dir, _load_file)

@@ -1,7 +1,7 @@
 """datahub.io copies of World Bank series (``datahub-inflation/``, ``datahub-gdp/``).
 
 * ``datahub-inflation/FP.CPI.TOTL.ZG.csv`` and ``NY.GDP.DEFL.KD.ZG.csv``: WDI wide files without
-  the preamble — read by :func:`analysis.clean.worldbank.load_file`.
+  the preamble — read by :func:`analysis.clean.sources.worldbank.load_file`.
 * ``datahub-inflation/inflation-consumer.csv`` and ``inflation-gdp.csv``: the same two series in
   long form (``Country,Country Code,Year,Inflation``) with their **labels swapped** upstream
   (the "consumer" file holds the GDP deflator). The series a long file holds is decided by
@@ -11,7 +11,7 @@
 * ``datahub-gdp/gdp.csv``: WDI ``NY.GDP.MKTP.CD`` in long form (``Country Name,Country Code,
   Year,Value``), values to 2023 — newer than the raw World Bank GDP file in the snapshot.
 
-World Bank aggregates are kept and flagged, as in :mod:`analysis.clean.worldbank`.
+World Bank aggregates are kept and flagged, as in :mod:`analysis.clean.sources.worldbank`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.clean import countries, worldbank
-from analysis.clean.base import TableResult, concat_frames, relative
-from analysis.clean.longform import Collector, is_gap, observations, parse_cells
+from analysis.clean import countries
+from analysis.clean.base import Collector, TableResult, concat_frames, reading, relative
+from analysis.clean.longform import (
+    approximate_vintage,
+    finish,
+    is_gap,
+    observations,
+    parse_cells,
+    reject,
+)
+from analysis.clean.sources import worldbank
 from analysis.errors import DataError
 
 INFLATION_ID = "datahub-inflation"
@@ -63,11 +71,11 @@ def _cells(frame: pd.DataFrame, rel: str, value: str, out: Collector) -> pd.Data
     cells = cells[~is_gap(cells["raw"])]
     out.read(cells)
     no_code = cells["Country Code"].isna()
-    out.reject(cells[no_code], "Country Code", "country_code", "value with no country code")
+    reject(out, cells[no_code], "Country Code", "country_code", "value with no country code")
     cells = cells[~no_code]
     years = pd.to_numeric(cells["Year"], errors="coerce")
     bad_year = years.isna() | (years % 1 != 0)
-    out.reject(cells[bad_year], "Year", "year", "Year is not a whole number")
+    reject(out, cells[bad_year], "Year", "year", "Year is not a whole number")
     cells = cells[~bad_year].assign(year=years[~bad_year].astype("int64"))
     return parse_cells(cells, out, what=rel)
 
@@ -176,20 +184,21 @@ def load_inflation(raw_dir: Path) -> TableResult:
     paths = sorted(folder.glob("*.csv"))
     wide_paths = [p for p in paths if _is_wdi_wide(p)]
     for path in wide_paths:
-        worldbank.load_file(path, raw_dir, INFLATION_ID, out)
+        with reading(path, raw_dir):
+            worldbank.load_file(path, raw_dir, INFLATION_ID, out)
     wide = concat_frames(out.tables) if out.tables else None
     for path in paths:
         if path in wide_paths:
             continue
-        if wide is None:
-            rel = relative(path, raw_dir)
-            out.inputs.append(rel)
-            cells = _cells(read_long(path, _LONG_COLUMNS), rel, "Inflation", out)
-            out.exclude(cells, "unverified_series")
-            out.notes.append(f"{rel}: no wide {CPI_CODE} file to check its label; excluded")
-            continue
-        _load_long_inflation(path, raw_dir, wide, out)
-    return out.result()
+        with reading(path, raw_dir) as rel:
+            if wide is None:
+                out.inputs.append(rel)
+                cells = _cells(read_long(path, _LONG_COLUMNS), rel, "Inflation", out)
+                out.exclude(cells, "unverified_series")
+                out.notes.append(f"{rel}: no wide {CPI_CODE} file to check its label; excluded")
+                continue
+            _load_long_inflation(path, raw_dir, wide, out)
+    return finish(out)
 
 
 def _is_wdi_wide(path: Path) -> bool:
@@ -203,24 +212,24 @@ def load_gdp(raw_dir: Path) -> TableResult:
     out = Collector()
     path = raw_dir / "datahub-gdp" / "gdp.csv"
     if not path.exists():
-        return out.result()
-    rel = relative(path, raw_dir)
-    out.inputs.append(rel)
-    cells = _cells(read_long(path, ["Country Name", "Country Code"]), rel, "Value", out)
-    vintage = f"~{int(cells['year'].max()) + 1}" if not cells.empty else "~unknown"
-    out.notes.append(f"{rel}: {GDP_CODE} long copy, vintage {vintage} (no date in the file)")
-    _keep_long(
-        cells,
-        raw_dir,
-        out,
-        source_id=GDP_ID,
-        code=GDP_CODE,
-        name=GDP_NAME,
-        unit=worldbank.unit_from_name(GDP_NAME),
-        vintage=vintage,
-        name_column="Country Name",
-    )
-    return out.result()
+        return finish(out)
+    with reading(path, raw_dir) as rel:
+        out.inputs.append(rel)
+        cells = _cells(read_long(path, ["Country Name", "Country Code"]), rel, "Value", out)
+        vintage = approximate_vintage(cells["year"])
+        out.notes.append(f"{rel}: {GDP_CODE} long copy, vintage {vintage} (no date in the file)")
+        _keep_long(
+            cells,
+            raw_dir,
+            out,
+            source_id=GDP_ID,
+            code=GDP_CODE,
+            name=GDP_NAME,
+            unit=worldbank.unit_from_name(GDP_NAME),
+            vintage=vintage,
+            name_column="Country Name",
+        )
+    return finish(out)
 
 
 def load(raw_dir: Path) -> TableResult:

@@ -26,14 +26,13 @@ twelve months add up to it (a note in the manifest).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.clean import countries, xlsx
-from analysis.clean.base import QUARANTINE_COLUMNS, TableResult, empty_quarantine, relative
+from analysis.clean.base import Collector, TableResult, reading, relative
 from analysis.errors import DataError
 from analysis.parse import numbers
 from analysis.schemas.oil_trade import COLUMNS, SOURCE_ID
@@ -69,36 +68,6 @@ ORIGIN_FIXES: dict[str, str] = {"Abu Dhabi": "ARE"}
 _TITLE_MONTH = re.compile(r"^([A-Z][a-z]{2}) - (\d{4})$")
 #: Relative tolerance of the check that the months add up to the cumulative sheet.
 CUMULATIVE_TOLERANCE = 0.001
-
-
-@dataclass
-class Tally:
-    """Rows read, kept, excluded by reason and quarantined (one entry per failed cell)."""
-
-    kept: list[pd.DataFrame] = field(default_factory=list)
-    quarantine: list[dict[str, object]] = field(default_factory=list)
-    rows_read: int = 0
-    excluded: dict[str, int] = field(default_factory=dict)
-
-    def exclude(self, n: int, reason: str) -> None:
-        if n:
-            self.excluded[reason] = self.excluded.get(reason, 0) + n
-
-    def reject(self, rows: pd.DataFrame, column: str, check: str, reason: str) -> None:
-        """Quarantine ``rows``, recording the raw cell of ``column`` (a field name)."""
-        for file, row, value in zip(
-            rows["source_file"], rows["source_row"], rows[column], strict=True
-        ):
-            self.quarantine.append(
-                {
-                    "source_file": file,
-                    "source_row": row,
-                    "column": column,
-                    "value": None if pd.isna(value) or value == "" else str(value)[:500],
-                    "check": check,
-                    "reason": reason,
-                }
-            )
 
 
 def year_of(path: Path) -> int:
@@ -196,7 +165,7 @@ def _codes(names: pd.Series, fixes: dict[str, str]) -> pd.Series:
     return names.map(fixes).fillna(codes).where(names.notna())
 
 
-def parse_rows(rows: pd.DataFrame, month: pd.Timestamp, tally: Tally) -> pd.DataFrame:
+def parse_rows(rows: pd.DataFrame, month: pd.Timestamp, tally: Collector) -> pd.DataFrame:
     """The data rows of one month sheet in the processed columns; failures quarantined."""
     data = rows[rows["kind"] == "data"]
     volume = numbers.to_numeric(data["volume"].astype(object))
@@ -245,7 +214,7 @@ def parse_rows(rows: pd.DataFrame, month: pd.Timestamp, tally: Tally) -> pd.Data
     bad = pd.Series(False, index=data.index)
     sheet = str(data["sheet"].iloc[0]) if len(data) else ""
     for column, mask, check, reason in checks:
-        tally.reject(data[mask], column, check, f"{sheet}: {reason}")
+        tally.add_frame(data[mask], column, check, f"{sheet}: {reason}", blank=True)
         bad |= mask
     ok = ~bad
     return pd.DataFrame(
@@ -311,7 +280,7 @@ def subtotal_mismatches(rows: pd.DataFrame) -> tuple[int, int]:
     return len(sums), int(differ.sum())
 
 
-def load_workbook(path: Path, raw_dir: Path, tally: Tally) -> list[str]:
+def load_workbook(path: Path, raw_dir: Path, tally: Collector) -> list[str]:
     """Read one year's workbook into ``tally``; returns its notes."""
     rel = relative(path, raw_dir)
     year = year_of(path)
@@ -328,7 +297,7 @@ def load_workbook(path: Path, raw_dir: Path, tally: Tally) -> list[str]:
     for sheet, number in MONTH_SHEETS.items():
         month = pd.Timestamp(year=year, month=number, day=1)
         frame_rows = read_sheet(path, sheet, rel, month)
-        tally.rows_read += len(frame_rows)
+        tally.read(frame_rows)
         for kind, n in frame_rows["kind"].value_counts().items():
             if kind != "data":
                 tally.exclude(int(n), str(kind))
@@ -340,10 +309,10 @@ def load_workbook(path: Path, raw_dir: Path, tally: Tally) -> list[str]:
         "sum of their rows as read"
     )
     months = pd.concat(parsed, ignore_index=True)
-    tally.kept.append(months)
+    tally.tables.append(months)
     if CUMULATIVE_SHEET in sheets:
         cumulative = read_sheet(path, CUMULATIVE_SHEET, rel)
-        tally.rows_read += len(cumulative)
+        tally.read(cumulative)
         tally.exclude(len(cumulative), "cumulative_year_sheet")
         notes.append(cumulative_check(months, cumulative, year))
     return notes
@@ -351,25 +320,9 @@ def load_workbook(path: Path, raw_dir: Path, tally: Tally) -> list[str]:
 
 def load(raw_dir: Path) -> TableResult:
     """Every month of every year's workbook (pure: reads only)."""
-    tally = Tally()
-    inputs: list[str] = []
-    notes: list[str] = []
+    tally = Collector()
     for path in sorted(p for pattern in INPUTS for p in raw_dir.glob(pattern)):
-        inputs.append(relative(path, raw_dir))
-        notes += load_workbook(path, raw_dir, tally)
-    table = (
-        pd.concat(tally.kept, ignore_index=True) if tally.kept else pd.DataFrame(columns=COLUMNS)
-    )
-    quarantine = (
-        pd.DataFrame(tally.quarantine, columns=QUARANTINE_COLUMNS)
-        if tally.quarantine
-        else empty_quarantine()
-    )
-    return TableResult(
-        table=table,
-        quarantine=quarantine,
-        rows_read=tally.rows_read,
-        excluded=tally.excluded,
-        inputs=inputs,
-        notes=notes,
-    )
+        with reading(path, raw_dir) as rel:
+            tally.inputs.append(rel)
+            tally.notes += load_workbook(path, raw_dir, tally)
+    return tally.result(pd.DataFrame(columns=COLUMNS))

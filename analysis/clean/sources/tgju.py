@@ -56,7 +56,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.clean.base import Quarantine, TableResult, relative
+from analysis.clean.base import Collector, TableResult, reading
 from analysis.clean.carried import carried_forward
 from analysis.parse.dates import DateStyle, to_dates, to_jalali_text
 from analysis.parse.numbers import to_numeric
@@ -139,59 +139,65 @@ def _market_days(dates: pd.Series, spec: TgjuFile) -> pd.Series:
 def read_file(spec: TgjuFile, raw_dir: Path) -> TableResult:
     """One tgju file → rows in rial per US$, with its failures; duplicates not yet resolved."""
     path = raw_dir / spec.path
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame = frame.assign(
-        source_file=relative(path, raw_dir),
-        source_row=frame.index + 2,
-        date=to_dates(frame[spec.date], spec.date_style),
-    )
-    quarantine = Quarantine()
-    bad_date = frame["date"].isna()
-    quarantine.add_frame(frame[bad_date], spec.date, "date", f"not a valid {spec.date_style} date")
-    checks = [to_dates(frame[spec.check], style) for style in spec.check_styles]
-    unreadable = pd.concat([c.isna() for c in checks], axis=1).all(axis=1)
-    agrees = pd.concat([c == frame["date"] for c in checks], axis=1).any(axis=1)
-    mismatch = ~bad_date & ~unreadable & ~agrees
-    quarantine.add_frame(
-        frame[mismatch], spec.check, "date_consistency", f"{spec.check} disagrees with {spec.date}"
-    )
-    prices = [*spec.prices]
-    numbers = frame[prices].apply(to_numeric)
-    bad_close = ~bad_date & ~mismatch & ~(numbers[spec.close] > 0)
-    quarantine.add_frame(
-        frame[bad_close], spec.close, "positive_number", "closing price is not a number > 0"
-    )
-    good = ~bad_date & ~mismatch & ~bad_close
-    rows = frame[good].assign(
-        date=_market_days(frame.loc[good, "date"], spec),
-        **{c: numbers.loc[good, c] for c in prices},
-    )
-    repeated = rows["date"].duplicated(keep="first")
-    rows = rows[~repeated]
-    table = rows.assign(
-        date_jalali=to_jalali_text(rows["date"]),
-        rate_type=spec.rate_type,
-        currency="USD",
-        irr_per_unit=rows[spec.close] * spec.rial_per_unit_quoted,
-        source_id=SOURCE_ID,
-        is_carried_forward=False,  # set over the combined series by :func:`load`
-    )
-    n_unreadable = int((~bad_date & unreadable).sum())
-    return TableResult(
-        table=table[COLUMNS].sort_values("date").reset_index(drop=True),
-        quarantine=quarantine.frame(),
-        rows_read=len(frame),
-        excluded={"duplicate_date_in_file": int(repeated.sum())} if repeated.any() else {},
-        inputs=[spec.path],
-        notes=(
-            [
-                f"{spec.path}: {n_unreadable} rows with an unreadable {spec.check} (date read from "
-                f"{spec.date})"
-            ]
-            if n_unreadable
-            else []
-        ),
-    )
+    with reading(path, raw_dir) as rel:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = frame.assign(
+            source_file=rel,
+            source_row=frame.index + 2,
+            date=to_dates(frame[spec.date], spec.date_style),
+        )
+        quarantine = Collector()
+        bad_date = frame["date"].isna()
+        quarantine.add_frame(
+            frame[bad_date], spec.date, "date", f"not a valid {spec.date_style} date"
+        )
+        checks = [to_dates(frame[spec.check], style) for style in spec.check_styles]
+        unreadable = pd.concat([c.isna() for c in checks], axis=1).all(axis=1)
+        agrees = pd.concat([c == frame["date"] for c in checks], axis=1).any(axis=1)
+        mismatch = ~bad_date & ~unreadable & ~agrees
+        quarantine.add_frame(
+            frame[mismatch],
+            spec.check,
+            "date_consistency",
+            f"{spec.check} disagrees with {spec.date}",
+        )
+        prices = [*spec.prices]
+        numbers = frame[prices].apply(to_numeric)
+        bad_close = ~bad_date & ~mismatch & ~(numbers[spec.close] > 0)
+        quarantine.add_frame(
+            frame[bad_close], spec.close, "positive_number", "closing price is not a number > 0"
+        )
+        good = ~bad_date & ~mismatch & ~bad_close
+        rows = frame[good].assign(
+            date=_market_days(frame.loc[good, "date"], spec),
+            **{c: numbers.loc[good, c] for c in prices},
+        )
+        repeated = rows["date"].duplicated(keep="first")
+        rows = rows[~repeated]
+        table = rows.assign(
+            date_jalali=to_jalali_text(rows["date"]),
+            rate_type=spec.rate_type,
+            currency="USD",
+            irr_per_unit=rows[spec.close] * spec.rial_per_unit_quoted,
+            source_id=SOURCE_ID,
+            is_carried_forward=False,  # set over the combined series by :func:`load`
+        )
+        n_unreadable = int((~bad_date & unreadable).sum())
+        return TableResult(
+            table=table[COLUMNS].sort_values("date").reset_index(drop=True),
+            quarantine=quarantine.frame(),
+            rows_read=len(frame),
+            excluded={"duplicate_date_in_file": int(repeated.sum())} if repeated.any() else {},
+            inputs=[spec.path],
+            notes=(
+                [
+                    f"{spec.path}: {n_unreadable} rows with an unreadable {spec.check} "
+                    f"(date read from {spec.date})"
+                ]
+                if n_unreadable
+                else []
+            ),
+        )
 
 
 def _fill_only(result: TableResult, preferred: pd.DataFrame) -> TableResult:

@@ -27,9 +27,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import jalali
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, is_gap, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    approximate_vintage,
+    is_gap,
+    load_each,
+    observations,
+    parse_cells,
+    reject,
+)
 from analysis.errors import DataError
+from analysis.parse.dates import expand_jalali_year
 
 SOURCE_ID = "signalmap"
 FILE = "signalmap/iran_cbi_liquidity_levels_solar.json"
@@ -57,10 +65,10 @@ def _line_numbers(text: str) -> dict[str, int]:
 
 def load(raw_dir: Path) -> TableResult:
     """The liquidity levels, one observation per Jalali year."""
-    out = Collector()
-    path = raw_dir / FILE
-    if not path.exists():
-        return out.result()
+    return load_each(sorted(raw_dir.glob(FILE)), raw_dir, _load_file)
+
+
+def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
     rel = relative(path, raw_dir)
     out.inputs.append(rel)
     text = path.read_text(encoding="utf-8")
@@ -87,8 +95,8 @@ def load(raw_dir: Path) -> TableResult:
     out.read(cells)
     years = pd.to_numeric(cells["Year"], errors="coerce")
     bad = years.isna() | (years % 1 != 0)
-    out.reject(cells[bad], "Year", "jalali_year", "key is not a Jalali year")
-    full = years[~bad].astype("int64").map(jalali.full_year)
+    reject(out, cells[bad], "Year", "jalali_year", "key is not a Jalali year")
+    full = years[~bad].astype("int64").map(expand_jalali_year)
     cells = cells[~bad].assign(jalali_year=full, year=jalali.to_start_years(full))
     cells = parse_cells(cells, out, what=rel)
     out.keep(
@@ -102,11 +110,10 @@ def load(raw_dir: Path) -> TableResult:
             year_basis="iranian_year",
             is_estimate=cells["jalali_year"] >= ESTIMATED_FROM,
             source_id=SOURCE_ID,
-            vintage=f"~{int(cells['year'].max()) + 1}" if not cells.empty else "~unknown",
+            vintage=approximate_vintage(cells["year"]),
         )
     )
     out.notes.append(
         f"{rel}: unit label {label!r} taken as billion rial (values match CBI billion-rial "
         f"levels); Jalali {ESTIMATED_FROM}+ flagged is_estimate (implied/rounded per the file)"
     )
-    return out.result()

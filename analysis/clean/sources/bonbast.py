@@ -30,7 +30,6 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -40,10 +39,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean.base import (
-    Quarantine,
+    Collector,
     TableResult,
     concat_frames,
-    relative,
+    reading,
     release_freed_memory,
 )
 from analysis.clean.carried import carried_forward
@@ -142,7 +141,8 @@ def _categorical(values: list[Any]) -> pd.Categorical:
         column = pd.Categorical(values)
     except TypeError:  # an object or list as a value: unhashable, and not text
         column = pd.Categorical([v if isinstance(v, str) else None for v in values])
-    if pd.api.types.infer_dtype(column.categories, skipna=False) not in ("string", "empty"):
+    kind = pd.api.types.infer_dtype(column.categories, skipna=False)
+    if len(column.categories) and kind not in ("string", "empty"):
         return column  # a number among the names: only in a malformed file
     return pd.Categorical.from_codes(column.codes, categories=_text_index(column.categories))
 
@@ -244,11 +244,12 @@ def read(raw_dir: Path) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     inputs: list[str] = []
     for tree, calendar in TREES:
         for path in sorted((raw_dir / "bonbast" / tree).glob("*/full.json")):
-            data, typed = parse(path.read_bytes())
-            frame, day_prints = _quotes(data, relative(path, raw_dir), calendar, typed)
+            with reading(path, raw_dir) as rel:
+                data, typed = parse(path.read_bytes())
+                frame, day_prints = _quotes(data, rel, calendar, typed)
             prints.append(day_prints)
             frames.append(frame)
-            inputs.append(relative(path, raw_dir))
+            inputs.append(rel)
             del data  # the parsed JSON is several times the file's size
     fingerprints = pd.concat(prints) if prints else _quotes({}, "", "gregorian")[1]
     fingerprints = fingerprints[fingerprints.index.notna()]
@@ -261,30 +262,16 @@ def read(raw_dir: Path) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     return quotes, fingerprints, inputs
 
 
-@dataclass
-class _Checks:
-    """Checks over all quotes as masks: a quote failing one check is quarantined and not tried on
-    the next; the kept rows are taken once at the end (the quotes are never copied whole)."""
-
-    quotes: pd.DataFrame
-    quarantine: Quarantine = field(default_factory=Quarantine)
-    alive: pd.Series = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.alive = pd.Series(True, index=self.quotes.index)
-
-    def reject(self, bad: pd.Series, column: str, check: str, why: str) -> None:
-        """Quarantine the live rows that are ``bad`` (one entry each)."""
-        bad = bad & self.alive
-        if bad.any():
-            self.quarantine.add_frame(self.quotes[bad], column, check, why)
-            self.alive &= ~bad
-
-    def exclude(self, rows: pd.Series) -> int:
-        """Leave out the live ``rows`` (counted by the caller); return how many."""
-        rows = rows & self.alive
-        self.alive &= ~rows
-        return int(rows.sum())
+def _reject(
+    out: Collector, quotes: pd.DataFrame, alive: pd.Series, bad: pd.Series, column: str, *why: str
+) -> pd.Series:
+    """Quarantine the live quotes that are ``bad`` (one entry each, ``why`` = check, reason);
+    returns the quotes still alive. A quote failing one check is not tried on the next, and the
+    kept rows are taken once at the end (the quotes are never copied whole)."""
+    bad = bad & alive
+    if bad.any():
+        out.add_frame(quotes[bad], column, *why)
+    return alive & ~bad
 
 
 def _per_category(column: pd.Series, fn: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
@@ -329,24 +316,36 @@ def load(raw_dir: Path) -> TableResult:
     """bonbast selling rates in rial per unit, one row per date and currency."""
     quotes, fingerprints, inputs = read(raw_dir)
     rows_read = len(quotes)
-    checks = _Checks(quotes)
-    checks.reject(
+    out = Collector()
+    alive = pd.Series(True, index=quotes.index)
+    alive = _reject(
+        out,
+        quotes,
+        alive,
         quotes["code"] == "*",
         "key",
         "record",
         "the value of this date key is not an object of quotes",
     )
-    checks.reject(
+    alive = _reject(
+        out,
+        quotes,
+        alive,
         quotes["date"].isna(),
         "key",
         "date",
         "date key is not a valid YYYY/MM/DD date in the tree's calendar",
     )
-    coins = checks.exclude(quotes["code"].isin(GOLD_COINS))
+    coin = quotes["code"].isin(GOLD_COINS) & alive
+    alive &= ~coin
+    coins = int(coin.sum())
     quotes["currency"], quotes["units"] = _currency_and_units(quotes)
-    live_codes = pd.unique(quotes.loc[checks.alive, "currency"])
+    live_codes = pd.unique(quotes.loc[alive, "currency"])
     iso = {code for code in live_codes if _ISO_CODE.fullmatch(str(code))}
-    checks.reject(
+    alive = _reject(
+        out,
+        quotes,
+        alive,
         ~quotes["currency"].isin(iso),
         "code",
         "currency",
@@ -354,15 +353,23 @@ def load(raw_dir: Path) -> TableResult:
     )
     sell = quotes["sell"]
     quotes["value"] = pd.to_numeric(sell.where(_is_number(sell)), errors="coerce")
-    checks.reject(~(quotes["value"] > 0), "sell", "positive_number", "sell is not a number > 0")
-    valid = np.flatnonzero(checks.alive.to_numpy())
+    alive = _reject(
+        out,
+        quotes,
+        alive,
+        ~(quotes["value"] > 0),
+        "sell",
+        "positive_number",
+        "sell is not a number > 0",
+    )
+    valid = np.flatnonzero(alive.to_numpy())
     day_currency = _day_currency(_take(quotes, valid, ["date", "currency"]))
     duplicate = day_currency.duplicated(keep="first").to_numpy()
     conflicts = _conflicts(day_currency, quotes["value"].to_numpy()[valid], duplicate)
     columns = ["date", "currency", "value", "units", "source_file", "source_row"]
     kept = _take(quotes, valid[~duplicate], columns)
-    quarantine = checks.quarantine.frame()
-    del quotes, valid, day_currency, checks  # only the kept rows from here on
+    quarantine = out.frame()
+    del quotes, valid, day_currency, alive, coin  # only the kept rows from here on
     copied = _copied_days(fingerprints)
     table = kept.assign(
         date_jalali=_recode(kept["date"], lambda day: day and jalali_text(day.date())),

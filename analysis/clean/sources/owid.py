@@ -19,8 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean import countries
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, is_gap, observations, parse_cells
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    approximate_vintage,
+    is_gap,
+    load_each,
+    observations,
+    parse_cells,
+    reject,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "owid-oil-production"
@@ -71,7 +78,7 @@ def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
     cells = cells[~aggregate]
     years = pd.to_numeric(cells["Year"], errors="coerce")
     bad_year = years.isna() | (years % 1 != 0)
-    out.reject(cells[bad_year], "Year", "year", "Year is not a whole number")
+    reject(out, cells[bad_year], "Year", "year", "Year is not a whole number")
     cells = parse_cells(
         cells[~bad_year].assign(year=years[~bad_year].astype("int64")), out, what=rel
     )
@@ -85,7 +92,7 @@ def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
             indicator_name=name,
             unit=unit,
             source_id=SOURCE_ID,
-            vintage=f"~{int(cells['year'].max()) + 1}" if not cells.empty else "~unknown",
+            vintage=approximate_vintage(cells["year"]),
         )
     )
     out.notes.append(f"{rel}: {code} in {unit}; no release date in the file")
@@ -93,7 +100,4 @@ def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
 
 def load(raw_dir: Path) -> TableResult:
     """Every OWID export in ``owid-oil-production/``."""
-    out = Collector()
-    for path in sorted((raw_dir / "owid-oil-production").glob("*.csv")):
-        _load_file(path, raw_dir, out)
-    return out.result()
+    return load_each(sorted((raw_dir / "owid-oil-production").glob("*.csv")), raw_dir, _load_file)

@@ -33,8 +33,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean import countries, xlsx
-from analysis.clean.base import TableResult, relative
-from analysis.clean.longform import Collector, melt_years, observations, parse_values
+from analysis.clean.base import Collector, TableResult, relative
+from analysis.clean.longform import (
+    load_each,
+    melt_years,
+    observations,
+    parse_values,
+    reject,
+)
 from analysis.errors import DataError
 
 SOURCE_ID = "imf-weo"
@@ -133,10 +139,7 @@ def _values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def load(raw_dir: Path) -> TableResult:
     """Every ``imf-weo/WEO*all.xlsx`` by-country workbook."""
-    out = Collector()
-    for path in sorted((raw_dir / "imf-weo").glob("WEO*all.xlsx")):
-        _load_file(path, raw_dir, out)
-    return out.result()
+    return load_each(sorted((raw_dir / "imf-weo").glob("WEO*all.xlsx")), raw_dir, _load_file)
 
 
 def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
@@ -177,13 +180,17 @@ def _load_file(path: Path, raw_dir: Path, out: Collector) -> None:
     cells = melt_years(lines, {str(y): y for y in years.values()}, ids)
     out.read(cells)
     no_code = cells["country_code"].isna() | cells["indicator_code"].isna()
-    out.reject(
-        cells[no_code], "country_code", "country_code", "value on a line with no ISO or subject"
+    reject(
+        out,
+        cells[no_code],
+        "country_code",
+        "country_code",
+        "value on a line with no ISO or subject",
     )
     cells = cells[~no_code]
     values, reason = _values(cells["raw"])
     for text in reason[reason != ""].unique():
-        out.reject(cells[reason == text], None, "number", f"IMF WEO: {text}")
+        reject(out, cells[reason == text], None, "number", f"IMF WEO: {text}")
     cells = cells[reason == ""].assign(value=values[reason == ""])
     after = cells["after"]
     out.keep(

@@ -17,13 +17,14 @@ as ``duplicate_older_vintage`` (the notes say how many of them differ, i.e. were
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xlrd
 
-from analysis.clean.base import Quarantine, TableResult, relative
+from analysis.clean.base import Collector, TableResult, reading, relative
 from analysis.errors import DataError
 from analysis.parse.dates import excel_serials_to_dates, to_dates
 from analysis.parse.numbers import to_numeric
@@ -64,7 +65,7 @@ def _finish(
     benchmark, frequency = series_of(
         path, CSV_FREQUENCIES if path.suffix == ".csv" else XLS_FREQUENCIES
     )
-    quarantine = Quarantine()
+    quarantine = Collector()
     bad_date = frame["date"].isna()
     quarantine.add_frame(frame[bad_date], date_column, "date", "not a readable date")
     bad_price = ~bad_date & frame["usd_per_barrel"].isna()
@@ -147,6 +148,12 @@ def prefer_csv(csv: TableResult, xls: TableResult) -> TableResult:
     return TableResult.combine([csv, older])
 
 
+def _read(read: Callable[[Path, Path], TableResult], path: Path, raw_dir: Path) -> TableResult:
+    """``read(path, raw_dir)``, an unreadable file named (:func:`reading`)."""
+    with reading(path, raw_dir):
+        return read(path, raw_dir)
+
+
 def load(raw_dir: Path) -> TableResult:
     """Every EIA series, CSV first, .xls filling only the dates the CSVs lack."""
     folder = raw_dir / FOLDER
@@ -154,8 +161,8 @@ def load(raw_dir: Path) -> TableResult:
     xls_files = sorted({p for pattern in XLS_INPUTS for p in raw_dir.glob(pattern)})
     if not csv_files and not xls_files:
         raise DataError("no EIA oil price files", file=str(folder))
-    csv = TableResult.combine([read_csv(p, raw_dir) for p in csv_files])
+    csv = TableResult.combine([_read(read_csv, p, raw_dir) for p in csv_files])
     if not xls_files:
         return csv
-    xls = TableResult.combine([read_xls(p, raw_dir) for p in xls_files])
+    xls = TableResult.combine([_read(read_xls, p, raw_dir) for p in xls_files])
     return prefer_csv(csv, xls) if csv_files else xls
