@@ -9,7 +9,7 @@ export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help reports data processed refresh test lint lab bench clean-reports
+.PHONY: help reports data processed refresh test lint lab kernel bench clean-reports
 
 ## help: list the targets (default)
 help:
@@ -57,6 +57,10 @@ lint: $(BIN)/.dev
 ## lab: open JupyterLab on notebooks/ with the project's kernel
 lab: $(BIN)/.dev
 	$(ANALYSIS) lab
+
+## kernel: register the project's Jupyter kernel (the one the notebooks name) for this user
+kernel: $(BIN)/.runtime
+	$(ANALYSIS) kernel
 
 ## bench: benchmarks (build speed, cleaner at scale); prints a table (see README, Performance)
 bench: $(BIN)/.dev

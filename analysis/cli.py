@@ -26,6 +26,13 @@ SNAPSHOT_HELP = (
 )
 
 
+def config_default(name: str) -> Any:
+    """A setting of :mod:`analysis.config`, for --help's defaults (config is light to import)."""
+    from analysis import config
+
+    return getattr(config, name)
+
+
 def _echo_for(quiet: bool) -> Callable[[str], None]:
     return (lambda _msg: None) if quiet else click.echo
 
@@ -84,9 +91,20 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
 @cli.command()
 @click.option("--force", is_flag=True, help="Rebuild every run, ignoring the cache.")
 @click.option("--dry-run", is_flag=True, help="Say what would run and why; run nothing.")
-@click.option("--only", multiple=True, metavar="NAME", help="Build only this run (repeat).")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this run, or every run of this notebook (stem or .ipynb name; repeat).",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel runs [default: cores].")
-@click.option("--cell-timeout", type=click.FloatRange(min=1), help="Seconds a cell may run.")
+@click.option(
+    "--cell-timeout",
+    type=click.FloatRange(min=1),
+    default=config_default("DEFAULT_CELL_TIMEOUT"),
+    show_default=True,
+    help="Seconds a cell may run.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Log-friendly: one line per run, no bars.")
 @click.option(
     "--executor",
@@ -106,6 +124,16 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Report config to build instead of reports.toml (e.g. reports-grid.toml).",
 )
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="With NOTEBOOK: a parameter value, read as in reports.toml (2001, true, "
+    '["a", "b"]; other text is a string); repeat.',
+)
+@click.argument("notebook", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def build(
     force: bool,
     dry_run: bool,
@@ -116,13 +144,30 @@ def build(
     executor: str,
     scheduler: str | None,
     config_path: Path | None,
+    params: tuple[str, ...],
+    notebook: Path | None,
 ) -> None:
-    """Execute the report notebooks and render HTML + PDF into reports/."""
+    """Execute the report notebooks and render HTML + PDF into reports/.
+
+    \b
+    With NOTEBOOK (a path, or a file in notebooks/): one run of it with the -p values, checked
+    against its typed parameters cell, into reports/_oneoff/<run>/ (reports.toml is not read).
+
+    \b
+    Exit codes: 0 built or up to date, 5 some runs failed (each with its message; the others
+    built), 2 bad command line or one-off parameters, 6 busy, 8 disk full, 1 unexpected error.
+    """
     from analysis.render.runner import build as run_build
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    if params and notebook is None:
+        raise click.UsageError("-p needs a NOTEBOOK (the values of reports.toml runs live there)")
+    if notebook is not None and (only or config_path):
+        raise click.UsageError("NOTEBOOK builds one run: it takes no --only or --config")
     summary = run_build(
+        notebook=notebook,
+        values=_parse_params(params),
         force=force,
         dry_run=dry_run,
         only=only or None,
@@ -134,6 +179,19 @@ def build(
         config_path=config_path,
     )
     raise SystemExit(summary.exit_code)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
+    """``("a=1", "b=x")`` → ``{"a": 1, "b": "x"}`` (values as :func:`params.parse_value`)."""
+    from analysis.render.params import parse_value
+
+    values: dict[str, Any] = {}
+    for item in params:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"-p {item!r}: write -p name=value")
+        values[name.strip()] = parse_value(text.strip())
+    return values
 
 
 @cli.command()
@@ -167,7 +225,8 @@ def refresh(
 
     \b
     Exit codes: 0 rebuilt, 7 nothing changed, 5 some reports failed (others built),
-    4 fetch failed, 3 bad data, 6 busy (another refresh/clean/build), 1 unexpected error.
+    4 fetch failed, 3 bad data, 2 bad command line or unreadable reports.toml, 6 busy (another
+    refresh/clean/build), 8 disk full or read-only, 1 unexpected error.
     """
     from analysis.refresh import refresh as run_refresh
 
@@ -198,12 +257,18 @@ def reports_list() -> None:
     click.echo(describe_reports())
 
 
-@cli.command()
+PASS_THROUGH = {"ignore_unknown_options": True}
+
+
+@cli.command(context_settings=PASS_THROUGH)
 @click.option("--lint-only", is_flag=True, help="Run ruff and mypy, not the tests.")
 @click.option("--no-lint", is_flag=True, help="Run the tests, not ruff and mypy.")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test(lint_only: bool, no_lint: bool, pytest_args: tuple[str, ...]) -> None:
-    """Lint (ruff check, ruff format --check, mypy) and run pytest [PYTEST_ARGS...]."""
+    """Lint (ruff check, ruff format --check, mypy) and run pytest [PYTEST_ARGS...].
+
+    Other arguments go to pytest: `analysis test -k parse_amount`, `analysis test -- -x`.
+    """
     import subprocess
 
     from analysis.config import REPO_ROOT
@@ -225,13 +290,37 @@ def test(lint_only: bool, no_lint: bool, pytest_args: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.option(
+    "--prefix",
+    type=click.Path(file_okay=False),
+    help="Install below this prefix (PREFIX/share/jupyter/kernels) instead of for the user.",
+)
+def kernel(prefix: str | None) -> None:
+    """Register the project's Jupyter kernel (this environment's Python, parameter checks on).
+
+    The notebooks name it in their metadata, so JupyterLab, a shared JupyterHub, the papermill
+    CLI and `jupyter nbconvert --execute` run them where `analysis` imports.
+    """
+    from analysis import config
+    from analysis.render.kernelspec import install
+
+    where = install(prefix=prefix)
+    click.echo(f"kernel {config.KERNEL_NAME!r} ({config.KERNEL_DISPLAY_NAME}) installed in {where}")
+
+
+@cli.command(context_settings=PASS_THROUGH)
 @click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
 def lab(lab_args: tuple[str, ...]) -> None:
-    """Open JupyterLab on notebooks/ with the project's kernel (needs the dev extra)."""
+    """Register the project's kernel, then open JupyterLab on notebooks/ (needs the dev extra).
+
+    Other arguments go to JupyterLab: `analysis lab --no-browser --port 8899`.
+    """
     import os
 
     from analysis import config
+    from analysis.render.kernelspec import install
 
+    click.echo(f"kernel {config.KERNEL_NAME!r} installed in {install()}", err=True)
     os.execv(
         sys.executable,
         [sys.executable, "-m", "jupyterlab", f"--notebook-dir={config.paths().notebooks}"]
