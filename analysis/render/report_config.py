@@ -199,8 +199,8 @@ def load_config(path: Path | None = None) -> tuple[list[Run], list[BrokenRun]]:
             name, notebook = _broken_name(entry, index)
             broken.append(BrokenRun(name, notebook, str(err)))
             continue
-        seen = {r.name: r for r in runs}
         for run in expanded:
+            seen = {r.name: r for r in runs}
             if run.name in seen:
                 broken.append(
                     BrokenRun(

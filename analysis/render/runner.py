@@ -458,7 +458,8 @@ def build(
         runs, broken = [one_off_run(notebook, values or {})], []
         out: config.Paths = OneOffPaths(config.project_root())
     else:
-        runs, broken = select(*load_config(config_path), only)
+        all_runs, all_broken = load_config(config_path)
+        runs, broken = select(all_runs, only, all_broken)
         out = config.paths()
     config_failed = [_broken_outcome(b) for b in broken]
     workers = jobs or os.cpu_count() or 1
@@ -567,10 +568,7 @@ def one_off_run(notebook: Path, values: Mapping[str, Any]) -> Run:
     if not path.is_file() or path.suffix != ".ipynb":
         raise UsageError(f"notebook not found: {notebook} (give a path, or a file in notebooks/)")
     path = path.resolve()
-    try:
-        declared = read_parameters(path)
-    except UsageError as err:
-        raise UsageError(f"{path.name}: {err}") from None
+    declared = read_parameters(path)
     parameters = validate(path.stem, declared, values)
     name = "-".join([path.stem.lower(), *(f"{k}-{slug(v)}" for k, v in values.items())])[:80]
     name = name.strip("-_")
