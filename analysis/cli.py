@@ -276,7 +276,7 @@ def test(lint_only: bool, no_lint: bool, pytest_args: tuple[str, ...]) -> None:
     steps: list[list[str]] = []
     if not no_lint:
         steps += [
-            [sys.executable, "-m", "ruff", "check", "analysis", "tests", "benchmarks"],
+            [sys.executable, "-m", "ruff", "check", "analysis", "tests", "benchmarks", "notebooks"],
             [sys.executable, "-m", "ruff", "format", "--check", "analysis", "tests", "benchmarks"],
             [sys.executable, "-m", "mypy", "analysis"],
         ]

@@ -242,7 +242,9 @@ def test_a_broken_run_fails_alone_and_the_others_build(project: Path) -> None:
     index = (project / "reports" / "index.html").read_text()
     assert 'href="ok-beta/ok-beta.html"' in index
     # --only a good run of the same broken config: nothing fails.
-    assert build(dry_run=True, only=["ok-alpha"], config_path=copy, echo=lines.append).exit_code == 0
+    assert (
+        build(dry_run=True, only=["ok-alpha"], config_path=copy, echo=lines.append).exit_code == 0
+    )
 
 
 @pytest.mark.slow

@@ -71,6 +71,7 @@ CODE_EXCLUDED = (
     "render/papermill_engine.py",
     "render/kernel_check.py",
     "render/kernelspec.py",
+    "render/notebook_check.py",
 )
 
 

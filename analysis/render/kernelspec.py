@@ -42,7 +42,11 @@ def kernel_dict() -> dict[str, Any]:
 
 def notebook_kernelspec() -> dict[str, str]:
     """What a notebook's ``metadata.kernelspec`` holds for the project kernel."""
-    return {"display_name": config.KERNEL_DISPLAY_NAME, "language": "python", "name": config.KERNEL_NAME}
+    return {
+        "display_name": config.KERNEL_DISPLAY_NAME,
+        "language": "python",
+        "name": config.KERNEL_NAME,
+    }
 
 
 def install(*, user: bool = True, prefix: str | None = None) -> Path:

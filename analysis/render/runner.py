@@ -276,9 +276,7 @@ def _settle_tables(result: TaskResult, run: Run, ctx: KeyContext) -> None:
         key=key,
         key_digest=key_digest(key),
     )
-    atomic.write_text(
-        result.staging / RECORD, json.dumps(record, indent=2, ensure_ascii=False)
-    )
+    atomic.write_text(result.staging / RECORD, json.dumps(record, indent=2, ensure_ascii=False))
 
 
 def _promote(
@@ -454,8 +452,9 @@ def build(
     """
     started, started_at = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
     echo = echo or _print
+    broken: list[BrokenRun] = []
     if notebook is not None:
-        runs, broken = [one_off_run(notebook, values or {})], []
+        runs = [one_off_run(notebook, values or {})]
         out: config.Paths = OneOffPaths(config.project_root())
     else:
         all_runs, all_broken = load_config(config_path)
