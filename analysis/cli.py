@@ -33,6 +33,11 @@ def config_default(name: str) -> Any:
     return getattr(config, name)
 
 
+def _bars(quiet: bool) -> bool:
+    """Progress bars only for a person at a terminal: never in --quiet mode, logs or pipes."""
+    return not quiet and sys.stderr.isatty()
+
+
 def _echo_for(quiet: bool) -> Callable[[str], None]:
     return (lambda _msg: None) if quiet else click.echo
 
@@ -64,7 +69,7 @@ def fetch(snapshot: Path | None, update: bool, only: tuple[str, ...], quiet: boo
     from analysis.fetch.fetch import fetch as run_fetch
 
     report = run_fetch(
-        config.snapshot_dir(snapshot), update=update, only=only or None, progress=not quiet
+        config.snapshot_dir(snapshot), update=update, only=only or None, progress=_bars(quiet)
     )
     for line in report.summary_lines():
         click.echo(line)
@@ -83,7 +88,7 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
 
     echo = _echo_for(quiet)
     with pipeline_lock("clean"):
-        outcomes = run_clean(only=only or None, force=force, echo=echo)
+        outcomes = run_clean(only=only or None, force=force, echo=echo, progress=_bars(quiet))
     if all(o.status == "unchanged" for o in outcomes):
         echo("Nothing to do: inputs and code unchanged.")
 

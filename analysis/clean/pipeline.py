@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from analysis.clean.base import (
     release_freed_memory,
 )
 from analysis.clean.inputs import stamp
-from analysis.errors import AnalysisError, DataError
+from analysis.errors import AnalysisError, DataError, UsageError
 from analysis.provenance import code_version, package_versions
 
 #: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
@@ -232,23 +233,30 @@ def clean(
     only: Sequence[str] | None = None,
     force: bool = False,
     echo: Callable[[str], None] = print,
+    progress: bool = False,
 ) -> list[TableOutcome]:
     """Build every processed table whose inputs or code changed; return what happened.
 
-    ``raw_dir`` defaults to ``data/raw``; ``only`` limits the run to some tables.
+    ``raw_dir`` defaults to ``data/raw``; ``only`` limits the run to some tables (an unknown
+    name is a UsageError); ``progress``: a bar on stderr naming the table being cleaned.
     """
+    from tqdm import tqdm
+
     out = config.paths()
     raw = raw_dir or out.raw
     unknown = sorted(set(only or ()) - set(TABLES))
     if unknown:
-        raise DataError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
+        raise UsageError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
     store.clean_stale_temp()
     manifest = store.manifest()
     code = code_digest()
     outcomes: list[TableOutcome] = []
-    for name in TABLES:
-        if only and name not in only:
-            continue
+    selected = [name for name in TABLES if not only or name in only]
+    bar = tqdm(selected, unit="table", disable=not progress, file=sys.stderr, leave=False)
+    if progress:
+        echo = tqdm.write  # lines above the bar, not through it
+    for name in bar:
+        bar.set_description(f"cleaning {name}")
         module, schema_module = _modules(name)
         files = resolve_inputs(module.INPUTS, raw)
         if not files:

@@ -372,7 +372,7 @@ def _execute_all(
         finished = run_tasks(
             tasks, executor=executor, jobs=jobs, root=str(out.root), scheduler=scheduler
         )
-        if not quiet:
+        if not quiet and sys.stderr.isatty():  # no bar in logs and pipes
             from tqdm import tqdm
 
             bar = tqdm(total=len(tasks), unit="run", desc="building", file=sys.stderr)
