@@ -54,7 +54,7 @@ test: $(BIN)/.dev
 lint: $(BIN)/.dev
 	$(ANALYSIS) test --lint-only
 
-## lab: open JupyterLab on notebooks/ with the project's kernel
+## lab: register the project kernel, open JupyterLab on notebooks/ (ARGS after -- pass through)
 lab: $(BIN)/.dev
 	$(ANALYSIS) lab
 
