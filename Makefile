@@ -54,9 +54,9 @@ test: $(BIN)/.dev
 lint: $(BIN)/.dev
 	$(ANALYSIS) test --lint-only
 
-## lab: register the project kernel, open JupyterLab on notebooks/ (ARGS after -- pass through)
+## lab: register the project kernel, open JupyterLab on notebooks/ (options: make lab ARGS=--no-browser)
 lab: $(BIN)/.dev
-	$(ANALYSIS) lab
+	$(ANALYSIS) lab $(ARGS)
 
 ## kernel: register the project's Jupyter kernel (the one the notebooks name) for this user
 kernel: $(BIN)/.runtime

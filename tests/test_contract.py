@@ -204,3 +204,5 @@ def test_the_kernel_checks_injected_values_against_the_declarations() -> None:
         kernel_check.check_cell('# Parameters\nx = "two"\n', State)
     with pytest.raises(UsageError, match="has no comment"):
         kernel_check.check_cell("y: int = 1\n", State)
+    kernel_check.check_cell("total: float = frame.sum()\n", State)  # ordinary code: not checked
+    kernel_check.check_cell("import os\nx: int = 'a'\n", State)

@@ -290,8 +290,8 @@ def checked_overrides(
 
 def looks_like_parameters(source: str) -> bool:
     """Whether a cell's source has the shape of a typed parameters cell: only ``name: type =
-    value`` lines (at least one), plain assignments and ``from typing import ...``. The kernel
-    check uses it, since a kernel does not see cell tags."""
+    literal`` lines (at least one), plain assignments of literals and ``from typing import ...``.
+    The kernel check uses it, since a kernel does not see cell tags."""
     try:
         body = ast.parse(source).body
     except SyntaxError:
@@ -301,7 +301,17 @@ def looks_like_parameters(source: str) -> bool:
         any(isinstance(s, ast.AnnAssign) for s in body)
         and all(isinstance(s, allowed) for s in body)
         and all(s.module in ALLOWED_IMPORTS for s in body if isinstance(s, ast.ImportFrom))
+        and all(_is_literal(s.value) for s in body if isinstance(s, ast.AnnAssign | ast.Assign))
     )
+
+
+def _is_literal(node: ast.expr | None) -> bool:
+    """Whether ``node`` is a literal value (so ``total: float = frame.sum()`` is ordinary code)."""
+    try:
+        ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return node is not None
 
 
 def injected_values(source: str) -> dict[str, Any] | None:
