@@ -206,3 +206,26 @@ def test_the_kernel_checks_injected_values_against_the_declarations() -> None:
         kernel_check.check_cell("y: int = 1\n", State)
     kernel_check.check_cell("total: float = frame.sum()\n", State)  # ordinary code: not checked
     kernel_check.check_cell("import os\nx: int = 'a'\n", State)
+
+
+def test_the_analysis_engine_checks_notebooks_on_any_kernel(
+    jupyter_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`papermill --engine analysis -k python3`: papermill's own translator, the same check."""
+    done = run(
+        [
+            str(BIN / "papermill"),
+            "--engine",
+            "analysis",
+            "-k",
+            "python3",
+            "notebooks/iran_finances.ipynb",
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "start_year",
+            "twenty",
+        ],
+        jupyter_env,
+    )
+    assert done.returncode == 2
+    assert f"Error: {CASES[1][3]}\n" in done.stderr
