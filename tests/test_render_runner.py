@@ -290,6 +290,9 @@ def test_a_one_off_run_goes_to_its_own_folder(project: Path) -> None:
     out = project / "reports" / "_oneoff" / "ok-table-beta"
     assert "sum of synthetic values: 9" in (out / "ok-table-beta.html").read_text()
     assert not (project / "reports" / "index.html").exists()
+    assert summary.summary_lines()[0].endswith(
+        "Open reports/_oneoff/ok-table-beta/ok-table-beta.html."
+    )
     with pytest.raises(UsageError, match=r"run 'ok': unknown parameter 'tabel' \(did you mean"):
         build(quiet=True, echo=lambda _l: None, notebook=Path("ok.ipynb"), values={"tabel": "x"})
 

@@ -87,6 +87,7 @@ class BuildSummary:
     dry_run: bool = False
     forced: bool = False
     jobs: int = 0
+    opens: str = "reports/index.html"  #: what the closing line tells the reader to open
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.runs)
@@ -124,7 +125,7 @@ class BuildSummary:
             return [f"Nothing to do: all {len(self.runs)} report(s) are up to date."]
         lines = [
             f"{self.count('built')} built, {self.count('cached')} cached, "
-            f"{len(self.failed)} failed in {self.seconds:.1f} s. Open reports/index.html."
+            f"{len(self.failed)} failed in {self.seconds:.1f} s. Open {self.opens}."
         ]
         for run in self.failed:
             lines.append(f"FAILED {run.name}: {run.error}")
@@ -304,7 +305,8 @@ def _promote(
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
     else:
         atomic.replace_dir(result.staging, failed_dir)
-        outcome.failed_dir = f"{failed_dir.relative_to(out.reports).as_posix()}/"
+        reports = config.Paths(out.root).reports  # reports/, also for one-off runs
+        outcome.failed_dir = f"{failed_dir.relative_to(reports).as_posix()}/"
     return outcome
 
 
@@ -517,6 +519,9 @@ def build(
             force,
             workers,
         )
+        if notebook is not None:
+            name = runs[0].name
+            summary.opens = f"reports/{ONE_OFF_DIR}/{name}/{name}.html"
         if notebook is None:
             write_summary(summary, out)
             from analysis.render.index import write_index
