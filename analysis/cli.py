@@ -160,7 +160,8 @@ def build(
 
     \b
     Exit codes: 0 built or up to date, 5 some runs failed (each with its message; the others
-    built), 2 bad command line or one-off parameters, 6 busy, 8 disk full, 1 unexpected error.
+    built), 2 bad command line, one-off parameters or unreadable reports.toml, 6 busy, 8 disk
+    full, 1 unexpected error.
     """
     from analysis.render.runner import build as run_build
 
