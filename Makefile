@@ -9,7 +9,7 @@ export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help reports data processed refresh test lint lab bench clean-reports
+.PHONY: help reports data processed refresh test lint lab kernel bench clean-reports
 
 ## help: list the targets (default)
 help:
@@ -54,9 +54,13 @@ test: $(BIN)/.dev
 lint: $(BIN)/.dev
 	$(ANALYSIS) test --lint-only
 
-## lab: open JupyterLab on notebooks/ with the project's kernel
+## lab: register the project kernel, open JupyterLab on notebooks/ (options: make lab ARGS=--no-browser)
 lab: $(BIN)/.dev
-	$(ANALYSIS) lab
+	$(ANALYSIS) lab $(ARGS)
+
+## kernel: register the project's Jupyter kernel (the one the notebooks name) for this user
+kernel: $(BIN)/.runtime
+	$(ANALYSIS) kernel
 
 ## bench: benchmarks (build speed, cleaner at scale); prints a table (see README, Performance)
 bench: $(BIN)/.dev

@@ -26,6 +26,18 @@ SNAPSHOT_HELP = (
 )
 
 
+def config_default(name: str) -> Any:
+    """A setting of :mod:`analysis.config`, for --help's defaults (config is light to import)."""
+    from analysis import config
+
+    return getattr(config, name)
+
+
+def _bars(quiet: bool) -> bool:
+    """Progress bars only for a person at a terminal: never in --quiet mode, logs or pipes."""
+    return not quiet and sys.stderr.isatty()
+
+
 def _echo_for(quiet: bool) -> Callable[[str], None]:
     return (lambda _msg: None) if quiet else click.echo
 
@@ -57,7 +69,7 @@ def fetch(snapshot: Path | None, update: bool, only: tuple[str, ...], quiet: boo
     from analysis.fetch.fetch import fetch as run_fetch
 
     report = run_fetch(
-        config.snapshot_dir(snapshot), update=update, only=only or None, progress=not quiet
+        config.snapshot_dir(snapshot), update=update, only=only or None, progress=_bars(quiet)
     )
     for line in report.summary_lines():
         click.echo(line)
@@ -76,7 +88,7 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
 
     echo = _echo_for(quiet)
     with pipeline_lock("clean"):
-        outcomes = run_clean(only=only or None, force=force, echo=echo)
+        outcomes = run_clean(only=only or None, force=force, echo=echo, progress=_bars(quiet))
     if all(o.status == "unchanged" for o in outcomes):
         echo("Nothing to do: inputs and code unchanged.")
 
@@ -84,9 +96,20 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
 @cli.command()
 @click.option("--force", is_flag=True, help="Rebuild every run, ignoring the cache.")
 @click.option("--dry-run", is_flag=True, help="Say what would run and why; run nothing.")
-@click.option("--only", multiple=True, metavar="NAME", help="Build only this run (repeat).")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this run, or every run of this notebook (stem or .ipynb name; repeat).",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel runs [default: cores].")
-@click.option("--cell-timeout", type=click.FloatRange(min=1), help="Seconds a cell may run.")
+@click.option(
+    "--cell-timeout",
+    type=click.FloatRange(min=1),
+    default=config_default("DEFAULT_CELL_TIMEOUT"),
+    show_default=True,
+    help="Seconds a cell may run.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Log-friendly: one line per run, no bars.")
 @click.option(
     "--executor",
@@ -106,6 +129,16 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Report config to build instead of reports.toml (e.g. reports-grid.toml).",
 )
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="With NOTEBOOK: a parameter value, read as in reports.toml (2001, true, "
+    '["a", "b"]; other text is a string); repeat.',
+)
+@click.argument("notebook", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def build(
     force: bool,
     dry_run: bool,
@@ -116,13 +149,31 @@ def build(
     executor: str,
     scheduler: str | None,
     config_path: Path | None,
+    params: tuple[str, ...],
+    notebook: Path | None,
 ) -> None:
-    """Execute the report notebooks and render HTML + PDF into reports/."""
+    """Execute the report notebooks and render HTML + PDF into reports/.
+
+    \b
+    With NOTEBOOK (a path, or a file in notebooks/): one run of it with the -p values, checked
+    against its typed parameters cell, into reports/_oneoff/<run>/ (reports.toml is not read).
+
+    \b
+    Exit codes: 0 built or up to date, 5 some runs failed (each with its message; the others
+    built), 2 bad command line, one-off parameters or unreadable reports.toml, 6 busy, 8 disk
+    full, 1 unexpected error.
+    """
     from analysis.render.runner import build as run_build
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    if params and notebook is None:
+        raise click.UsageError("-p needs a NOTEBOOK (the values of reports.toml runs live there)")
+    if notebook is not None and (only or config_path):
+        raise click.UsageError("NOTEBOOK builds one run: it takes no --only or --config")
     summary = run_build(
+        notebook=notebook,
+        values=_parse_params(params),
         force=force,
         dry_run=dry_run,
         only=only or None,
@@ -134,6 +185,19 @@ def build(
         config_path=config_path,
     )
     raise SystemExit(summary.exit_code)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
+    """``("a=1", "b=x")`` → ``{"a": 1, "b": "x"}`` (values as :func:`params.parse_value`)."""
+    from analysis.render.params import parse_value
+
+    values: dict[str, Any] = {}
+    for item in params:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"-p {item!r}: write -p name=value")
+        values[name.strip()] = parse_value(text.strip())
+    return values
 
 
 @cli.command()
@@ -167,7 +231,8 @@ def refresh(
 
     \b
     Exit codes: 0 rebuilt, 7 nothing changed, 5 some reports failed (others built),
-    4 fetch failed, 3 bad data, 6 busy (another refresh/clean/build), 1 unexpected error.
+    4 fetch failed, 3 bad data, 2 bad command line or unreadable reports.toml, 6 busy (another
+    refresh/clean/build), 8 disk full or read-only, 1 unexpected error.
     """
     from analysis.refresh import refresh as run_refresh
 
@@ -198,12 +263,18 @@ def reports_list() -> None:
     click.echo(describe_reports())
 
 
-@cli.command()
+PASS_THROUGH = {"ignore_unknown_options": True}
+
+
+@cli.command(context_settings=PASS_THROUGH)
 @click.option("--lint-only", is_flag=True, help="Run ruff and mypy, not the tests.")
 @click.option("--no-lint", is_flag=True, help="Run the tests, not ruff and mypy.")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test(lint_only: bool, no_lint: bool, pytest_args: tuple[str, ...]) -> None:
-    """Lint (ruff check, ruff format --check, mypy) and run pytest [PYTEST_ARGS...]."""
+    """Lint (ruff check, ruff format --check, mypy) and run pytest [PYTEST_ARGS...].
+
+    Other arguments go to pytest: `analysis test -k parse_amount`, `analysis test -- -x`.
+    """
     import subprocess
 
     from analysis.config import REPO_ROOT
@@ -211,7 +282,7 @@ def test(lint_only: bool, no_lint: bool, pytest_args: tuple[str, ...]) -> None:
     steps: list[list[str]] = []
     if not no_lint:
         steps += [
-            [sys.executable, "-m", "ruff", "check", "analysis", "tests", "benchmarks"],
+            [sys.executable, "-m", "ruff", "check", "analysis", "tests", "benchmarks", "notebooks"],
             [sys.executable, "-m", "ruff", "format", "--check", "analysis", "tests", "benchmarks"],
             [sys.executable, "-m", "mypy", "analysis"],
         ]
@@ -225,13 +296,37 @@ def test(lint_only: bool, no_lint: bool, pytest_args: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.option(
+    "--prefix",
+    type=click.Path(file_okay=False),
+    help="Install below this prefix (PREFIX/share/jupyter/kernels) instead of for the user.",
+)
+def kernel(prefix: str | None) -> None:
+    """Register the project's Jupyter kernel (this environment's Python, parameter checks on).
+
+    The notebooks name it in their metadata, so JupyterLab, a shared JupyterHub, the papermill
+    CLI and `jupyter nbconvert --execute` run them where `analysis` imports.
+    """
+    from analysis import config
+    from analysis.render.kernelspec import install
+
+    where = install(prefix=prefix)
+    click.echo(f"kernel {config.KERNEL_NAME!r} ({config.KERNEL_DISPLAY_NAME}) installed in {where}")
+
+
+@cli.command(context_settings=PASS_THROUGH)
 @click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
 def lab(lab_args: tuple[str, ...]) -> None:
-    """Open JupyterLab on notebooks/ with the project's kernel (needs the dev extra)."""
+    """Register the project's kernel, then open JupyterLab on notebooks/ (needs the dev extra).
+
+    Other arguments go to JupyterLab: `analysis lab --no-browser --port 8899`.
+    """
     import os
 
     from analysis import config
+    from analysis.render.kernelspec import install
 
+    click.echo(f"kernel {config.KERNEL_NAME!r} installed in {install()}", err=True)
     os.execv(
         sys.executable,
         [sys.executable, "-m", "jupyterlab", f"--notebook-dir={config.paths().notebooks}"]

@@ -193,3 +193,13 @@ DEFAULT_BASE_YEAR = 2024
 FX_RATE_TYPES = ("open_market", "official", "nima")
 #: Periods of the founding article's argument: before the 2012 break, the break, after 2017.
 PERIOD_BREAKS = (2012, 2017)
+
+#: The project's Jupyter kernel (``analysis lab``, ``make kernel``): the notebooks name it in their
+#: metadata, so JupyterLab, the stock ``papermill`` CLI and ``jupyter nbconvert --execute`` run
+#: them in this environment with the typed-parameter checks (the builder runs its own interpreter).
+KERNEL_NAME = "hamas-iran-analysis"
+KERNEL_DISPLAY_NAME = "Python (hamas-iran analysis)"
+#: Set by the builder for each run: the file where the kernel's table loads are recorded.
+TABLES_LOG_ENV = "ANALYSIS_TABLES_LOG"
+#: In a run's staging folder: the tables its kernel opened, one per line (read by the builder).
+TABLES_READ_FILE = "tables-read.txt"

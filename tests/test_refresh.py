@@ -116,6 +116,19 @@ def test_refresh_rebuilds_then_reports_nothing_changed_then_picks_up_an_update(
     assert 'href="_previous/ok-fake/ok-fake.html"' in index and f"updated {EDITED}" in index
 
 
+@pytest.mark.slow
+def test_a_broken_report_entry_does_not_stop_refresh(project: Path, snap: Path) -> None:
+    """A run whose notebook is missing fails alone: the data is refreshed, the good run built."""
+    (project / "reports.toml").write_text(
+        REPORTS + '\n[[report]]\nnotebook = "half_finished.ipynb"\n', encoding="utf-8"
+    )
+    result, lines = quiet_refresh(snap)
+    assert result.exit_code == ExitCode.PARTIAL, lines
+    assert result.tables_rebuilt == ["fake"] and result.runs_built == ["ok-fake"]
+    assert result.runs_failed == ["half_finished"]
+    assert any("notebook 'half_finished.ipynb' not found" in line for line in lines)
+
+
 def test_a_second_refresh_at_the_same_time_exits_busy(project: Path, snap: Path) -> None:
     (project / ".cache").mkdir()
     with filelock.FileLock(str(project / ".cache" / "refresh.lock")):

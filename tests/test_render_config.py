@@ -112,7 +112,6 @@ parameters = { lable = "x" }
     [
         ('notebook = "../escape.ipynb"\ntables = []', "outside notebooks/"),
         ('notebook = "missing.ipynb"\ntables = []', "not found"),
-        ('notebook = "ok.ipynb"', "'tables' must list"),
         ('notebook = "ok.ipynb"\ntables = ["../x"]', "'tables' must list"),
         ('notebook = "ok.ipynb"\ntables = []\nname = "../../etc"', "not a safe name"),
         ('notebook = "ok.ipynb"\ntables = []\nname = "Upper"', "not a safe name"),

@@ -184,14 +184,117 @@ def test_parameters_are_validated_before_any_kernel_starts(
         TWO_RUNS + '\n[[report]]\nnotebook = "typed_parameters.ipynb"\ntables = []\n'
         'parameters = { start_year = "007" }\n'
     )
+    started: list[str] = []
 
-    def no_kernel(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a report run started before the parameters were validated")
+    def no_kernel(todo: list[tuple[object, ...]], *args: object, **kwargs: object) -> list[object]:
+        started.extend(run.name for run, *_ in todo)  # type: ignore[attr-defined]
+        return []
 
     monkeypatch.setattr(runner, "_execute_all", no_kernel)
-    with pytest.raises(UsageError, match="parameter 'start_year' = '007'"):
-        build(quiet=True, echo=lambda _line: None)
-    assert not (project / "reports").exists()
+    summary = build(quiet=True, echo=lambda _line: None)
+    assert started == ["ok-alpha", "ok-beta"]  # the bad run never reached a kernel
+    bad = next(r for r in summary.runs if r.name == "typed_parameters")
+    assert bad.status == "failed"
+    assert "parameter 'start_year' = '007'" in (bad.error or "")
+    assert summary.exit_code == ExitCode.PARTIAL
+
+
+BROKEN_EXTRAS = """
+[[report]]
+notebook = "untyped.ipynb"
+tables = []
+
+[[report]]
+notebook = "nosuch.ipynb"
+
+[[report]]
+notebook = "ok.ipynb"
+name = "ok-wrong-type"
+parameters = { label = 3 }
+"""
+
+
+@pytest.mark.slow
+def test_a_broken_run_fails_alone_and_the_others_build(project: Path) -> None:
+    """An untyped parameters cell, an unknown notebook and a wrong type in a copy of
+    reports.toml: each fails with its message, the good runs build, exit 5."""
+    source = json.loads((project / "notebooks" / "ok.ipynb").read_text())
+    source["cells"][1]["source"] = ["label = 'a'  # no type\n", 'table: str = "alpha"  # t\n']
+    (project / "notebooks" / "untyped.ipynb").write_text(json.dumps(source))
+    copy = project / "reports-copy.toml"
+    copy.write_text(TWO_RUNS + BROKEN_EXTRAS)
+    lines: list[str] = []
+    summary = build(quiet=True, jobs=2, echo=lines.append, config_path=copy)
+    assert statuses(summary) == {
+        "ok-alpha": "built",
+        "ok-beta": "built",
+        "untyped": "failed",
+        "nosuch": "failed",
+        "ok-wrong-type": "failed",
+    }
+    assert summary.exit_code == ExitCode.PARTIAL
+    errors = {r.name: r.error or "" for r in summary.runs}
+    assert "`label = 'a'` is not a typed parameter" in errors["untyped"]
+    assert "notebook 'nosuch.ipynb' not found" in errors["nosuch"]
+    assert "parameter 'label' = 3 is an int, not a str" in errors["ok-wrong-type"]
+    assert any(line.startswith("FAILED       nosuch:") for line in lines)
+    assert (project / "reports" / "ok-alpha" / "ok-alpha.html").exists()
+    index = (project / "reports" / "index.html").read_text()
+    assert 'href="ok-beta/ok-beta.html"' in index
+    # --only a good run of the same broken config: nothing fails.
+    assert (
+        build(dry_run=True, only=["ok-alpha"], config_path=copy, echo=lines.append).exit_code == 0
+    )
+
+
+@pytest.mark.slow
+def test_the_cache_keys_on_the_tables_a_run_read(project: Path) -> None:
+    """No 'tables' line: the build records what the run opened and rebuilds when it changes."""
+    (project / "reports.toml").write_text(
+        '[[report]]\nnotebook = "ok.ipynb"\nname = "ok-beta"\nparameters = { table = "beta" }\n'
+    )
+    assert statuses(quiet_build()) == {"ok-beta": "built"}
+    record = json.loads((project / "reports" / "ok-beta" / "build.json").read_text())
+    assert record["tables_read"] == ["beta"]
+    assert list(record["key"]["tables"]) == ["beta"]
+    assert statuses(quiet_build()) == {"ok-beta": "cached"}
+    write_table(project, "alpha", [9.0])  # not read: stays cached
+    assert statuses(quiet_build()) == {"ok-beta": "cached"}
+    write_table(project, "beta", [5.0, 4.0, 3.0])
+    rebuilt = quiet_build()
+    assert statuses(rebuilt) == {"ok-beta": "built"}
+    assert rebuilt.runs[0].reasons == ["table(s) changed: beta"]
+
+
+@pytest.mark.slow
+def test_reading_an_undeclared_table_fails_the_run(project: Path) -> None:
+    (project / "reports.toml").write_text(
+        '[[report]]\nnotebook = "ok.ipynb"\nname = "sneaky"\ntables = ["alpha"]\n'
+        'parameters = { table = "beta" }\n'
+    )
+    summary = quiet_build()
+    assert statuses(summary) == {"sneaky": "failed"}
+    assert "read table(s) beta, which its 'tables' in reports.toml leave out" in (
+        summary.runs[0].error or ""
+    )
+    assert (project / "reports" / "_failed" / "sneaky" / "error.txt").exists()
+    assert not (project / "reports" / "sneaky").exists()
+
+
+@pytest.mark.slow
+def test_a_one_off_run_goes_to_its_own_folder(project: Path) -> None:
+    summary = build(
+        quiet=True, echo=lambda _l: None, notebook=Path("ok.ipynb"), values={"table": "beta"}
+    )
+    assert statuses(summary) == {"ok-table-beta": "built"}
+    out = project / "reports" / "_oneoff" / "ok-table-beta"
+    assert "sum of synthetic values: 9" in (out / "ok-table-beta.html").read_text()
+    assert not (project / "reports" / "index.html").exists()
+    assert summary.summary_lines()[0].endswith(
+        "Open reports/_oneoff/ok-table-beta/ok-table-beta.html."
+    )
+    with pytest.raises(UsageError, match=r"run 'ok': unknown parameter 'tabel' \(did you mean"):
+        build(quiet=True, echo=lambda _l: None, notebook=Path("ok.ipynb"), values={"tabel": "x"})
 
 
 def test_unknown_only_names_are_refused(project: Path) -> None:

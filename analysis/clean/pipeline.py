@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from analysis.clean.base import (
 )
 from analysis.clean.inputs import stamp
 from analysis.clean.registry import TABLES
-from analysis.errors import DataError
+from analysis.errors import DataError, UsageError
 from analysis.provenance import code_version, package_versions
 
 #: Code whose change makes every table dirty (the cleaning code and what it imports).
@@ -175,23 +176,30 @@ def clean(
     only: Sequence[str] | None = None,
     force: bool = False,
     echo: Callable[[str], None] = print,
+    progress: bool = False,
 ) -> list[TableOutcome]:
     """Build every processed table whose inputs or code changed; return what happened.
 
-    ``raw_dir`` defaults to ``data/raw``; ``only`` limits the run to some tables.
+    ``raw_dir`` defaults to ``data/raw``; ``only`` limits the run to some tables (an unknown
+    name is a UsageError); ``progress``: a bar on stderr naming the table being cleaned.
     """
+    from tqdm import tqdm
+
     out = config.paths()
     raw = raw_dir or out.raw
     unknown = sorted(set(only or ()) - set(TABLES))
     if unknown:
-        raise DataError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
+        raise UsageError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
     store.clean_stale_temp()
     manifest = store.manifest()
     code = code_digest()
     outcomes: list[TableOutcome] = []
-    for name in TABLES:
-        if only and name not in only:
-            continue
+    selected = [name for name in TABLES if not only or name in only]
+    bar = tqdm(selected, unit="table", disable=not progress, file=sys.stderr, leave=False)
+    if progress:
+        echo = tqdm.write  # lines above the bar, not through it
+    for name in bar:
+        bar.set_description(f"cleaning {name}")
         table = TABLES[name]
         files = resolve_inputs(table.inputs, raw)
         if not files:

@@ -5,7 +5,11 @@ would rebuild:
 
 * ``notebook``: the notebook's source (cell types, sources, tags; outputs and ids ignored);
 * ``parameters``: the validated parameter values (defaults filled in);
-* ``tables``: the sha256 of each processed table the run reads;
+* ``tables``: the sha256 of each processed table the run reads: the tables its last build
+  actually opened (recorded by :mod:`analysis.report.tables`, kept in ``build.json`` as
+  ``tables_read``) with any declared in reports.toml. Same notebook, parameters, code and
+  table contents read the same tables, so a table the notebook starts reading changes the
+  notebook (or code) part of the key first;
 * ``provenance``: a digest of what the appendix shows of each table's manifest entry (inputs
   with their sources and access dates, counts, notes), without when or by which code the
   table was cleaned (:data:`MANIFEST_VOLATILE`): ``clean --force`` rebuilds no report;
@@ -64,6 +68,10 @@ CODE_EXCLUDED = (
     "render/cache.py",
     "render/index.py",
     "render/report_config.py",
+    "render/papermill_engine.py",
+    "render/kernel_check.py",
+    "render/kernelspec.py",
+    "render/notebook_check.py",
 )
 
 
@@ -123,16 +131,24 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def run_key(run: Run, ctx: KeyContext) -> dict[str, Any]:
-    """The six key parts of one run (see the module docstring), as JSON-ready data."""
-    tables = {t: ctx.table_digest(t) for t in run.tables}
+def key_tables(run: Run, tables_read: Any = ()) -> list[str]:
+    """The tables in a run's key: those declared and those its last build read."""
+    read = [t for t in tables_read if isinstance(t, str)] if isinstance(tables_read, list) else []
+    return sorted(set(run.tables) | set(read))
+
+
+def run_key(run: Run, ctx: KeyContext, tables_read: Any = ()) -> dict[str, Any]:
+    """The six key parts of one run (see the module docstring), as JSON-ready data;
+    ``tables_read``: what the run read last time (``build.json``'s ``tables_read``)."""
+    names = key_tables(run, tables_read)
+    tables = {t: ctx.table_digest(t) for t in names}
     provenance = {
         t: _sha256(
             canonical(
                 {k: v for k, v in ctx.manifest_entry(t).items() if k not in MANIFEST_VOLATILE}
             ).encode()
         )
-        for t in run.tables
+        for t in names
     }
     return {
         "notebook": source_digest(run.notebook),

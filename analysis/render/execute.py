@@ -145,6 +145,8 @@ def _execute(task: Task, out_nb: Path) -> None:
     import papermill
 
     check_literals(task.parameters)
+    # The kernel inherits it: analysis.report.tables records each table the run opens there.
+    os.environ[config.TABLES_LOG_ENV] = str(task.staging / config.TABLES_READ_FILE)
     manager = project_kernel_manager()
     manager.log_path = task.staging / KERNEL_LOG
     papermill.execute_notebook(

@@ -266,3 +266,73 @@ def validate(
     if problems:
         raise UsageError("\n".join(problems))
     return resolved
+
+
+def parse_value(text: str) -> Any:
+    """A ``-p name=value`` value from a command line, read as a TOML value (as in reports.toml):
+    ``2001`` an int, ``true`` a bool, ``["a", "b"]`` a list, ``"2001"`` a str; anything that is
+    not a TOML value (``nima``) is the string itself."""
+    import tomllib
+
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def checked_overrides(
+    run_name: str, nb_params: Sequence[NotebookParameter], values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``values`` checked as :func:`validate` checks them (same messages), only those given."""
+    resolved = validate(run_name, nb_params, values)
+    return {name: resolved[name] for name in values}
+
+
+def looks_like_parameters(source: str) -> bool:
+    """Whether a cell's source has the shape of a typed parameters cell: only ``name: type =
+    literal`` lines (at least one), plain assignments of literals and ``from typing import ...``.
+    The kernel check uses it, since a kernel does not see cell tags."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    allowed = (ast.AnnAssign, ast.Assign, ast.ImportFrom)
+    return (
+        any(isinstance(s, ast.AnnAssign) for s in body)
+        and all(isinstance(s, allowed) for s in body)
+        and all(s.module in ALLOWED_IMPORTS for s in body if isinstance(s, ast.ImportFrom))
+        and all(_is_literal(s.value) for s in body if isinstance(s, ast.AnnAssign | ast.Assign))
+    )
+
+
+def _is_literal(node: ast.expr | None) -> bool:
+    """Whether ``node`` is a literal value (so ``total: float = frame.sum()`` is ordinary code)."""
+    try:
+        ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return node is not None
+
+
+def injected_values(source: str) -> dict[str, Any] | None:
+    """The values of a cell papermill injected (``# Parameters`` then ``name = literal`` lines),
+    or None if the cell is not one."""
+    if not source.lstrip().startswith("# Parameters"):
+        return None
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    values: dict[str, Any] = {}
+    for stmt in body:
+        if not (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            return None
+        try:
+            values[stmt.targets[0].id] = ast.literal_eval(stmt.value)
+        except ValueError:
+            return None
+    return values

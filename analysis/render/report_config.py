@@ -43,7 +43,8 @@ class Run:
 
     name: str  #: output folder and file stem under reports/
     notebook: Path  #: absolute path of the source notebook
-    tables: tuple[str, ...]  #: processed tables the notebook reads (part of the cache key)
+    #: processed tables declared in reports.toml (optional); a run that reads another one fails
+    tables: tuple[str, ...]
     parameters: Mapping[str, Any]  #: every parameter's value (defaults filled in), validated
     overrides: Mapping[str, Any] = field(default_factory=dict)  #: what reports.toml set
     description: str = ""
@@ -90,12 +91,14 @@ def _notebook_path(value: Any, where: str) -> Path:
 
 
 def _tables(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
     if not isinstance(value, list) or not all(
         isinstance(t, str) and TABLE_NAME.match(t) for t in value
     ):
         raise UsageError(
-            f"{where}: 'tables' must list the processed tables the notebook reads, "
-            'e.g. tables = ["indicators"] (it is part of the cache key)'
+            f"{where}: 'tables' must list processed tables, e.g. tables = [\"indicators\"] "
+            "(optional: the builder records the tables each run reads)"
         )
     return tuple(value)
 
@@ -160,30 +163,70 @@ def _defaults(params: list[NotebookParameter], overrides: Mapping[str, Any]) -> 
     return {p.name: slug(p.default) for p in params if p.name not in overrides}
 
 
+@dataclass(frozen=True)
+class BrokenRun:
+    """A ``[[report]]`` entry that cannot run (unknown notebook, bad parameter cell or value):
+    it fails on its own with ``error``; the other runs still build."""
+
+    name: str  #: the run's name if it can be told, else the notebook's stem
+    notebook: str  #: as written in reports.toml
+    error: str
+
+
+def _broken_name(entry: Any, index: int) -> tuple[str, str]:
+    """A name for an entry that failed to expand: its fixed name, else its notebook's stem."""
+    entry = entry if isinstance(entry, dict) else {}
+    notebook = entry.get("notebook")
+    notebook = notebook if isinstance(notebook, str) else ""
+    name = entry.get("name")
+    if isinstance(name, str) and "{" not in name and RUN_NAME.match(name):
+        return name, notebook
+    stem = Path(notebook).stem.lower() if notebook else ""
+    return (stem if RUN_NAME.match(stem) else f"report-{index + 1}"), notebook
+
+
+def load_config(path: Path | None = None) -> tuple[list[Run], list[BrokenRun]]:
+    """The runs of ``reports.toml`` that validate, and the entries that do not (each with its
+    message). Only a file that cannot be read as a whole (missing, not TOML) raises UsageError."""
+    path = path or config.paths().report_config
+    params_of: dict[Path, list[NotebookParameter]] = {}
+    runs: list[Run] = []
+    broken: list[BrokenRun] = []
+    for index, entry in enumerate(_read_config(path)):
+        try:
+            expanded = _expand(entry, index, params_of)
+        except UsageError as err:
+            name, notebook = _broken_name(entry, index)
+            broken.append(BrokenRun(name, notebook, str(err)))
+            continue
+        for run in expanded:
+            seen = {r.name: r for r in runs}
+            if run.name in seen:
+                broken.append(
+                    BrokenRun(
+                        run.name,
+                        run.notebook_name,
+                        f"run name {run.name!r} is used twice ({seen[run.name].notebook.name} "
+                        f"and {run.notebook.name}); put the grid keys in 'name', "
+                        'e.g. name = "x-{key}"',
+                    )
+                )
+            else:
+                runs.append(run)
+    return runs, broken
+
+
 def load_runs(path: Path | None = None) -> list[Run]:
     """Every report run in ``reports.toml`` (default: ``paths().report_config``), validated.
 
     All problems in all runs are collected and raised as one :class:`UsageError` *before* any
     kernel starts: a bad value names the run, the parameter, the value and the expected type.
+    (``analysis build`` uses :func:`load_config`, so one broken run does not stop the others.)
     """
     path = path or config.paths().report_config
-    params_of: dict[Path, list[NotebookParameter]] = {}
-    runs: list[Run] = []
-    problems: list[str] = []
-    for index, entry in enumerate(_read_config(path)):
-        try:
-            runs.extend(_expand(entry, index, params_of))
-        except UsageError as err:
-            problems.append(str(err))
-    seen: dict[str, Run] = {}
-    for run in runs:
-        if run.name in seen:
-            problems.append(
-                f"run name {run.name!r} is used twice ({seen[run.name].notebook.name} and "
-                f"{run.notebook.name}); put the grid keys in 'name', e.g. name = \"x-{{key}}\""
-            )
-        seen[run.name] = run
-    if problems:
+    runs, broken = load_config(path)
+    if broken:
+        problems = [line for b in broken for line in b.error.splitlines()]
         raise UsageError(f"{path.name}: {len(problems)} problem(s):\n" + "\n".join(problems))
     return runs
 

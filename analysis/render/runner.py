@@ -23,7 +23,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,8 +31,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from analysis import atomic, config, store
 from analysis.errors import ExitCode, UsageError
-from analysis.render.cache import KeyContext, key_digest, read_record, run_key, why_stale
-from analysis.render.report_config import Run, load_runs
+from analysis.render.cache import (
+    RECORD,
+    KeyContext,
+    key_digest,
+    key_tables,
+    read_record,
+    run_key,
+    why_stale,
+)
+from analysis.render.report_config import BrokenRun, Run, load_config
 
 if TYPE_CHECKING:
     from analysis.render.execute import TaskResult
@@ -79,6 +87,7 @@ class BuildSummary:
     dry_run: bool = False
     forced: bool = False
     jobs: int = 0
+    opens: str = "reports/index.html"  #: what the closing line tells the reader to open
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.runs)
@@ -116,7 +125,7 @@ class BuildSummary:
             return [f"Nothing to do: all {len(self.runs)} report(s) are up to date."]
         lines = [
             f"{self.count('built')} built, {self.count('cached')} cached, "
-            f"{len(self.failed)} failed in {self.seconds:.1f} s. Open reports/index.html."
+            f"{len(self.failed)} failed in {self.seconds:.1f} s. Open {self.opens}."
         ]
         for run in self.failed:
             lines.append(f"FAILED {run.name}: {run.error}")
@@ -128,23 +137,50 @@ class BuildSummary:
         return lines
 
 
-def select(runs: Sequence[Run], only: Sequence[str] | None) -> list[Run]:
-    """The runs named by ``only`` (a run name, or a notebook stem for all its runs)."""
+def _stem(name: str) -> str:
+    """``--only`` accepts a notebook's file name too: ``x.ipynb`` and ``notebooks/x.ipynb`` → x."""
+    return Path(name).stem if name.endswith(".ipynb") else name
+
+
+def select(
+    runs: Sequence[Run], only: Sequence[str] | None, broken: Sequence[BrokenRun] = ()
+) -> tuple[list[Run], list[BrokenRun]]:
+    """The runs (and broken entries) named by ``only``: a run name, or a notebook (stem or file
+    name) for all its runs."""
     if not only:
-        return list(runs)
-    wanted = set(only)
-    known = {r.name for r in runs} | {r.notebook.stem for r in runs}
+        return list(runs), list(broken)
+    wanted = {_stem(o) for o in only}
+    known = (
+        {r.name for r in runs}
+        | {r.notebook.stem for r in runs}
+        | {b.name for b in broken}
+        | {Path(b.notebook).stem for b in broken if b.notebook}
+    )
     if unknown := sorted(wanted - known):
-        raise UsageError(
-            f"unknown run(s) {', '.join(unknown)}; known: {', '.join(r.name for r in runs)}"
-        )
-    return [r for r in runs if r.name in wanted or r.notebook.stem in wanted]
+        names = [r.name for r in runs] + [b.name for b in broken]
+        raise UsageError(f"unknown run(s) {', '.join(unknown)}; known: {', '.join(names)}")
+    return (
+        [r for r in runs if r.name in wanted or r.notebook.stem in wanted],
+        [b for b in broken if b.name in wanted or (b.notebook and Path(b.notebook).stem in wanted)],
+    )
 
 
-def _vintage(run: Run, ctx: KeyContext) -> dict[str, Any]:
+def _broken_outcome(broken: BrokenRun) -> RunOutcome:
+    return RunOutcome(
+        broken.name,
+        broken.notebook,
+        "failed",
+        "miss",
+        ["configuration error"],
+        {},
+        error=broken.error.replace("\n", "; "),
+    )
+
+
+def _vintage(tables: Sequence[str], ctx: KeyContext) -> dict[str, Any]:
     """When each table the run reads was cleaned, and from how many raw files."""
     vintage = {}
-    for table in run.tables:
+    for table in tables:
         entry = ctx.manifest_entry(table)
         vintage[table] = {
             "built_at": entry.get("built_at"),
@@ -159,8 +195,8 @@ def _record(run: Run, key: dict[str, Any], ctx: KeyContext) -> dict[str, Any]:
         "notebook": run.notebook_name,
         "parameters": dict(run.parameters),
         "overrides": dict(run.overrides),
-        "tables": list(run.tables),
-        "data_vintage": _vintage(run, ctx),
+        "tables": list(key["tables"]),
+        "data_vintage": _vintage(list(key["tables"]), ctx),
         "key": key,
         "key_digest": key_digest(key),
     }
@@ -177,7 +213,8 @@ def _plan(
     settled: list[RunOutcome] = []
     todo: list[tuple[Run, dict[str, Any], list[str]]] = []
     for run in runs:
-        key = run_key(run, ctx)
+        record = read_record(out.reports / run.name)
+        key = run_key(run, ctx, (record or {}).get("tables_read"))
         base = RunOutcome(run.name, run.notebook_name, "cached", "hit", [], dict(run.parameters))
         missing = [t for t, digest in key["tables"].items() if digest is None]
         if missing:
@@ -189,7 +226,6 @@ def _plan(
             )
             settled.append(base)
             continue
-        record = read_record(out.reports / run.name)
         reasons = ["--force"] if force else why_stale(key, record, out.reports / run.name)
         if not reasons:
             base.title = str((record or {}).get("title", ""))
@@ -205,8 +241,51 @@ def _outputs(name: str, record: dict[str, Any] | None) -> dict[str, str]:
     return {kind: f"{name}/{file}" for kind, file in files.items()}
 
 
-def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths) -> RunOutcome:
+def tables_read(staging: Path) -> list[str]:
+    """The tables a run's kernel opened (the log :mod:`analysis.report.tables` wrote)."""
+    try:
+        lines = (staging / config.TABLES_READ_FILE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    return sorted({line.strip() for line in lines if line.strip()})
+
+
+def _settle_tables(result: TaskResult, run: Run, ctx: KeyContext) -> None:
+    """Key the finished run on the tables it read (``build.json``), or fail it if it read a
+    table its ``tables`` line in reports.toml leaves out."""
+    read = tables_read(result.staging)
+    (result.staging / config.TABLES_READ_FILE).unlink(missing_ok=True)
+    undeclared = sorted(set(read) - set(run.tables)) if run.tables else []
+    if undeclared:
+        result.ok = False
+        result.error = (
+            f"the notebook read table(s) {', '.join(undeclared)}, which its 'tables' in "
+            "reports.toml leave out: add them, or drop the 'tables' line (the builder records "
+            "what each run reads)"
+        )
+        atomic.write_text(result.staging / config.ERROR_FILE, result.error + "\n")
+        (result.staging / RECORD).unlink(missing_ok=True)
+        return
+    record = read_record(result.staging)
+    if record is None:
+        return
+    key = run_key(run, ctx, read)
+    record.update(
+        tables=key_tables(run, read),
+        tables_read=read,
+        data_vintage=_vintage(key_tables(run, read), ctx),
+        key=key,
+        key_digest=key_digest(key),
+    )
+    atomic.write_text(result.staging / RECORD, json.dumps(record, indent=2, ensure_ascii=False))
+
+
+def _promote(
+    result: TaskResult, run: Run, reasons: list[str], out: config.Paths, ctx: KeyContext
+) -> RunOutcome:
     """Move a finished run's staging folder into reports/ (or reports/_failed/)."""
+    if result.ok:
+        _settle_tables(result, run, ctx)
     outcome = RunOutcome(
         run.name,
         run.notebook_name,
@@ -226,7 +305,8 @@ def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
     else:
         atomic.replace_dir(result.staging, failed_dir)
-        outcome.failed_dir = f"{failed_dir.relative_to(out.reports).as_posix()}/"
+        reports = config.Paths(out.root).reports  # reports/, also for one-off runs
+        outcome.failed_dir = f"{failed_dir.relative_to(reports).as_posix()}/"
     return outcome
 
 
@@ -294,7 +374,7 @@ def _execute_all(
         finished = run_tasks(
             tasks, executor=executor, jobs=jobs, root=str(out.root), scheduler=scheduler
         )
-        if not quiet:
+        if not quiet and sys.stderr.isatty():  # no bar in logs and pipes
             from tqdm import tqdm
 
             bar = tqdm(total=len(tasks), unit="run", desc="building", file=sys.stderr)
@@ -312,7 +392,7 @@ def _execute_all(
                     f"run it alone with --only {name}",
                 )
             else:
-                outcome = _promote(result, run, reasons, out)
+                outcome = _promote(result, run, reasons, out, ctx)
             outcomes.append(outcome)
             if bar is not None:
                 bar.write(outcome.line())
@@ -355,6 +435,8 @@ def build(
     executor: str = "local",
     scheduler: str | None = None,
     config_path: Path | None = None,
+    notebook: Path | None = None,
+    values: Mapping[str, Any] | None = None,
 ) -> BuildSummary:
     """Build the report runs whose cache key changed (all with ``force``); see the module doc.
 
@@ -362,22 +444,37 @@ def build(
     ``cell_timeout``: seconds a cell may run (default :data:`analysis.config.DEFAULT_CELL_TIMEOUT`);
     ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout);
     ``executor``: "local" (process pool) or "dask" (``scheduler`` address, else a LocalCluster);
-    ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``).
-    Raises UsageError for bad config or parameters (before any kernel), BusyError when another
-    build or clean holds the lock.
+    ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``);
+    ``notebook`` and ``values``: one run of that notebook with those parameters instead of the
+    config, into ``reports/_oneoff/<run>/`` (no index, no build summary).
+    An entry of the config that cannot run (unknown notebook, bad parameters cell or value)
+    fails on its own, like a run whose notebook raises; the others build. Raises UsageError for
+    a config file that cannot be read, an unknown ``--only`` name or bad one-off parameters
+    (before any kernel), BusyError when another build or clean holds the lock.
     """
     started, started_at = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
     echo = echo or _print
-    runs = select(load_runs(config_path), only)
-    out = config.paths()
+    broken: list[BrokenRun] = []
+    if notebook is not None:
+        runs = [one_off_run(notebook, values or {})]
+        out: config.Paths = OneOffPaths(config.project_root())
+    else:
+        all_runs, all_broken = load_config(config_path)
+        runs, broken = select(all_runs, only, all_broken)
+        out = config.paths()
+    config_failed = [_broken_outcome(b) for b in broken]
     workers = jobs or os.cpu_count() or 1
     timeout = config.DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
     if dry_run:
         settled, todo = _plan(runs, force, KeyContext.current(), out)
-        outcomes = settled + [
-            RunOutcome(r.name, r.notebook_name, "would build", "miss", why, dict(r.parameters))
-            for r, _, why in todo
-        ]
+        outcomes = (
+            settled
+            + [
+                RunOutcome(r.name, r.notebook_name, "would build", "miss", why, dict(r.parameters))
+                for r, _, why in todo
+            ]
+            + config_failed
+        )
         summary = BuildSummary(_ordered(outcomes, runs), started_at, 0.0, True, force, workers)
         for outcome in summary.runs:
             echo(outcome.line())
@@ -392,6 +489,7 @@ def build(
         _recover(runs, out)
         ctx = KeyContext.current()
         settled, todo = _plan(runs, force, ctx, out)
+        settled += config_failed
         for outcome in settled:
             if outcome.status == "cached":
                 # The report in place matches the current key: an older failure is moot.
@@ -421,10 +519,14 @@ def build(
             force,
             workers,
         )
-        write_summary(summary, out)
-        from analysis.render.index import write_index
+        if notebook is not None:
+            name = runs[0].name
+            summary.opens = f"reports/{ONE_OFF_DIR}/{name}/{name}.html"
+        if notebook is None:
+            write_summary(summary, out)
+            from analysis.render.index import write_index
 
-        write_index(load_all_for_index(runs, only, config_path), summary)
+            write_index(load_all_for_index(runs, only, config_path), summary)
     for line in summary.summary_lines():
         echo(line)
     return summary
@@ -435,13 +537,48 @@ def load_all_for_index(
 ) -> list[Run]:
     """The index lists every configured run, also when ``--only`` built a few; a build of
     another config (``--config reports-grid.toml``) lists the reports.toml runs first."""
-    runs = load_runs(config_path) if only else list(selected)
+    runs = load_config(config_path)[0] if only else list(selected)
     default = config.paths().report_config
     if config_path is not None and config_path.resolve() != default.resolve() and default.exists():
         names = {r.name for r in runs}
         with contextlib.suppress(UsageError):
-            runs = [r for r in load_runs() if r.name not in names] + runs
+            runs = [r for r in load_config()[0] if r.name not in names] + runs
     return runs
+
+
+@dataclass(frozen=True)
+class OneOffPaths(config.Paths):
+    """The project's paths, with reports/ moved to ``reports/_oneoff/`` for one-off runs."""
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports" / ONE_OFF_DIR
+
+    @property
+    def staging(self) -> Path:
+        return super().staging.with_name("staging-oneoff")
+
+
+ONE_OFF_DIR = "_oneoff"
+
+
+def one_off_run(notebook: Path, values: Mapping[str, Any]) -> Run:
+    """A run of ``notebook`` with ``values`` (checked as reports.toml's are, and named in
+    messages by the notebook's stem, as the papermill route names it), named after them."""
+    from analysis.render.params import read_parameters, validate
+    from analysis.render.report_config import RUN_NAME, slug
+
+    path = notebook if notebook.is_file() else config.paths().notebooks / notebook
+    if not path.is_file() or path.suffix != ".ipynb":
+        raise UsageError(f"notebook not found: {notebook} (give a path, or a file in notebooks/)")
+    path = path.resolve()
+    declared = read_parameters(path)
+    parameters = validate(path.stem, declared, values)
+    name = "-".join([path.stem.lower(), *(f"{k}-{slug(v)}" for k, v in values.items())])[:80]
+    name = name.strip("-_")
+    if not RUN_NAME.match(name):
+        name = slug(path.stem)[:80]
+    return Run(name, path, (), parameters, dict(values))
 
 
 def _ordered(outcomes: list[RunOutcome], runs: Sequence[Run]) -> list[RunOutcome]:

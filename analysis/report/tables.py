@@ -1,16 +1,35 @@
 """Read processed tables (what notebooks use): ``load("indicators")``, ``indicator(code)``.
 
 Notebooks read only the processed tables, through :mod:`analysis.store` (the one reader of
-``data/processed/``).
+``data/processed/``). When the builder runs a notebook it names a file in
+``$ANALYSIS_TABLES_LOG`` (:data:`analysis.config.TABLES_LOG_ENV`): each table a run opens is
+appended to it, and the build keys the report's cache on those tables.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 import pandas as pd
 
-from analysis.store import load
+from analysis import config, store
 
 __all__ = ["indicator", "load"]
+
+
+def record_read(name: str) -> None:
+    """Append ``name`` to the builder's tables log, if the builder set one."""
+    log = os.environ.get(config.TABLES_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+
+
+def load(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The processed table ``name`` (recorded as read by this run)."""
+    record_read(name)
+    return store.load(name, columns)
 
 
 def indicator(
