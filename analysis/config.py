@@ -104,6 +104,11 @@ class Paths:
         return self.reports / BUILD_SUMMARY_FILE
 
     @property
+    def digest_manifest(self) -> Path:
+        """sha256 of every published report file (``sha256sum -c`` from inside reports/)."""
+        return self.reports / DIGEST_MANIFEST_FILE
+
+    @property
     def refresh_summary(self) -> Path:
         """When the data last changed and what changed (JSON, written by ``analysis refresh``)."""
         return self.reports / REFRESH_SUMMARY_FILE
@@ -171,6 +176,7 @@ LEDGERS_DIR = "ledgers"
 INDEX_FILE = "index.html"
 BUILD_SUMMARY_FILE = "build-summary.json"
 REFRESH_SUMMARY_FILE = "refresh-summary.json"
+DIGEST_MANIFEST_FILE = "MANIFEST.sha256"
 #: In each reports/<run>/: the run's cache key and outputs (JSON); a failed run's error.
 BUILD_RECORD_FILE = "build.json"
 ERROR_FILE = "error.txt"

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import atomic, config
+from analysis.render import determinism
 from analysis.render.cache import RECORD
 
 KERNEL_NAME = "python3"
@@ -35,6 +36,7 @@ KERNEL_NAME = "python3"
 KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    **determinism.KERNEL_ENV,  # hash seed, matplotlibrc: reproducible outputs
 }
 ERROR_FILE = config.ERROR_FILE
 KERNEL_LOG = "kernel.log"  #: kept with a failed run; removed from a good one
@@ -247,8 +249,10 @@ def execute_task(task: Task) -> TaskResult:
     task.staging.mkdir(parents=True, exist_ok=True)
     out_nb = task.staging / f"{task.name}.ipynb"
     seconds: dict[str, float] = {}
+    determinism.pin_source_date(task.record.get("data_date"))  # the kernel inherits it
     try:
         _execute(task, out_nb)
+        determinism.normalise_notebook(out_nb)
     except Exception as err:  # noqa: BLE001 - every failure becomes a failed run
         seconds["execute"] = round(time.perf_counter() - started, 3)
         error, cell = _failure(task, out_nb, err)

@@ -33,6 +33,7 @@ from analysis import atomic, config, store
 from analysis.errors import ExitCode, UsageError
 from analysis.render.cache import KeyContext, key_digest, read_record, run_key, why_stale
 from analysis.render.report_config import Run, load_runs
+from analysis.report.vintage import data_date
 
 if TYPE_CHECKING:
     from analysis.render.execute import TaskResult
@@ -161,6 +162,7 @@ def _record(run: Run, key: dict[str, Any], ctx: KeyContext) -> dict[str, Any]:
         "overrides": dict(run.overrides),
         "tables": list(run.tables),
         "data_vintage": _vintage(run, ctx),
+        "data_date": data_date(run.tables, ctx.manifest_tables),
         "key": key,
         "key_digest": key_digest(key),
     }
@@ -422,7 +424,10 @@ def build(
             workers,
         )
         write_summary(summary, out)
+        from analysis.render.digests import write_manifest
         from analysis.render.index import write_index
+
+        write_manifest(out.reports)
 
         write_index(load_all_for_index(runs, only, config_path), summary)
     for line in summary.summary_lines():

@@ -1,0 +1,77 @@
+"""What makes a rebuild byte-identical: pinned kernel settings, a date from the data, and an
+executed notebook without clocks, random ids or absolute paths.
+
+- :data:`KERNEL_ENV`: the hash seed and a matplotlibrc with a fixed SVG id salt, for the kernel;
+- :func:`pin_source_date`: ``SOURCE_DATE_EPOCH`` from the report's data date (the newest access
+  date of its raw files), read by matplotlib (SVG/PDF dates) and PDF engines that honour it;
+- :func:`normalise_notebook`: papermill's injected cell gets an id derived from its content, and
+  the start/end times, durations and absolute paths papermill and nbclient record are removed.
+
+The build time stays in ``build.json`` and the index; no published file carries it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+#: matplotlib settings for reproducible chart files (``svg.hashsalt``).
+MATPLOTLIBRC = Path(__file__).resolve().parent / "matplotlibrc"
+#: Added to the kernel's environment.
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "MATPLOTLIBRC": str(MATPLOTLIBRC)}
+SOURCE_DATE_ENV = "SOURCE_DATE_EPOCH"
+#: Used when no raw file of a report has an access date: the epoch, stated as such.
+UNKNOWN_DATE_EPOCH = 0
+#: Per-cell and notebook metadata keys that record when or where a run happened.
+VOLATILE_PAPERMILL = frozenset({"start_time", "end_time", "duration"})
+PARAMETERS_TAG = "injected-parameters"
+
+
+def source_date_epoch(data_date: str | None) -> int:
+    """Seconds since the epoch at midnight UTC of ``data_date`` (``YYYY-MM-DD``)."""
+    if not data_date:
+        return UNKNOWN_DATE_EPOCH
+    day = date.fromisoformat(data_date)
+    return int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())
+
+
+def pin_source_date(data_date: str | None) -> None:
+    """Set ``SOURCE_DATE_EPOCH`` in this process (a kernel started after it inherits it)."""
+    os.environ[SOURCE_DATE_ENV] = str(source_date_epoch(data_date))
+
+
+def content_id(source: str, prefix: str = "cell") -> str:
+    """A cell id derived from the cell's source (nbformat: 1-64 of ``[a-zA-Z0-9-_]``)."""
+    return f"{prefix}-{hashlib.sha256(source.encode()).hexdigest()[:16]}"
+
+
+def _strip_cell(cell: Any) -> None:
+    meta = cell.get("metadata", {})
+    meta.pop("execution", None)  # nbclient's per-message timestamps
+    for key in VOLATILE_PAPERMILL:
+        meta.get("papermill", {}).pop(key, None)
+    if PARAMETERS_TAG in meta.get("tags", []):
+        cell["id"] = content_id(str(cell.get("source", "")), PARAMETERS_TAG)
+
+
+def normalise_notebook(path: Path) -> None:
+    """Rewrite an executed notebook without clocks, random ids or absolute paths (in place,
+    atomically)."""
+    import nbformat
+
+    from analysis import atomic
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        _strip_cell(cell)
+    papermill = nb.metadata.get("papermill", {})
+    for key in VOLATILE_PAPERMILL:
+        papermill.pop(key, None)
+    for key in ("input_path", "output_path"):
+        if papermill.get(key):
+            papermill[key] = Path(str(papermill[key])).name
+    text = nbformat.writes(nb)
+    atomic.write_text(path, text if text.endswith("\n") else text + "\n")
