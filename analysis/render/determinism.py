@@ -5,15 +5,21 @@ executed notebook without clocks, random ids or absolute paths.
 - :func:`pin_source_date`: ``SOURCE_DATE_EPOCH`` from the report's data date (the newest access
   date of its raw files), read by matplotlib (SVG/PDF dates) and PDF engines that honour it;
 - :func:`normalise_notebook`: papermill's injected cell gets an id derived from its content, and
-  the start/end times, durations and absolute paths papermill and nbclient record are removed.
+  the start/end times, durations and absolute paths papermill and nbclient record are removed;
+- :func:`machine`: what may differ between machines (versions, Pango, the PDF's fonts), for
+  ``build.json``.
 
 The build time stays in ``build.json`` and the index; no published file carries it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import platform
+import re
+import zlib
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -75,3 +81,58 @@ def normalise_notebook(path: Path) -> None:
             papermill[key] = Path(str(papermill[key])).name
     text = nbformat.writes(nb)
     atomic.write_text(path, text if text.endswith("\n") else text + "\n")
+
+
+#: Libraries whose version can change a report's bytes from one machine to another.
+MACHINE_PACKAGES = (
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "matplotlib",
+    "seaborn",
+    "nbconvert",
+    "papermill",
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+)
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+_BASE_FONT = re.compile(rb"/BaseFont\s*/(?:[A-Z]{6}\+)?([^\s/\[\]<>()]+)")
+
+
+def pdf_fonts(pdf: Path | None) -> list[str]:
+    """The font names a PDF embeds (subset prefixes removed), also from compressed object
+    streams; empty when there is no PDF."""
+    if pdf is None or not pdf.is_file():
+        return []
+    data = pdf.read_bytes()
+    chunks = [data]
+    for match in _STREAM.finditer(data):
+        with contextlib.suppress(zlib.error):
+            chunks.append(zlib.decompress(match.group(1)))
+    names = {m.decode("latin-1") for chunk in chunks for m in _BASE_FONT.findall(chunk)}
+    return sorted(names)
+
+
+def _pango_version() -> str | None:
+    """The Pango library WeasyPrint lays text out with (None if it cannot be loaded)."""
+    try:
+        from weasyprint.text.ffi import pango
+
+        number = int(pango.pango_version())
+    except Exception:  # noqa: BLE001 - a record, not a requirement
+        return None
+    return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+
+
+def machine(pdf: Path | None = None) -> dict[str, Any]:
+    """What may differ between machines and change a report's bytes: Python, platform, library
+    versions, Pango and the fonts the PDF embeds (recorded in ``build.json``)."""
+    from analysis.provenance import package_versions
+
+    return {
+        "platform": platform.platform(),
+        "versions": package_versions(MACHINE_PACKAGES),
+        "pango": _pango_version(),
+        "pdf_fonts": pdf_fonts(pdf),
+    }

@@ -275,6 +275,7 @@ def execute_task(task: Task) -> TaskResult:
         "title": result.title,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": seconds,
+        "machine": determinism.machine(result.pdf),
         "files": {
             "html": result.html.name,
             "pdf": result.pdf.name if result.pdf else None,
