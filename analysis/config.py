@@ -19,6 +19,10 @@ from pathlib import Path
 
 SNAPSHOT_ENV = "ANALYSIS_SNAPSHOT"
 HOME_ENV = "ANALYSIS_HOME"
+#: Set by the build for the kernel: the digest of the report code (the cache key's ``code``),
+#: which the provenance appendix states instead of the git commit (reproducible across commits
+#: that leave the report code alone).
+CODE_DIGEST_ENV = "ANALYSIS_CODE_DIGEST"
 
 #: The repository root (the folder holding pyproject.toml), whatever the working directory.
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -236,3 +236,26 @@ def test_verify_says_a_changed_raw_file_differs_from_the_lock_first(project: Pat
     first = done.stdout.splitlines()[0]
     assert first.startswith(f"RAW DIFFERS data/raw/{rel}")
     assert "differ from sources.lock.json" in done.stdout
+
+
+def test_in_a_build_the_appendix_states_the_code_digest_not_the_commit(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit that leaves the report code alone rebuilds no report, so the appendix must not
+    name the commit: it names the digest the cache key holds."""
+    import os
+
+    from analysis import config
+    from analysis.provenance import code_version
+    from analysis.report.appendix import appendix
+
+    monkeypatch.delenv(config.CODE_DIGEST_ENV, raising=False)
+    determinism.pin_run({"data_date": "2025-03-04", "key": {"code": "ab" * 32}})
+    try:
+        assert os.environ["SOURCE_DATE_EPOCH"] == "1741046400"
+        html = appendix([], {})
+    finally:
+        os.environ.pop(config.CODE_DIGEST_ENV, None)
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    assert f"<code>sha256:{'ab' * 6}</code>" in html
+    assert code_version() not in html

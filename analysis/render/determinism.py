@@ -2,8 +2,9 @@
 executed notebook without clocks, random ids or absolute paths.
 
 - :data:`KERNEL_ENV`: the hash seed and a matplotlibrc with a fixed SVG id salt, for the kernel;
-- :func:`pin_source_date`: ``SOURCE_DATE_EPOCH`` from the report's data date (the newest access
-  date of its raw files), read by matplotlib (SVG/PDF dates) and PDF engines that honour it;
+- :func:`pin_run`: ``SOURCE_DATE_EPOCH`` from the report's data date (the newest access date of
+  its raw files), read by matplotlib (SVG/PDF dates) and PDF engines that honour it, and the
+  report-code digest the appendix states instead of the git commit;
 - :func:`normalise_notebook`: papermill's injected cell gets an id derived from its content, and
   the start/end times, durations and absolute paths papermill and nbclient record are removed;
 - :func:`machine`: what may differ between machines (versions, Pango, the PDF's fonts), for
@@ -23,6 +24,8 @@ import zlib
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from analysis import config
 
 #: matplotlib settings for reproducible chart files (``svg.hashsalt``).
 MATPLOTLIBRC = Path(__file__).resolve().parent / "matplotlibrc"
@@ -44,9 +47,15 @@ def source_date_epoch(data_date: str | None) -> int:
     return int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())
 
 
-def pin_source_date(data_date: str | None) -> None:
-    """Set ``SOURCE_DATE_EPOCH`` in this process (a kernel started after it inherits it)."""
-    os.environ[SOURCE_DATE_ENV] = str(source_date_epoch(data_date))
+def pin_run(record: dict[str, Any]) -> None:
+    """Set ``SOURCE_DATE_EPOCH`` (the run's data date) and the report-code digest (its cache
+    key's ``code``) in this process's environment: the kernel started next inherits them."""
+    os.environ[SOURCE_DATE_ENV] = str(source_date_epoch(record.get("data_date")))
+    code = (record.get("key") or {}).get("code")
+    if code:
+        os.environ[config.CODE_DIGEST_ENV] = str(code)
+    else:
+        os.environ.pop(config.CODE_DIGEST_ENV, None)
 
 
 def content_id(source: str, prefix: str = "cell") -> str:

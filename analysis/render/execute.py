@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import atomic, config
+from analysis.provenance import code_version
 from analysis.render import determinism
 from analysis.render.cache import RECORD
 
@@ -249,7 +250,7 @@ def execute_task(task: Task) -> TaskResult:
     task.staging.mkdir(parents=True, exist_ok=True)
     out_nb = task.staging / f"{task.name}.ipynb"
     seconds: dict[str, float] = {}
-    determinism.pin_source_date(task.record.get("data_date"))  # the kernel inherits it
+    determinism.pin_run(task.record)  # data date, code digest: the kernel inherits them
     try:
         _execute(task, out_nb)
         determinism.normalise_notebook(out_nb)
@@ -275,6 +276,7 @@ def execute_task(task: Task) -> TaskResult:
         "title": result.title,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": seconds,
+        "code_version": code_version(),
         "machine": determinism.machine(result.pdf),
         "files": {
             "html": result.html.name,
