@@ -4,10 +4,11 @@
    is reported first and nothing is rebuilt (exit 4).
 2. Everything is rebuilt from those raw files, without fetching, in a temporary project folder
    (``ANALYSIS_HOME``): ``clean``, then ``build``.
-3. Each processed table (parquet, CSV, quarantine CSV, the manifest without clean times) and each
-   published report file (:mod:`analysis.render.digests`) is compared byte for byte with
-   ``data/processed/`` and ``reports/``: one line per file, ``same``, ``DIFFERENT`` or
-   ``missing``, then a summary. Exit 0 only when every file is the same, else 9.
+3. Each processed table (parquet, CSV, quarantine CSV) and each published report file
+   (:mod:`analysis.render.digests`) is compared byte for byte with ``data/processed/`` and
+   ``reports/``, and the manifest without when, how fast and by which code each table was
+   cleaned: one line per file, ``same``, ``DIFFERENT`` or ``missing``, then a summary. Exit 0
+   only when every file is the same, else 9.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ from typing import Any, Literal
 
 from analysis import config, store
 from analysis.errors import ExitCode
+from analysis.render.cache import MANIFEST_VOLATILE
 
 Status = Literal["same", "DIFFERENT", "missing"]
 #: Committed project files a rebuild needs (plus notebooks/ and data/raw/).
 PROJECT_FILES = ("sources.toml", "sources.lock.json", "reports.toml")
-#: Manifest fields that say when and how fast a table was cleaned (not compared).
-MANIFEST_VOLATILE = frozenset({"built_at", "seconds", "code_version"})
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,8 @@ def rebuild(home: Path, only: Sequence[str] | None, jobs: int | None) -> str | N
 
 
 def _canonical_manifest(path: Path) -> Any:
-    """The processed manifest without its volatile fields (when, how fast, which commit)."""
+    """The processed manifest without the fields that say when, how fast and by which code a
+    table was cleaned (its clean cache key, too): the tables' bytes are compared themselves."""
     data = json.loads(path.read_text(encoding="utf-8"))
     tables = data.get("tables", {}) if isinstance(data, dict) else {}
     return {

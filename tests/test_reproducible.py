@@ -259,3 +259,24 @@ def test_in_a_build_the_appendix_states_the_code_digest_not_the_commit(
         os.environ.pop("SOURCE_DATE_EPOCH", None)
     assert f"<code>sha256:{'ab' * 6}</code>" in html
     assert code_version() not in html
+
+
+def test_verify_compares_the_manifest_without_clean_times_but_with_its_counts(
+    tmp_path: Path,
+) -> None:
+    from analysis.verify import compare
+
+    entry = {"rows_read": 3, "built_at": "2026-01-01T00:00:00", "seconds": 1.0, "key": "k1"}
+    files = {}
+    for name, changes in (
+        ("a", {}),
+        ("b", {"built_at": "2027", "key": "k2"}),
+        ("c", {"rows_read": 4}),
+    ):
+        path = tmp_path / name / "manifest.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"tables": {"t": {**entry, **changes}}}))
+        files[name] = {"data/processed/manifest.json": path}
+    assert [c.status for c in compare(files["a"], files["b"])] == ["same"]
+    assert [c.status for c in compare(files["a"], files["c"])] == ["DIFFERENT"]
+    assert [c.status for c in compare(files["a"], {})] == ["missing"]
