@@ -176,6 +176,22 @@ def _selection(only: Sequence[str] | None) -> tuple[set[str] | None, set[str] | 
     return {r.name for r in runs}, {t for r in runs for t in r.tables}
 
 
+def stale_runs(only: Sequence[str] | None) -> dict[str, list[str]]:
+    """The published runs that ``analysis build`` would rebuild now, with why (their files
+    cannot match a rebuild with the current code and data)."""
+    from analysis.render.cache import KeyContext, read_record, run_key, why_stale
+    from analysis.render.report_config import load_runs
+    from analysis.render.runner import select
+
+    ctx, reports = KeyContext.current(), config.paths().reports
+    stale = {}
+    for run in select(load_runs(), only):
+        reasons = why_stale(run_key(run, ctx), read_record(reports / run.name), reports / run.name)
+        if reasons:
+            stale[run.name] = reasons
+    return stale
+
+
 def _processed(root: Path, tables: set[str] | None) -> dict[str, Path]:
     files = store.published_files(root)
     if tables is None:
@@ -215,6 +231,8 @@ def verify(
         echo(result.summary())
         return result
     runs, tables = _selection(only)
+    for name, reasons in stale_runs(only).items():
+        echo(f"STALE      reports/{name}: {'; '.join(reasons)} (run `analysis build` first)")
     with tempfile.TemporaryDirectory(prefix="analysis-verify-") as scratch:
         home = keep or Path(scratch)
         home.mkdir(parents=True, exist_ok=True)

@@ -64,6 +64,7 @@ CODE_EXCLUDED = (
     "render/cache.py",
     "render/index.py",
     "render/report_config.py",
+    "verify.py",
 )
 
 
