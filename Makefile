@@ -9,7 +9,7 @@ export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help reports data processed refresh test lint lab kernel bench clean-reports
+.PHONY: help reports data processed refresh verify test lint lab kernel bench clean-reports
 
 ## help: list the targets (default)
 help:
@@ -45,6 +45,10 @@ processed: $(BIN)/.runtime
 ## refresh: fetch (accepting upstream changes), clean and build what changed; for cron (see README)
 refresh: $(BIN)/.runtime
 	$(ANALYSIS) refresh
+
+## verify: rebuild from data/raw in a temporary folder; compare every table and report byte for byte
+verify: $(BIN)/.runtime
+	$(ANALYSIS) verify
 
 ## test: lint (ruff, mypy) and run the whole test suite
 test: $(BIN)/.dev

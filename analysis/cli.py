@@ -53,6 +53,7 @@ def cli() -> None:
       clean   data/raw/ → data/processed/             (validated tables, quarantine, manifest)
       build   data/processed/ → notebooks → reports/  (HTML + PDF, cached by content)
       refresh fetch + clean + build, for cron and CI
+      verify  rebuild from data/raw elsewhere; compare byte for byte
 
     Run `analysis COMMAND --help` for a command's options.
     """
@@ -247,6 +248,28 @@ def refresh(
     )
     if result.error and not quiet:
         click.echo(f"error: {result.error}", err=True)
+    raise SystemExit(result.exit_code)
+
+
+@cli.command()
+@click.option("--only", multiple=True, metavar="NAME", help="Verify only this run (repeat).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel runs [default: cores].")
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Rebuild into this folder and keep it (default: a temporary folder, removed).",
+)
+def verify(only: tuple[str, ...], jobs: int | None, keep: Path | None) -> None:
+    """Rebuild from data/raw in a temporary folder and compare with data/processed and reports/.
+
+    \b
+    data/raw is checked against sources.lock.json first (a difference: exit 4, nothing
+    rebuilt); fetch is not repeated. One line per file: same, DIFFERENT or missing.
+    Exit 0 when every file is byte-identical, 9 when one is not.
+    """
+    from analysis.verify import verify as run_verify
+
+    result = run_verify(only=only or None, jobs=jobs, echo=click.echo, keep=keep)
     raise SystemExit(result.exit_code)
 
 

@@ -19,6 +19,10 @@ from pathlib import Path
 
 SNAPSHOT_ENV = "ANALYSIS_SNAPSHOT"
 HOME_ENV = "ANALYSIS_HOME"
+#: Set by the build for the kernel: the digest of the report code (the cache key's ``code``),
+#: which the provenance appendix states instead of the git commit (reproducible across commits
+#: that leave the report code alone).
+CODE_DIGEST_ENV = "ANALYSIS_CODE_DIGEST"
 
 #: The repository root (the folder holding pyproject.toml), whatever the working directory.
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +108,11 @@ class Paths:
         return self.reports / BUILD_SUMMARY_FILE
 
     @property
+    def digest_manifest(self) -> Path:
+        """sha256 of every published report file (``sha256sum -c`` from inside reports/)."""
+        return self.reports / DIGEST_MANIFEST_FILE
+
+    @property
     def refresh_summary(self) -> Path:
         """When the data last changed and what changed (JSON, written by ``analysis refresh``)."""
         return self.reports / REFRESH_SUMMARY_FILE
@@ -171,6 +180,7 @@ LEDGERS_DIR = "ledgers"
 INDEX_FILE = "index.html"
 BUILD_SUMMARY_FILE = "build-summary.json"
 REFRESH_SUMMARY_FILE = "refresh-summary.json"
+DIGEST_MANIFEST_FILE = "MANIFEST.sha256"
 #: In each reports/<run>/: the run's cache key and outputs (JSON); a failed run's error.
 BUILD_RECORD_FILE = "build.json"
 ERROR_FILE = "error.txt"

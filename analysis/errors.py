@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     BUSY = 6  #: another build/clean holds the lock
     NOTHING_CHANGED = 7  #: ``refresh`` only: upstream unchanged, nothing rebuilt
     DISK = 8  #: the disk is full or read-only: nothing was half-written; free space, run again
+    DIFFERENT = 9  #: ``verify`` only: a rebuild differs from what is published (or is missing)
     INTERRUPTED = 130  #: Ctrl-C
 
 

@@ -131,3 +131,21 @@ def _dates_as_days(table: Any) -> Any:
             if days.cast(field.type).equals(table.column(i)):
                 table = table.set_column(i, field.name, days)
     return table
+
+
+def published_files(root: Path | None = None) -> dict[str, Path]:
+    """Every file the store publishes below project ``root`` (default: this project), keyed by
+    its path relative to the root: the tables' parquet and CSV copies, the quarantine CSVs and
+    the manifest. ``analysis verify`` compares two projects' stores with it."""
+    base = config.Paths(root) if root is not None else config.paths()
+    found = [
+        *base.processed.glob("*.parquet"),
+        *base.processed.glob("*.csv"),
+        *base.quarantine.glob("*.csv"),
+        base.processed_manifest,
+    ]
+    return {
+        p.relative_to(base.root).as_posix(): p
+        for p in sorted(found)
+        if p.is_file() and not p.name.startswith(".")
+    }

@@ -72,6 +72,7 @@ CODE_EXCLUDED = (
     "render/kernel_check.py",
     "render/kernelspec.py",
     "render/notebook_check.py",
+    "verify.py",
 )
 
 

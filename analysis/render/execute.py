@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import atomic, config
+from analysis.provenance import code_version
+from analysis.render import determinism
 from analysis.render.cache import RECORD
 
 KERNEL_NAME = "python3"
@@ -35,6 +37,7 @@ KERNEL_NAME = "python3"
 KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    **determinism.KERNEL_ENV,  # hash seed, matplotlibrc: reproducible outputs
 }
 ERROR_FILE = config.ERROR_FILE
 KERNEL_LOG = "kernel.log"  #: kept with a failed run; removed from a good one
@@ -249,8 +252,10 @@ def execute_task(task: Task) -> TaskResult:
     task.staging.mkdir(parents=True, exist_ok=True)
     out_nb = task.staging / f"{task.name}.ipynb"
     seconds: dict[str, float] = {}
+    determinism.pin_run(task.record)  # data date, code digest: the kernel inherits them
     try:
         _execute(task, out_nb)
+        determinism.normalise_notebook(out_nb)
     except Exception as err:  # noqa: BLE001 - every failure becomes a failed run
         seconds["execute"] = round(time.perf_counter() - started, 3)
         error, cell = _failure(task, out_nb, err)
@@ -273,6 +278,8 @@ def execute_task(task: Task) -> TaskResult:
         "title": result.title,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": seconds,
+        "code_version": code_version(),
+        "machine": determinism.machine(result.pdf),
         "files": {
             "html": result.html.name,
             "pdf": result.pdf.name if result.pdf else None,

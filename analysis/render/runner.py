@@ -41,6 +41,7 @@ from analysis.render.cache import (
     why_stale,
 )
 from analysis.render.report_config import BrokenRun, Run, load_config
+from analysis.report.vintage import data_date
 
 if TYPE_CHECKING:
     from analysis.render.execute import TaskResult
@@ -197,6 +198,7 @@ def _record(run: Run, key: dict[str, Any], ctx: KeyContext) -> dict[str, Any]:
         "overrides": dict(run.overrides),
         "tables": list(key["tables"]),
         "data_vintage": _vintage(list(key["tables"]), ctx),
+        "data_date": data_date(list(key["tables"]), ctx.manifest_tables),
         "key": key,
         "key_digest": key_digest(key),
     }
@@ -524,8 +526,10 @@ def build(
             summary.opens = f"reports/{ONE_OFF_DIR}/{name}/{name}.html"
         if notebook is None:
             write_summary(summary, out)
+            from analysis.render.digests import write_manifest
             from analysis.render.index import write_index
 
+            write_manifest(out.reports)
             write_index(load_all_for_index(runs, only, config_path), summary)
     for line in summary.summary_lines():
         echo(line)

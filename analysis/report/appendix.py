@@ -5,22 +5,25 @@ A notebook's last cell::
     display(HTML(appendix(["indicators"], {"start_year": start_year, "end_year": end_year})))
 
 It states the sources the tables were cleaned from (title, URL, licence, citation, raw-file
-sha256 and the date each file was obtained), the code version, the parameters, the build time,
-and how many rows of each table were read, kept, quarantined and excluded. It reads only the
-processed manifest (through :mod:`analysis.store`), where ``analysis clean`` stamps each raw
-input with its source and access date (:mod:`analysis.clean.inputs`): a report never reads the
-fetch layer. A missing manifest is said so in the appendix instead of failing the report.
+sha256 and the date each file was obtained), the code version, the parameters, the date of its
+data (the newest access date of its raw files, :mod:`analysis.report.vintage`: never the clock,
+so a rebuild from the same files is byte-identical), and how many rows of each table were read,
+kept, quarantined and excluded. It reads only the processed manifest (through
+:mod:`analysis.store`), where ``analysis clean`` stamps each raw input with its source and
+access date (:mod:`analysis.clean.inputs`): a report never reads the fetch layer. A missing
+manifest is said so in the appendix instead of failing the report.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from analysis import config, store
 from analysis.report.html import escape as _e
-from analysis.report.html import link, value_text, when
+from analysis.report.html import link, value_text
+from analysis.report.vintage import data_date, table_date
 
 COUNTS = ("rows_read", "rows_kept", "rows_quarantined", "rows_excluded")
 
@@ -36,6 +39,10 @@ def _source(item: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def _code_version() -> str:
+    """In a build, the digest of the report code (what the cache key holds: the same code gives
+    the same text at any commit); run by hand, the git commit."""
+    if digest := os.environ.get(config.CODE_DIGEST_ENV):
+        return f"sha256:{digest[:12]}"
     from analysis.provenance import code_version
 
     return code_version()
@@ -57,7 +64,7 @@ def _parameters_html(parameters: Mapping[str, object]) -> str:
 
 def _tables_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
     head = (
-        "<tr><th>table</th><th>cleaned at</th><th>rows read</th><th>kept</th>"
+        "<tr><th>table</th><th>data as of</th><th>rows read</th><th>kept</th>"
         "<th>quarantined</th><th>excluded</th></tr>"
     )
     rows = []
@@ -69,7 +76,7 @@ def _tables_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
         excluded = entry.get("excluded") or {}
         reasons = "; ".join(f"{k}: {v:,}" for k, v in excluded.items() if v)
         rows.append(
-            f"<tr><th>{_e(name)}</th><td>{_e(when(entry.get('built_at'), '?'))}</td>"
+            f"<tr><th>{_e(name)}</th><td>{_e(table_date(entry) or '?')}</td>"
             + "".join(f"<td>{_count(entry, k)}</td>" for k in COUNTS[:-1])
             + f"<td>{_count(entry, COUNTS[-1])}"
             + (f' <span class="muted">({_e(reasons)})</span>' if reasons else "")
@@ -161,12 +168,13 @@ def _source_group(
 def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
     """The provenance appendix as an HTML fragment (a ``<section class="provenance">``)."""
     manifest, manifest_note = store.manifest()["tables"], store.manifest_problem()
-    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    as_of = data_date(tables, manifest)
     notes = [manifest_note] if manifest_note else []
     return (
         '<section class="provenance">'
         "<h2>Sources and provenance</h2>"
-        f"<p>Built {_e(built)} with code version <code>{_e(_code_version())}</code> of the "
+        f"<p>Data as of {_e(as_of or 'an unknown date')} (the newest access date of the raw "
+        f"files below), code version <code>{_e(_code_version())}</code> of the "
         "<code>analysis</code> package, from the processed tables "
         f"{_e(', '.join(tables) or '(none)')}.</p>"
         + "".join(f'<p class="muted">{_e(n)}</p>' for n in notes)
