@@ -47,6 +47,14 @@ def report_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
+def svg_data_uri(svg: str | list[str]) -> str:
+    """An SVG document as a ``data:image/svg+xml;base64,...`` URI (for ``<img src>``)."""
+    import base64
+
+    text = "".join(svg) if isinstance(svg, list) else svg
+    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
 class DropStderrPreprocessor(Preprocessor):
     """Remove stderr streams (warnings, progress bars) from code cells' outputs."""
 
@@ -75,6 +83,7 @@ class ReportHTMLExporter(HTMLExporter):
         super().__init__(config=merged, **kw)
         if self.hide_stderr:
             self.register_preprocessor(DropStderrPreprocessor(parent=self), enabled=True)
+        self.register_filter("svg_data_uri", svg_data_uri)
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -153,9 +162,24 @@ class ReportHTMLExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
+class MissingSystemLibraries(RuntimeError):
+    """The PDF engine's system libraries (Pango) are not installed; the message says how."""
+
+
 def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
-    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS)."""
-    import weasyprint
+    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS).
+
+    Raises :class:`MissingSystemLibraries` (with the install line per platform) when WeasyPrint
+    cannot load Pango from the system.
+    """
+    try:
+        import weasyprint
+    except OSError as error:  # cffi could not dlopen Pango and friends
+        from analysis.render.system_check import install_message, missing_libraries
+
+        raise MissingSystemLibraries(
+            install_message(missing_libraries() or ["pango (" + str(error) + ")"])
+        ) from error
 
     document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None)
     pdf = document.write_pdf()
