@@ -14,7 +14,7 @@ fetch layer. A missing manifest is said so in the appendix instead of failing th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,83 +83,95 @@ def _tables_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{note}"
 
 
-def _source_header(key: str, info: Mapping[str, Any] | None) -> str:
-    """The heading of one source's group of raw files: title (linked), licence, citation."""
-    if info is None:
-        if key == "ledger":
-            return (
-                "<p><b>Curated ledgers</b> (committed in the repository; "
-                "each row cites its own source)</p>"
-            )
-        return "<p><b>Source not in the registry</b></p>"
-    title, lic, cite = info["title"], info.get("license"), info.get("citation")
-    licence = f' <span class="muted">— licence: {_e(lic)}</span>' if lic else ""
-    citation = f'<br><span class="muted">{_e(cite)}</span>' if cite else ""
-    return f"<p><b>{link(info.get('url'), title)}</b>{licence}{citation}</p>"
+#: Characters of a sha256 shown on the one line per source (the full hash is in the folded
+#: section of the HTML, in build.json and in the processed manifest).
+SHORT_HASH = 12
 
 
-def _sources_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
+def _used_files(
+    tables: Sequence[str], manifest: Mapping[str, Any], read: Iterable[Any] | None
+) -> dict[str, dict[str, Any]]:
+    """The raw files behind ``tables`` (path -> manifest input and the tables that used it),
+    limited to the ``source_file`` values of the frames in ``read`` when given."""
+    wanted: set[str] | None = None
+    if read is not None:
+        wanted = set()
+        for frame in read:
+            if "source_file" in getattr(frame, "columns", ()):
+                wanted.update(str(f) for f in frame["source_file"].dropna().unique())
     files: dict[str, dict[str, Any]] = {}
     for name in tables:
         entry = manifest.get(name)
         for item in (entry or {}).get("inputs", []) if isinstance(entry, dict) else []:
-            files.setdefault(str(item.get("path")), {"item": item, "tables": []})["tables"].append(
-                name
-            )
+            rel = str(item.get("path"))
+            if wanted is not None and rel not in wanted:
+                continue
+            files.setdefault(rel, {"item": item, "tables": []})["tables"].append(name)
+    return files
+
+
+def _source_cell(rel: str, item: Mapping[str, Any]) -> str:
+    """Publisher/title (linked to its URL) and licence of one raw file's source."""
+    if _is_ledger(rel):
+        return "Curated ledgers (in the repository; each row cites its own source)"
+    info = _source(item)
+    if info is None:
+        return "Source not in the registry"
+    lic = info.get("license")
+    return link(info.get("url"), info["title"]) + (
+        f' <span class="muted">({_e(lic)})</span>' if lic else ""
+    )
+
+
+def _sources_html(
+    tables: Sequence[str], manifest: Mapping[str, Any], read: Iterable[Any] | None = None
+) -> str:
+    """One line per raw file the report read: source (title, URL, licence), file, date
+    accessed, short sha256; the full hashes follow in a folded ``<details>`` (screen only)."""
+    files = _used_files(tables, manifest, read)
     if not files:
         return "<p>No raw files are recorded for these tables.</p>"
-    groups: dict[str, list[str]] = {}
-    infos: dict[str, dict[str, Any] | None] = {}
+    rows, full = [], []
     for rel in sorted(files):
-        info = None if _is_ledger(rel) else _source(files[rel]["item"])
-        key = str(info["title"]) if info else ("ledger" if _is_ledger(rel) else "unknown")
-        groups.setdefault(key, []).append(rel)
-        infos[key] = info
-    used_by = len(tables) > 1
-    parts = [
-        _source_group(_source_header(key, infos[key]), rels, files, used_by)
-        for key, rels in groups.items()
-    ]
-    return "".join(parts)
-
-
-def _source_group(
-    header: str,
-    rels: Sequence[str],
-    files: Mapping[str, dict[str, Any]],
-    used_by: bool,
-) -> str:
-    """One source: its heading, then its raw files (path, sha256, accessed) in a <details>
-    element: folded on screen, printed in full in the PDF."""
-    rows = []
-    for rel in rels:
         item = files[rel]["item"]
         sha = str(item.get("sha256", ""))
-        accessed = item.get("accessed") or "—"
         locked = item.get("locked_sha256")
-        mismatch = (
-            ' <span class="muted">(differs from sources.lock.json)</span>'
-            if locked and locked != sha
-            else ""
-        )
-        tables = f"<td>{_e(', '.join(files[rel]['tables']))}</td>" if used_by else ""
+        mismatch = " (differs from sources.lock.json)" if locked and locked != sha else ""
         rows.append(
-            f'<tr><td class="path">{_e(rel)}</td><td class="hash">{_e(sha)}{mismatch}</td>'
-            f"<td>{_e(accessed)}</td>{tables}</tr>"
+            f'<tr><td>{_source_cell(rel, item)}</td><td class="path">{_e(rel)}</td>'
+            f"<td>{_e(item.get('accessed') or '—')}</td>"
+            f'<td class="hash">{_e(sha[:SHORT_HASH])}{_e(mismatch)}</td></tr>'
         )
-    head = "<th>raw file</th><th>sha256</th><th>accessed</th>" + (
-        "<th>used by</th>" if used_by else ""
+        full.append(f'<tr><td class="path">{_e(rel)}</td><td class="hash">{_e(sha)}</td></tr>')
+    head = "<tr><th>source</th><th>raw file</th><th>accessed</th><th>sha256</th></tr>"
+    citations = dict.fromkeys(
+        str(info["citation"])
+        for info in (_source(files[rel]["item"]) for rel in sorted(files))
+        if info and info.get("citation")
     )
-    count = f"{len(rels)} raw file{'s' if len(rels) != 1 else ''}: sha256 and date accessed"
+    cite = (
+        '<p class="muted citations">Cite as: ' + " · ".join(_e(c) for c in citations) + "</p>"
+        if citations
+        else ""
+    )
     return (
-        f'<div class="source">{header}<details><summary>{_e(count)}</summary>'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "</details></div>"
+        f'<table class="sources"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+        + cite
+        + '<details class="full-hashes"><summary>Full sha256 of each raw file</summary>'
+        f"<table><tbody>{''.join(full)}</tbody></table></details>"
     )
 
 
-def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
-    """The provenance appendix as an HTML fragment (a ``<section class="provenance">``)."""
+def appendix(
+    tables: Sequence[str],
+    parameters: Mapping[str, object],
+    read: Iterable[Any] | None = None,
+) -> str:
+    """The provenance appendix as an HTML fragment (a ``<section class="provenance">``).
+
+    ``read``: the frames the report drew and tabulated; when given, only the raw files named in
+    their ``source_file`` column are listed (the sources the report actually read).
+    """
     manifest, manifest_note = store.manifest()["tables"], store.manifest_problem()
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     notes = [manifest_note] if manifest_note else []
@@ -175,6 +187,6 @@ def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
         + "<h3>Tables</h3>"
         + _tables_html(tables, manifest)
         + "<h3>Sources</h3>"
-        + _sources_html(tables, manifest)
+        + _sources_html(tables, manifest, read)
         + "</section>"
     )

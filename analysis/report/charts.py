@@ -56,9 +56,9 @@ SVG_HASHSALT = "analysis-report"
 #: Publisher and series named in captions, by the ``source_id`` column of the processed tables.
 PUBLISHERS: dict[str, str] = {
     "worldbank": "World Bank WDI",
-    "datahub-inflation": "World Bank WDI via datahub.io",
-    "datahub-gdp": "World Bank WDI via datahub.io",
-    "datahub-cpi-us": "US BLS CPI-U via datahub.io",
+    "datahub-inflation": "World Bank WDI",
+    "datahub-gdp": "World Bank WDI",
+    "datahub-cpi-us": "US BLS CPI-U",
     "eia-oil-prices": "US EIA spot prices",
     "eia-intl": "US EIA international energy statistics",
     "eu-coir": "European Commission crude oil imports register",
@@ -71,6 +71,13 @@ PUBLISHERS: dict[str, str] = {
     "iran-sci-cpi": "Statistical Centre of Iran",
     "signalmap": "signalmap compilation",
     "ledger": "the project's curated ledger",
+}
+
+#: Archives a publisher's series was read through, named after the series in captions.
+VIA: dict[str, str] = {
+    "datahub-inflation": "datahub.io",
+    "datahub-gdp": "datahub.io",
+    "datahub-cpi-us": "datahub.io",
 }
 
 
@@ -141,7 +148,12 @@ def show_as_svg() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    import matplotlib as mpl
     from matplotlib.figure import Figure
+
+    if "inline" in str(mpl.rcParams["backend"]):
+        # Importing the inline backend registers its PNG formatter: do it now, then replace it.
+        import matplotlib_inline.backend_inline  # noqa: F401
 
     formatters = shell.display_formatter.formatters
     for mime in ("image/png", "image/jpeg", "application/pdf", "image/svg+xml"):
@@ -154,8 +166,13 @@ def source_line(frame: pd.DataFrame, series: str, *, time_column: str = "year") 
     ``series`` and the latest data point, e.g. "World Bank WDI FP.CPI.TOTL.ZG, data to 2023"."""
     ids = list(dict.fromkeys(frame["source_id"].dropna().astype(str))) if len(frame) else []
     publishers = list(dict.fromkeys(PUBLISHERS.get(i, i) for i in ids)) or ["no data"]
+    via = list(dict.fromkeys(VIA[i] for i in ids if i in VIA))
     latest = latest_point(frame, time_column)
-    return f"{' and '.join(publishers)} {series}" + (f", data to {latest}" if latest else "")
+    return (
+        f"{' and '.join(publishers)} {series}"
+        + (f" (via {', '.join(via)})" if via else "")
+        + (f", data to {latest}" if latest else "")
+    )
 
 
 def latest_point(frame: pd.DataFrame, time_column: str = "year") -> str:
@@ -282,7 +299,7 @@ def finish(
     ax.set_xlabel(xlabel)
     text = "Source: " + (sources if isinstance(sources, str) else "; ".join(sources))
     if note:
-        text += f"\nNote: {note}"
+        text += "\n" + (note if note.startswith("Events:") else f"Note: {note}")
     fig = ax.figure
     fig.text(0.01, -0.01, text, fontsize=8.5, color="#444444", ha="left", va="top", wrap=True)
     if hasattr(fig, "tight_layout"):
