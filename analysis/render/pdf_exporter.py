@@ -55,6 +55,18 @@ def svg_data_uri(svg: str | list[str]) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
+#: The prefix of a chart's embedded CSV link; :mod:`analysis.render.export` turns each into a
+#: file beside the report.
+CSV_URI_PREFIX = "data:text/csv;charset=utf-8;base64,"
+
+
+def csv_data_uri(text: str) -> str:
+    """CSV text as a ``data:text/csv`` URI (the download link works in a lone HTML file)."""
+    import base64
+
+    return CSV_URI_PREFIX + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
 class DropStderrPreprocessor(Preprocessor):
     """Remove stderr streams (warnings, progress bars) from code cells' outputs."""
 
@@ -84,6 +96,7 @@ class ReportHTMLExporter(HTMLExporter):
         if self.hide_stderr:
             self.register_preprocessor(DropStderrPreprocessor(parent=self), enabled=True)
         self.register_filter("svg_data_uri", svg_data_uri)
+        self.register_filter("csv_data_uri", csv_data_uri)
 
     @default("template_name")
     def _template_name_default(self) -> str:

@@ -6,7 +6,7 @@ Every chart in a report is titled, labelled with units, and sourced in a caption
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -81,10 +81,21 @@ VIA: dict[str, str] = {
 }
 
 
-def set_theme() -> None:
+#: The report's parameters, stamped into each chart's downloadable CSV (see :func:`set_theme`).
+_PARAMETERS: dict[str, object] = {}
+#: The download name given to each figure shown so far in this kernel, by figure id.
+_DATA_NAMES: dict[int, str] = {}
+
+
+def set_theme(parameters: Mapping[str, object] | None = None) -> None:
     """Apply the report theme (call once at the top of a notebook): legible sizes, the palette,
-    and charts shown as deterministic SVG whose alt text is the chart's title."""
+    and charts shown as deterministic SVG whose alt text is the chart's title, each with its
+    data attached for download (:mod:`analysis.report.downloads`); ``parameters`` (the
+    report's) are written into those CSVs' headers."""
     import matplotlib as mpl
+
+    _PARAMETERS.clear()
+    _PARAMETERS.update(parameters or {})
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", palette=list(CATEGORY_COLOURS))
@@ -135,8 +146,30 @@ def figure_title(fig: Figure) -> str:
     return suptitle.get_text() if suptitle is not None else "Chart"
 
 
+def _data_name(fig: Figure) -> str:
+    from analysis.report.downloads import slug
+
+    if id(fig) not in _DATA_NAMES:
+        _DATA_NAMES[id(fig)] = f"chart-{len(_DATA_NAMES) + 1}-{slug(figure_title(fig))}"
+    return _DATA_NAMES[id(fig)]
+
+
+def chart_data(fig: Figure) -> tuple[str, str]:
+    """The download name and CSV text of the data behind ``fig``: the frame given to
+    :func:`finish` as ``data``, else the series drawn (:func:`downloads.plotted_data`)."""
+    from analysis.report.downloads import csv_text, plotted_data
+
+    frame = getattr(fig, "_report_data", None)
+    if not isinstance(frame, pd.DataFrame):
+        frame = plotted_data(fig)
+    source = str(getattr(fig, "_report_source", "Source: see the report"))
+    text = csv_text(frame, title=figure_title(fig), source=source, parameters=_PARAMETERS)
+    return _data_name(fig), text
+
+
 def _svg_with_alt(fig: Figure) -> tuple[str, dict[str, str]]:
-    return figure_svg(fig), {"alt": figure_title(fig)}
+    name, data = chart_data(fig)
+    return figure_svg(fig), {"alt": figure_title(fig), "data_name": name, "data_csv": data}
 
 
 def show_as_svg() -> None:
@@ -290,9 +323,13 @@ def finish(
     sources: Sequence[str] | str,
     xlabel: str = "",
     note: str | None = None,
+    data: pd.DataFrame | None = None,
 ) -> Figure:
     """Title (the finding), axis labels with units, and a caption under the figure: the source
-    line (see :func:`source_line`) and an optional note, such as :func:`events_note`'s key."""
+    line (see :func:`source_line`) and an optional note, such as :func:`events_note`'s key.
+
+    ``data``: the frame behind the chart, published as its CSV (default: the series drawn).
+    """
     rows = int(getattr(ax, "_report_marker_rows", 0))
     ax.set_title(title, loc="left", pad=6 + 14 * rows)
     ax.set_ylabel(ylabel)
@@ -301,6 +338,9 @@ def finish(
     if note:
         text += "\n" + (note if note.startswith("Events:") else f"Note: {note}")
     fig = ax.figure
+    fig._report_source = text  # type: ignore[union-attr]
+    if data is not None:
+        fig._report_data = data  # type: ignore[union-attr]
     fig.text(0.01, -0.01, text, fontsize=8.5, color="#444444", ha="left", va="top", wrap=True)
     if hasattr(fig, "tight_layout"):
         fig.tight_layout()
