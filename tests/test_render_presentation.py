@@ -51,7 +51,9 @@ def test_figure_title_is_the_alt_text() -> None:
     fig = _chart("Synthetic finding stated as a title")
     svg, meta = charts._svg_with_alt(fig)
     plt.close(fig)
-    assert meta == {"alt": "Synthetic finding stated as a title"}
+    assert meta["alt"] == "Synthetic finding stated as a title"
+    assert meta["data_name"].startswith("chart-") and meta["data_csv"].startswith("# Synthetic")
+    assert "panel,series,x,y" in meta["data_csv"]  # the series drawn, when no frame is given
     assert "<svg" in svg
 
 
@@ -172,3 +174,58 @@ def test_make_reports_checks_the_system_before_anything_else() -> None:
     assert rule is not None
     assert rule.group(1).split()[0] == "check-system"
     assert "analysis/render/system_check.py" in makefile
+
+
+def test_translations_join_under_the_quote_marked_as_the_projects() -> None:
+    from analysis.report.translations import LABEL, with_translations
+
+    claims = pd.DataFrame(
+        {"claim_id": ["S1", "S2"], "quote": ["synthetisches Zitat", "in English"]}
+    )
+    ledger = pd.DataFrame(
+        {"claim_id": ["S1"], "translation": ["synthetic quote"], "translator_note": ["n"]}
+    )
+    shown = with_translations(claims, ledger)["quote_shown"].tolist()
+    assert shown == [f"synthetisches Zitat\n{LABEL}synthetic quote", "in English"]
+
+
+def test_translations_ledger_rejects_a_repeated_claim(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.report import translations
+
+    ledgers = tmp_path / "data" / "raw" / "ledgers"
+    ledgers.mkdir(parents=True)
+    (ledgers / translations.FILE).write_text(
+        "claim_id,translation,translator_note\nS1,a,n\nS1,b,n\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("ANALYSIS_HOME", str(tmp_path))
+    from analysis import config
+
+    if hasattr(config.paths, "cache_clear"):
+        config.paths.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"row 3, column claim_id: 'S1' repeated"):
+            translations.load()
+    finally:
+        monkeypatch.delenv("ANALYSIS_HOME")
+        if hasattr(config.paths, "cache_clear"):
+            config.paths.cache_clear()
+
+
+def test_every_translated_claim_is_in_the_claims_ledger() -> None:
+    claims = pd.read_csv(ROOT / "data" / "raw" / "ledgers" / "claims.csv", dtype="string")
+    table = pd.read_csv(
+        ROOT / "data" / "raw" / "ledgers" / "quote_translations.csv", dtype="string"
+    )
+    assert set(table["claim_id"]) <= set(claims["claim_id"])
+    assert table["translator_note"].str.contains("This project's translation").all()
+
+
+def test_quotes_get_dir_auto_and_arabic_ones_the_arabic_font_class() -> None:
+    from analysis.report.html import html_table
+
+    frame = pd.DataFrame({"id": ["S1", "S2"], "quote": ["بالمال والسلاح", "plain synthetic"]})
+    page = html_table(frame, detail="quote")
+    assert page.count('dir="auto"') == 2
+    assert page.count('class="quote-rtl"') == 1

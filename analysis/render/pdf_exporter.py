@@ -175,6 +175,26 @@ class ReportHTMLExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
+#: The family name report.css lists for Arabic-script text (quotes in Arabic and Persian).
+ARABIC_FAMILY = "Noto Sans Arabic"
+
+
+@functools.cache
+def font_css() -> str:
+    """``@font-face`` rules for the fonts the project installs (pip package
+    ``fontpkg-noto-sans-arabic``, OFL-1.1), so the PDF never depends on system fonts for
+    Arabic and Persian; empty if the package is missing (the browser's fonts then apply)."""
+    try:
+        from fontpkg_noto_sans_arabic import ROOT
+    except ImportError:
+        return ""
+    files = sorted((ROOT / "files").glob("*.ttf"))
+    return "".join(
+        f'@font-face {{ font-family: "{ARABIC_FAMILY}"; src: url("{path.as_uri()}"); }}\n'
+        for path in files[:1]
+    )
+
+
 class MissingSystemLibraries(RuntimeError):
     """The PDF engine's system libraries (Pango) are not installed; the message says how."""
 
@@ -194,8 +214,12 @@ def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
             install_message(missing_libraries() or ["pango (" + str(error) + ")"])
         ) from error
 
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
     document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None)
-    pdf = document.write_pdf()
+    extra = [weasyprint.CSS(string=font_css(), font_config=fonts)] if font_css() else []
+    pdf = document.write_pdf(stylesheets=extra, font_config=fonts)
     assert pdf is not None
     return bytes(pdf)
 
