@@ -123,27 +123,53 @@ def _source_cell(rel: str, item: Mapping[str, Any]) -> str:
     )
 
 
+def _short_hash(items: Sequence[Mapping[str, Any]]) -> str:
+    """The short sha256 of a source's one raw file, or of its files' hashes taken together."""
+    import hashlib
+
+    hashes = [str(i.get("sha256", "")) for i in items]
+    if len(hashes) == 1:
+        return hashes[0][:SHORT_HASH]
+    combined = hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
+    return f"{combined[:SHORT_HASH]} (of {len(hashes)} files)"
+
+
 def _sources_html(
     tables: Sequence[str], manifest: Mapping[str, Any], read: Iterable[Any] | None = None
 ) -> str:
-    """One line per raw file the report read: source (title, URL, licence), file, date
-    accessed, short sha256; the full hashes follow in a folded ``<details>`` (screen only)."""
+    """One line per source the report read: source (title linked to its URL, licence), raw
+    files, date accessed, short sha256; each file's full hash follows in a folded
+    ``<details>`` (screen only; the PDF leaves it out)."""
     files = _used_files(tables, manifest, read)
     if not files:
         return "<p>No raw files are recorded for these tables.</p>"
-    rows, full = [], []
+    groups: dict[str, list[str]] = {}
     for rel in sorted(files):
-        item = files[rel]["item"]
-        sha = str(item.get("sha256", ""))
-        locked = item.get("locked_sha256")
-        mismatch = " (differs from sources.lock.json)" if locked and locked != sha else ""
-        rows.append(
-            f'<tr><td>{_source_cell(rel, item)}</td><td class="path">{_e(rel)}</td>'
-            f"<td>{_e(item.get('accessed') or '—')}</td>"
-            f'<td class="hash">{_e(sha[:SHORT_HASH])}{_e(mismatch)}</td></tr>'
+        info = _source(files[rel]["item"])
+        key = "ledger" if _is_ledger(rel) else str(info["title"]) if info else "unknown"
+        groups.setdefault(key, []).append(rel)
+    rows, full = [], []
+    for rels in groups.values():
+        items = [files[rel]["item"] for rel in rels]
+        accessed = sorted({str(i.get("accessed")) for i in items if i.get("accessed")})
+        mismatch = any(
+            i.get("locked_sha256") and i["locked_sha256"] != i.get("sha256") for i in items
         )
-        full.append(f'<tr><td class="path">{_e(rel)}</td><td class="hash">{_e(sha)}</td></tr>')
-    head = "<tr><th>source</th><th>raw file</th><th>accessed</th><th>sha256</th></tr>"
+        names = _e(rels[0]) if len(rels) == 1 else f"{len(rels)} files"
+        when = " to ".join(dict.fromkeys([accessed[0], accessed[-1]])) if accessed else "—"
+        rows.append(
+            f'<tr><td>{_source_cell(rels[0], items[0])}</td><td class="path">{names}</td>'
+            f"<td>{_e(when)}</td>"
+            f'<td class="hash">{_e(_short_hash(items))}'
+            + (" (differs from sources.lock.json)" if mismatch else "")
+            + "</td></tr>"
+        )
+        full += [
+            f'<tr><td class="path">{_e(rel)}</td>'
+            f'<td class="hash">{_e(str(files[rel]["item"].get("sha256", "")))}</td></tr>'
+            for rel in rels
+        ]
+    head = "<tr><th>source</th><th>raw files</th><th>accessed</th><th>sha256 (short)</th></tr>"
     citations = dict.fromkeys(
         str(info["citation"])
         for info in (_source(files[rel]["item"]) for rel in sorted(files))
