@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ def plotted_data(fig: Figure) -> pd.DataFrame:
             label = str(line.get_label())
             if label.startswith("_"):
                 continue  # event markers and helper lines
-            for x, y in zip(line.get_xdata(), line.get_ydata(), strict=False):
+            xs, ys = list(np.asarray(line.get_xdata())), list(np.asarray(line.get_ydata()))
+            for x, y in zip(xs, ys, strict=False):
                 rows.append({"panel": panel, "series": label, "x": x, "y": y})
         for container in ax.containers:
             if not isinstance(container, BarContainer):
