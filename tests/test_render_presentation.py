@@ -229,3 +229,13 @@ def test_quotes_get_dir_auto_and_arabic_ones_the_arabic_font_class() -> None:
     page = html_table(frame, detail="quote")
     assert page.count('dir="auto"') == 2
     assert page.count('class="quote-rtl"') == 1
+
+
+def test_a_figure_with_panels_is_named_by_its_suptitle() -> None:
+    fig, axes = plt.subplots(1, 2)
+    axes[0].set_title("Panel one", loc="left")
+    fig.suptitle("Synthetic panels tell one story")
+    try:
+        assert charts.figure_title(fig) == "Synthetic panels tell one story"
+    finally:
+        plt.close(fig)

@@ -137,13 +137,12 @@ def figure_svg(fig: Figure) -> str:
 
 
 def figure_title(fig: Figure) -> str:
-    """The chart's finding-stating title (the first axes title, or the figure's suptitle)."""
+    """The chart's finding-stating title: the figure's suptitle, else the first axes title."""
     suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        return str(suptitle.get_text())
     titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
-    found = [t for t in titles if t]
-    if found:
-        return found[0]
-    return suptitle.get_text() if suptitle is not None else "Chart"
+    return next((t for t in titles if t), "Chart")
 
 
 def _data_name(fig: Figure) -> str:
