@@ -239,3 +239,31 @@ def test_a_figure_with_panels_is_named_by_its_suptitle() -> None:
         assert charts.figure_title(fig) == "Synthetic panels tell one story"
     finally:
         plt.close(fig)
+
+
+def test_pdf_metadata_and_bookmarks_come_from_the_report_and_the_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from analysis.render import pdf_exporter
+
+    monkeypatch.setattr(pdf_exporter, "data_date", lambda: "2099-03-04")
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Synthetic metadata report\n\nText.\n\n## Synthetic section"),
+        ]
+    )
+    exporter = Exporter()
+    page = exporter.html(nb)
+    reader = PdfReader(io.BytesIO(exporter.pdf(page)))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Synthetic metadata report"
+    assert meta.subject == "Synthetic metadata report"
+    assert "Iran" in str(meta.get("/Keywords"))
+    assert str(meta.get("/CreationDate", "")).startswith("D:20990304")
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[0].startswith("Synthetic metadata report")

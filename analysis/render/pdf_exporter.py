@@ -159,6 +159,11 @@ class ReportHTMLExporter(HTMLExporter):
         name = resources.get("metadata", {}).get("name") or "Report"
         resources["report_title"] = notebook_title(nb, fallback=str(name))
         resources["report_css"] = report_css()
+        resources["report_subject"] = str(
+            nb.metadata.get("description") or resources["report_title"]
+        )
+        resources["report_keywords"] = KEYWORDS
+        resources["report_date"] = data_date()
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         self.register_filter(
@@ -173,6 +178,29 @@ class ReportHTMLExporter(HTMLExporter):
             ),
         )
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+#: PDF keywords (WeasyPrint writes ``<meta name="keywords">`` into the PDF's metadata).
+KEYWORDS = "Iran, Hamas, rapprochement, inflation, rial, oil, military expenditure, funding claims"
+
+
+def data_date() -> str:
+    """The date the report's data stands at: the latest access date of a raw file in the
+    processed manifest (never the clock), ``""`` when unknown. Becomes the PDF's creation date."""
+    from analysis import store
+
+    try:
+        tables = store.manifest().get("tables", {})
+    except Exception:  # a missing or broken manifest leaves the date out
+        return ""
+    dates = [
+        str(item.get("accessed"))
+        for entry in tables.values()
+        if isinstance(entry, dict)
+        for item in entry.get("inputs", [])
+        if isinstance(item, dict) and item.get("accessed")
+    ]
+    return max(dates, default="")
 
 
 #: The family name report.css lists for Arabic-script text (quotes in Arabic and Persian).
