@@ -267,3 +267,30 @@ def test_pdf_metadata_and_bookmarks_come_from_the_report_and_the_data(
     assert str(meta.get("/CreationDate", "")).startswith("D:20990304")
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles[0].startswith("Synthetic metadata report")
+
+
+def test_fdi_chart_has_two_panels_not_a_dual_axis_and_publishes_its_frame() -> None:
+    from analysis.report.finance_charts import fdi_chart
+    from analysis.report.finances import FDI_PCT_GDP, FDI_USD
+
+    charts.set_theme()
+    investment = pd.DataFrame({"year": [2016, 2017], "usd_bn": [3.4, 5.0], "pct_gdp": [0.8, 1.0]})
+    indicators = pd.DataFrame(
+        {
+            "indicator_code": [FDI_USD, FDI_PCT_GDP],
+            "country_code": ["IRN", "IRN"],
+            "year": [2017, 2017],
+            "source_id": ["worldbank", "worldbank"],
+        }
+    )
+    events = pd.DataFrame({"date": pd.to_datetime(["2016-01-16"]), "label": ["synthetic"]})
+    fig = fdi_chart(investment, indicators, events)
+    try:
+        assert len(fig.axes) == 2  # twinx would add a third axes sharing one panel
+        assert fig.axes[0].get_position().y0 > fig.axes[1].get_position().y0  # stacked
+        assert charts.figure_title(fig) == "Foreign direct investment into Iran, net inflows"
+        name, text = charts.chart_data(fig)
+        assert "World Bank WDI" in text and "data to 2017" in text
+        assert "year,usd_bn,pct_gdp" in text
+    finally:
+        plt.close(fig)
