@@ -294,3 +294,32 @@ def test_fdi_chart_has_two_panels_not_a_dual_axis_and_publishes_its_frame() -> N
         assert "year,usd_bn,pct_gdp" in text
     finally:
         plt.close(fig)
+
+
+def test_export_writes_each_charts_csv_beside_the_report_and_links_it(tmp_path: Path) -> None:
+    from analysis.render.export import publish_data
+    from analysis.render.pdf_exporter import csv_data_uri
+
+    uri = csv_data_uri("# t\na,b\n1,2\n")
+    page = f'<a class="data-link" download="chart-1-x.csv" href="{uri}">Download the data (CSV)</a>'
+    out, written = publish_data(page, tmp_path)
+    assert written == [tmp_path / "data" / "chart-1-x.csv"]
+    assert written[0].read_text(encoding="utf-8") == "# t\na,b\n1,2\n"
+    assert 'href="data/chart-1-x.csv"' in out and "base64" not in out
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_defused() -> None:
+    from analysis.report.downloads import csv_text
+
+    text = csv_text(
+        pd.DataFrame({"label": ["=HYPERLINK(1)", "plain"], "value": [-1.5, 2.0]}),
+        title="Synthetic",
+        source="Source: synthetic",
+        parameters={"year": 2020},
+    )
+    assert "'=HYPERLINK(1)" in text and "-1.5" in text
+    assert text.splitlines()[:3] == [
+        "# Synthetic",
+        "# Source: synthetic",
+        "# report parameters: year = 2020",
+    ]

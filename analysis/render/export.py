@@ -2,7 +2,8 @@
 
 One :class:`Exporter` per process holds the nbconvert exporters (templates compiled once):
 about 0.2 s for the HTML and 0.8 s for the PDF of a small report. The PDF is printed from the
-very HTML that is written, so the two always agree.
+very HTML that is written, so the two always agree (except that each chart's "Download the
+data" link, a file in ``data/`` beside the report, is named rather than linked in the PDF).
 """
 
 from __future__ import annotations
