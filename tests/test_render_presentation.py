@@ -323,3 +323,21 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused() -> None:
         "# Source: synthetic",
         "# report parameters: year = 2020",
     ]
+
+
+def test_report_html_has_a_table_of_contents_of_its_sections() -> None:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "# Synthetic report\n\nIntro.\n\n## First part\n\nA.\n\n## Second part"
+            ),
+        ]
+    )
+    page = Exporter().html(nb)
+    nav = re.search(r'<nav class="toc".*?</nav>', page, re.S)
+    assert nav is not None
+    assert re.findall(r'href="#([^"]+)">([^<]+)</a>', nav.group(0)) == [
+        ("First-part", "First part"),
+        ("Second-part", "Second part"),
+    ]
+    assert page.index("</h1>") < page.index('<nav class="toc"')

@@ -14,6 +14,7 @@ stderr streams (warnings) are left out of reports but kept in the executed noteb
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,27 @@ def csv_data_uri(text: str) -> str:
     import base64
 
     return CSV_URI_PREFIX + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+
+
+def add_toc(html: str) -> str:
+    """Insert a table of contents (the report's ``h2`` headings, linked by their ids) after the
+    title; folded on screen, left out of print (the PDF has bookmarks)."""
+    entries = [
+        (anchor, re.sub(r"<a class=\"anchor-link\".*?</a>|<[^>]+>", "", text).strip())
+        for anchor, text in _H2.findall(html)
+    ]
+    entries = [(a, t) for a, t in entries if t]
+    if len(entries) < 2 or "</h1>" not in html:
+        return html
+    items = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in entries)
+    nav = (
+        '<nav class="toc" aria-label="Contents"><details><summary>Contents</summary>'
+        f"<ol>{items}</ol></details></nav>"
+    )
+    return html.replace("</h1>", "</h1>" + nav, 1)
 
 
 class DropStderrPreprocessor(Preprocessor):
@@ -177,7 +199,8 @@ class ReportHTMLExporter(HTMLExporter):
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources
             ),
         )
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return add_toc(body), resources
 
 
 #: PDF keywords (WeasyPrint writes ``<meta name="keywords">`` into the PDF's metadata).
