@@ -9,7 +9,7 @@ export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help reports data processed refresh verify test lint lab kernel bench clean-reports
+.PHONY: help check-system reports data processed refresh verify test lint lab kernel bench clean-reports
 
 ## help: list the targets (default)
 help:
@@ -28,8 +28,12 @@ $(BIN)/.dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(BIN)/.runtime
 
+## check-system: check the system libraries the PDF step needs (Pango); print the install line
+check-system:
+	@$(PYTHON) analysis/render/system_check.py
+
 ## reports: fetch raw data, clean it, build every report into reports/ (only what changed)
-reports: $(BIN)/.runtime
+reports: check-system $(BIN)/.runtime
 	$(ANALYSIS) fetch
 	$(ANALYSIS) clean
 	$(ANALYSIS) build

@@ -84,7 +84,9 @@ def test_second_build_does_no_work(built: Path) -> None:
 def test_html_embeds_the_figure_and_hides_code(built: Path) -> None:
     html = (built / "reports" / RUN / f"{RUN}.html").read_text(encoding="utf-8")
     assert TITLE in html
-    assert '<img src="data:image/png;base64,' in html
+    assert '<img class="chart" src="data:image/svg+xml;base64,' in html  # a vector chart
+    assert "data:image/png" not in html
+    assert (built / "reports" / RUN / "data").is_dir()  # the chart's data, to download
     assert "tables.indicator(" not in html  # code cells are hidden
     assert "<script" not in html  # offline: no scripts at all, so none from a CDN
     assert 'src="http' not in html

@@ -54,14 +54,14 @@ def _execute(
 
 
 def _outputs(nb: dict[str, Any]) -> tuple[str, int, str]:
-    """All HTML text, the number of PNG images, and stream/error text of an executed notebook."""
+    """All HTML text, the number of charts (SVG), and stream/error text of an executed notebook."""
     html, images, streams = [], 0, []
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if "text/html" in data:
                 html.append("".join(data["text/html"]))
-            images += "image/png" in data
+            images += "image/svg+xml" in data and "image/png" not in data
             if out.get("output_type") in ("stream", "error"):
                 streams.append(str(out.get("text", "")) + str(out.get("evalue", "")))
     return "\n".join(html), images, "\n".join(streams)

@@ -269,3 +269,16 @@ def test_injected_values_read_back_as_the_same_literals() -> None:
     )
     with pytest.raises(ValueError):
         check_literals({"not_a_literal": float("nan")})  # papermill writes float('nan')
+
+
+def test_appendix_lists_only_the_raw_files_the_report_read_one_line_each(home: Path) -> None:
+    import pandas as pd
+
+    write_manifest(home)
+    read = [pd.DataFrame({"source_file": ["worldbank/API_SYNTH_DS2.csv"], "value": [1.0]})]
+    html = appendix(["indicators"], {}, read=read)
+    sources = html.split('<table class="sources">')[1].split("</table>")[0]
+    assert sources.count("<tr>") == 2  # the header and the one file read
+    assert "worldbank/API_SYNTH_DS2.csv" in sources and "ledgers/claims.csv" not in html
+    assert ">" + "a" * 12 + " (differs" in sources and "a" * 13 not in sources  # short hash
+    assert '<details class="full-hashes">' in html and "a" * 64 in html  # full hash, folded

@@ -110,8 +110,8 @@ def test_detail_column_becomes_a_full_width_row() -> None:
     out = html_table(frame, detail="quote")
     assert out.count("<th ") == 2  # the detail is not a column
     assert (
-        f'<tr class="detail"><td colspan="2"{LEFT}><em>&lt;i&gt;said&lt;/i&gt;</em></td></tr>'
-        in out
+        f'<tr class="detail"><td colspan="2"{LEFT} dir="auto">'
+        "<em>&lt;i&gt;said&lt;/i&gt;</em></td></tr>" in out
     )
     assert out.count('class="detail"') == 1  # no empty row for a missing quote
 

@@ -2,12 +2,15 @@
 
 One :class:`Exporter` per process holds the nbconvert exporters (templates compiled once):
 about 0.2 s for the HTML and 0.8 s for the PDF of a small report. The PDF is printed from the
-very HTML that is written, so the two always agree.
+very HTML that is written, so the two always agree (except that each chart's "Download the
+data" link, a file in ``data/`` beside the report, is named rather than linked in the PDF).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,39 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
     from analysis.render.pdf_exporter import ReportHTMLExporter
+
+
+#: Folder beside the report HTML that holds the data behind each chart.
+DATA_DIR = "data"
+
+_CSV_LINK = re.compile(
+    r'download="([^"/\\]+\.csv)" href="data:text/csv;charset=utf-8;base64,([^"]+)"'
+)
+
+
+def publish_data(html: str, out_dir: Path) -> tuple[str, list[Path]]:
+    """Write each chart's embedded CSV (``download="x.csv" href="data:text/csv..."``) to
+    ``out_dir/data/x.csv`` and point the link at that file; returns the HTML and the files."""
+    written: list[Path] = []
+
+    def save(match: re.Match[str]) -> str:
+        name = match.group(1)
+        path = out_dir / DATA_DIR / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_bytes(path, base64.b64decode(match.group(2)))
+        written.append(path)
+        return f'download="{name}" href="{DATA_DIR}/{name}"'
+
+    return _CSV_LINK.sub(save, html), written
+
+
+_DATA_LINK = re.compile(r'<a class="data-link" download="([^"]+)" href="[^"]+">[^<]*</a>')
+
+
+def pdf_data_notes(html: str) -> str:
+    """The HTML the PDF is printed from: each "Download the data" link becomes the file's name
+    beside the report (a link in a PDF would point at the build's staging folder)."""
+    return _DATA_LINK.sub(rf"Data: <code>{DATA_DIR}/\1</code>, beside this report", html)
 
 
 @dataclass(frozen=True)
@@ -84,6 +120,7 @@ class Exporter:
         nb = nbformat.read(nb_path, as_version=4)
         started = time.perf_counter()
         html = self.html(nb, name=stem, show_code=show_code)
+        html, _ = publish_data(html, out_dir)
         html_path = out_dir / f"{stem}.html"
         atomic.write_text(html_path, html)
         html_seconds = time.perf_counter() - started
@@ -91,7 +128,7 @@ class Exporter:
         started = time.perf_counter()
         if pdf:
             pdf_path = out_dir / f"{stem}.pdf"
-            atomic.write_bytes(pdf_path, self.pdf(html, base_url=nb_path.parent))
+            atomic.write_bytes(pdf_path, self.pdf(pdf_data_notes(html), base_url=nb_path.parent))
         return ExportResult(
             notebook_title(nb, stem),
             html_path,

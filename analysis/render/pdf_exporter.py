@@ -14,6 +14,7 @@ stderr streams (warnings) are left out of reports but kept in the executed noteb
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,47 @@ def report_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
+def svg_data_uri(svg: str | list[str]) -> str:
+    """An SVG document as a ``data:image/svg+xml;base64,...`` URI (for ``<img src>``)."""
+    import base64
+
+    text = "".join(svg) if isinstance(svg, list) else svg
+    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+#: The prefix of a chart's embedded CSV link; :mod:`analysis.render.export` turns each into a
+#: file beside the report.
+CSV_URI_PREFIX = "data:text/csv;charset=utf-8;base64,"
+
+
+def csv_data_uri(text: str) -> str:
+    """CSV text as a ``data:text/csv`` URI (the download link works in a lone HTML file)."""
+    import base64
+
+    return CSV_URI_PREFIX + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+
+
+def add_toc(html: str) -> str:
+    """Insert a table of contents (the report's ``h2`` headings, linked by their ids) after the
+    title; folded on screen, left out of print (the PDF has bookmarks)."""
+    entries = [
+        (anchor, re.sub(r"<a class=\"anchor-link\".*?</a>|<[^>]+>", "", text).strip())
+        for anchor, text in _H2.findall(html)
+    ]
+    entries = [(a, t) for a, t in entries if t]
+    if len(entries) < 2 or "</h1>" not in html:
+        return html
+    items = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in entries)
+    nav = (
+        '<nav class="toc" aria-label="Contents"><details><summary>Contents</summary>'
+        f"<ol>{items}</ol></details></nav>"
+    )
+    return html.replace("</h1>", "</h1>" + nav, 1)
+
+
 class DropStderrPreprocessor(Preprocessor):
     """Remove stderr streams (warnings, progress bars) from code cells' outputs."""
 
@@ -75,6 +117,8 @@ class ReportHTMLExporter(HTMLExporter):
         super().__init__(config=merged, **kw)
         if self.hide_stderr:
             self.register_preprocessor(DropStderrPreprocessor(parent=self), enabled=True)
+        self.register_filter("svg_data_uri", svg_data_uri)
+        self.register_filter("csv_data_uri", csv_data_uri)
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -137,6 +181,11 @@ class ReportHTMLExporter(HTMLExporter):
         name = resources.get("metadata", {}).get("name") or "Report"
         resources["report_title"] = notebook_title(nb, fallback=str(name))
         resources["report_css"] = report_css()
+        resources["report_subject"] = str(
+            nb.metadata.get("description") or resources["report_title"]
+        )
+        resources["report_keywords"] = KEYWORDS
+        resources["report_date"] = data_date()
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         self.register_filter(
@@ -150,15 +199,78 @@ class ReportHTMLExporter(HTMLExporter):
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources
             ),
         )
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return add_toc(body), resources
+
+
+#: PDF keywords (WeasyPrint writes ``<meta name="keywords">`` into the PDF's metadata).
+KEYWORDS = "Iran, Hamas, rapprochement, inflation, rial, oil, military expenditure, funding claims"
+
+
+def data_date() -> str:
+    """The date the report's data stands at: the latest access date of a raw file in the
+    processed manifest (never the clock), ``""`` when unknown. Becomes the PDF's creation date."""
+    from analysis import store
+
+    try:
+        tables = store.manifest().get("tables", {})
+    except Exception:  # a missing or broken manifest leaves the date out
+        return ""
+    dates = [
+        str(item.get("accessed"))
+        for entry in tables.values()
+        if isinstance(entry, dict)
+        for item in entry.get("inputs", [])
+        if isinstance(item, dict) and item.get("accessed")
+    ]
+    return max(dates, default="")
+
+
+#: The family name report.css lists for Arabic-script text (quotes in Arabic and Persian).
+ARABIC_FAMILY = "Noto Sans Arabic"
+
+
+@functools.cache
+def font_css() -> str:
+    """``@font-face`` rules for the fonts the project installs (pip package
+    ``fontpkg-noto-sans-arabic``, OFL-1.1), so the PDF never depends on system fonts for
+    Arabic and Persian; empty if the package is missing (the browser's fonts then apply)."""
+    try:
+        from fontpkg_noto_sans_arabic import ROOT
+    except ImportError:
+        return ""
+    files = sorted((ROOT / "files").glob("*.ttf"))
+    return "".join(
+        f'@font-face {{ font-family: "{ARABIC_FAMILY}"; src: url("{path.as_uri()}"); }}\n'
+        for path in files[:1]
+    )
+
+
+class MissingSystemLibraries(RuntimeError):
+    """The PDF engine's system libraries (Pango) are not installed; the message says how."""
 
 
 def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
-    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS)."""
-    import weasyprint
+    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS).
 
+    Raises :class:`MissingSystemLibraries` (with the install line per platform) when WeasyPrint
+    cannot load Pango from the system.
+    """
+    try:
+        import weasyprint
+    except OSError as error:  # cffi could not dlopen Pango and friends
+        from analysis.render.system_check import install_message, missing_libraries
+
+        raise MissingSystemLibraries(
+            install_message(missing_libraries() or ["pango (" + str(error) + ")"])
+        ) from error
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
     document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None)
-    pdf = document.write_pdf()
+    extra = [weasyprint.CSS(string=font_css(), font_config=fonts)] if font_css() else []
+    pdf = document.write_pdf(stylesheets=extra, font_config=fonts)
     assert pdf is not None
     return bytes(pdf)
 

@@ -17,7 +17,7 @@ manifest is said so in the appendix instead of failing the report.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from analysis import config, store
@@ -90,83 +90,121 @@ def _tables_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{note}"
 
 
-def _source_header(key: str, info: Mapping[str, Any] | None) -> str:
-    """The heading of one source's group of raw files: title (linked), licence, citation."""
-    if info is None:
-        if key == "ledger":
-            return (
-                "<p><b>Curated ledgers</b> (committed in the repository; "
-                "each row cites its own source)</p>"
-            )
-        return "<p><b>Source not in the registry</b></p>"
-    title, lic, cite = info["title"], info.get("license"), info.get("citation")
-    licence = f' <span class="muted">— licence: {_e(lic)}</span>' if lic else ""
-    citation = f'<br><span class="muted">{_e(cite)}</span>' if cite else ""
-    return f"<p><b>{link(info.get('url'), title)}</b>{licence}{citation}</p>"
+#: Characters of a sha256 shown on the one line per source (the full hash is in the folded
+#: section of the HTML, in build.json and in the processed manifest).
+SHORT_HASH = 12
 
 
-def _sources_html(tables: Sequence[str], manifest: Mapping[str, Any]) -> str:
+def _used_files(
+    tables: Sequence[str], manifest: Mapping[str, Any], read: Iterable[Any] | None
+) -> dict[str, dict[str, Any]]:
+    """The raw files behind ``tables`` (path -> manifest input and the tables that used it),
+    limited to the ``source_file`` values of the frames in ``read`` when given."""
+    wanted: set[str] | None = None
+    if read is not None:
+        wanted = set()
+        for frame in read:
+            if "source_file" in getattr(frame, "columns", ()):
+                wanted.update(str(f) for f in frame["source_file"].dropna().unique())
     files: dict[str, dict[str, Any]] = {}
     for name in tables:
         entry = manifest.get(name)
         for item in (entry or {}).get("inputs", []) if isinstance(entry, dict) else []:
-            files.setdefault(str(item.get("path")), {"item": item, "tables": []})["tables"].append(
-                name
-            )
+            rel = str(item.get("path"))
+            if wanted is not None and rel not in wanted:
+                continue
+            files.setdefault(rel, {"item": item, "tables": []})["tables"].append(name)
+    return files
+
+
+def _source_cell(rel: str, item: Mapping[str, Any]) -> str:
+    """Publisher/title (linked to its URL) and licence of one raw file's source."""
+    if _is_ledger(rel):
+        return "Curated ledgers (in the repository; each row cites its own source)"
+    info = _source(item)
+    if info is None:
+        return "Source not in the registry"
+    lic = info.get("license")
+    return link(info.get("url"), info["title"]) + (
+        f' <span class="muted">({_e(lic)})</span>' if lic else ""
+    )
+
+
+def _short_hash(items: Sequence[Mapping[str, Any]]) -> str:
+    """The short sha256 of a source's one raw file, or of its files' hashes taken together."""
+    import hashlib
+
+    hashes = [str(i.get("sha256", "")) for i in items]
+    if len(hashes) == 1:
+        return hashes[0][:SHORT_HASH]
+    combined = hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
+    return f"{combined[:SHORT_HASH]} (of {len(hashes)} files)"
+
+
+def _sources_html(
+    tables: Sequence[str], manifest: Mapping[str, Any], read: Iterable[Any] | None = None
+) -> str:
+    """One line per source the report read: source (title linked to its URL, licence), raw
+    files, date accessed, short sha256; each file's full hash follows in a folded
+    ``<details>`` (screen only; the PDF leaves it out)."""
+    files = _used_files(tables, manifest, read)
     if not files:
         return "<p>No raw files are recorded for these tables.</p>"
     groups: dict[str, list[str]] = {}
-    infos: dict[str, dict[str, Any] | None] = {}
     for rel in sorted(files):
-        info = None if _is_ledger(rel) else _source(files[rel]["item"])
-        key = str(info["title"]) if info else ("ledger" if _is_ledger(rel) else "unknown")
+        info = _source(files[rel]["item"])
+        key = "ledger" if _is_ledger(rel) else str(info["title"]) if info else "unknown"
         groups.setdefault(key, []).append(rel)
-        infos[key] = info
-    used_by = len(tables) > 1
-    parts = [
-        _source_group(_source_header(key, infos[key]), rels, files, used_by)
-        for key, rels in groups.items()
-    ]
-    return "".join(parts)
-
-
-def _source_group(
-    header: str,
-    rels: Sequence[str],
-    files: Mapping[str, dict[str, Any]],
-    used_by: bool,
-) -> str:
-    """One source: its heading, then its raw files (path, sha256, accessed) in a <details>
-    element: folded on screen, printed in full in the PDF."""
-    rows = []
-    for rel in rels:
-        item = files[rel]["item"]
-        sha = str(item.get("sha256", ""))
-        accessed = item.get("accessed") or "—"
-        locked = item.get("locked_sha256")
-        mismatch = (
-            ' <span class="muted">(differs from sources.lock.json)</span>'
-            if locked and locked != sha
-            else ""
+    rows, full = [], []
+    for rels in groups.values():
+        items = [files[rel]["item"] for rel in rels]
+        accessed = sorted({str(i.get("accessed")) for i in items if i.get("accessed")})
+        mismatch = any(
+            i.get("locked_sha256") and i["locked_sha256"] != i.get("sha256") for i in items
         )
-        tables = f"<td>{_e(', '.join(files[rel]['tables']))}</td>" if used_by else ""
+        names = _e(rels[0]) if len(rels) == 1 else f"{len(rels)} files"
+        when = " to ".join(dict.fromkeys([accessed[0], accessed[-1]])) if accessed else "—"
         rows.append(
-            f'<tr><td class="path">{_e(rel)}</td><td class="hash">{_e(sha)}{mismatch}</td>'
-            f"<td>{_e(accessed)}</td>{tables}</tr>"
+            f'<tr><td>{_source_cell(rels[0], items[0])}</td><td class="path">{names}</td>'
+            f"<td>{_e(when)}</td>"
+            f'<td class="hash">{_e(_short_hash(items))}'
+            + (" (differs from sources.lock.json)" if mismatch else "")
+            + "</td></tr>"
         )
-    head = "<th>raw file</th><th>sha256</th><th>accessed</th>" + (
-        "<th>used by</th>" if used_by else ""
+        full += [
+            f'<tr><td class="path">{_e(rel)}</td>'
+            f'<td class="hash">{_e(str(files[rel]["item"].get("sha256", "")))}</td></tr>'
+            for rel in rels
+        ]
+    head = "<tr><th>source</th><th>raw files</th><th>accessed</th><th>sha256 (short)</th></tr>"
+    citations = dict.fromkeys(
+        str(info["citation"])
+        for info in (_source(files[rel]["item"]) for rel in sorted(files))
+        if info and info.get("citation")
     )
-    count = f"{len(rels)} raw file{'s' if len(rels) != 1 else ''}: sha256 and date accessed"
+    cite = (
+        '<p class="muted citations">Cite as: ' + " · ".join(_e(c) for c in citations) + "</p>"
+        if citations
+        else ""
+    )
     return (
-        f'<div class="source">{header}<details><summary>{_e(count)}</summary>'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "</details></div>"
+        f'<table class="sources"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+        + cite
+        + '<details class="full-hashes"><summary>Full sha256 of each raw file</summary>'
+        f"<table><tbody>{''.join(full)}</tbody></table></details>"
     )
 
 
-def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
-    """The provenance appendix as an HTML fragment (a ``<section class="provenance">``)."""
+def appendix(
+    tables: Sequence[str],
+    parameters: Mapping[str, object],
+    read: Iterable[Any] | None = None,
+) -> str:
+    """The provenance appendix as an HTML fragment (a ``<section class="provenance">``).
+
+    ``read``: the frames the report drew and tabulated; when given, only the raw files named in
+    their ``source_file`` column are listed (the sources the report actually read).
+    """
     manifest, manifest_note = store.manifest()["tables"], store.manifest_problem()
     as_of = data_date(tables, manifest)
     notes = [manifest_note] if manifest_note else []
@@ -183,6 +221,6 @@ def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
         + "<h3>Tables</h3>"
         + _tables_html(tables, manifest)
         + "<h3>Sources</h3>"
-        + _sources_html(tables, manifest)
+        + _sources_html(tables, manifest, read)
         + "</section>"
     )

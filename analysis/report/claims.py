@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.report import finances, periods
 from analysis.report.html import html_table
+from analysis.report.translations import with_translations
 from analysis.schemas.claims import CLAIMANT_TYPES, IRAN_ONLY_DONOR
 
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
@@ -287,7 +288,7 @@ def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
             ),
             "source": selected["source_publisher"].fillna(selected["source_url"]),
             "url": selected["source_url"],
-            "quote": selected["quote"],
+            "quote": with_translations(selected)["quote_shown"],
         },
         index=selected.index,
     )

@@ -89,6 +89,14 @@ def link(url: object, text: object | None = None) -> str:
     return f'<a href="{href}" rel="{LINK_REL}" target="_blank">{label}</a>'
 
 
+def _script_attrs(value: object) -> str:
+    """``dir="auto"`` on every quote; a class that sets Arabic-script text upright in a font
+    with its glyphs (see report.css) when the text is Arabic or Persian."""
+    text = str(value)
+    arabic = any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in text)
+    return ' dir="auto"' + (' class="quote-rtl"' if arabic else "")
+
+
 def html_table(
     frame: pd.DataFrame,
     *,
@@ -125,7 +133,8 @@ def html_table(
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
         if detail is not None and cell_text(record[detail]):
             body_rows.append(
-                f'<tr class="detail"><td colspan="{len(shown)}"{LEFT}>'
+                f'<tr class="detail"><td colspan="{len(shown)}"{LEFT}'
+                f"{_script_attrs(record[detail])}>"
                 f"<em>{cell_text(record[detail])}</em></td></tr>"
             )
     cap = f"<caption>{cell_text(caption)}</caption>" if caption else ""
