@@ -248,20 +248,20 @@ def us_cpi() -> pd.DataFrame:
 #: (about $100m, and most of $260m, for 2017). Amounts in US$; ";" separates columns. S011 pools
 #: Iran with other donors, so (as the cleaner does) it has a parsed amount but no annual US$.
 CLAIMS_TEXT = """\
-claim_id;claim_date;claimant_type;amount_as_stated;period_as_stated;recipient_scope;donor_scope;status;amount_kind;bound;period;amount_low;amount_high;share_low;share_high;annual_low_usd;annual_high_usd;parse_status;parse_reason;period_start;period_end
-C054;2018-01-15;israeli_government;about $100 million | $260 million;in 2017;hamas_military_wing;iran;paid;absolute;approximate;year;1e8;1e8;;;1e8;1e8;parsed;;2017;2017
-C057;2018-03;israeli_government;most of the $260m;in 2017;hamas;iran;paid;share;range;year;1.3e8;2.6e8;0.5;1.0;1.3e8;2.6e8;parsed;;2017;2017
-S001;2008-05-01;think_tank_academic;several hundred million dollars a year;;hamas;iran;paid;absolute;vague;year;3e8;9e8;;;3e8;9e8;parsed;;;
-S002;2009-01-10;other;25 to $50 million;in certain years;hamas;iran;paid;absolute;range;year;2.5e7;5e7;;;2.5e7;5e7;parsed;;;
-S003;2014-03-01;media_unnamed_sources;around $23m a month;a month;hamas;iran;paid;absolute;approximate;month;2.3e7;2.3e7;;;2.76e8;2.76e8;parsed;;;
-S004;2019-08-06;media_unnamed_sources;upwards of $30 million;monthly;palestinian_groups_incl_hamas;iran;paid;absolute;at_least;month;3e7;;;;3.6e8;;parsed;;;
-S005;2023-11-02;us_government;as much as $120 million;annually;hamas;iran;unknown;absolute;at_most;year;;1.2e8;;;;1.2e8;parsed;;;
-S006;2022-01-02;hamas;a total of $70 million;cumulative;hamas;iran;paid;absolute;exact;total;7e7;7e7;;;;;parsed;;;
-S007;2015-07;hamas;All assistance has stopped;;hamas;iran;stopped;none;none;unspecified;;;;;;;parsed;;;
-S008;;other;approximately US$30 million annually;annually, 1993 to 2006;hamas;iran;paid;absolute;approximate;year;3e7;3e7;;;3e7;3e7;parsed;;1993;2006
-S009;2012;hamas;Some 75% of the Hamas budget;2012 budget;hamas;iran_and_others;unknown;share;approximate;year;;;0.75;0.75;;;partial;share of an amount not stated (synthetic);2012;2012
-S010;2016-02-24;iran_government;a quarter of a fortnight's worth;;other;iran;offered;none;none;unspecified;;;;;;;unparsed;no rule reads this wording (synthetic);;
-S011;2010-04-14;other;$540 million | the bulk of that amount annually;annually;hamas;iran_and_others;paid;share;range;year;2.7e8;5.4e8;0.5;1.0;;;parsed;;2010;2010
+claim_id;claim_date;claimant_type;amount_as_stated;period_as_stated;recipient_scope;donor_scope;status;amount_kind;bound;period;amount_low;amount_high;share_low;share_high;annual_low_usd;annual_high_usd;parse_status;parse_reason;period_start;period_end;source_grade
+C054;2018-01-15;israeli_government;about $100 million | $260 million;in 2017;hamas_military_wing;iran;paid;absolute;approximate;year;1e8;1e8;;;1e8;1e8;parsed;;2017;2017;official_on_record
+C057;2018-03;israeli_government;most of the $260m;in 2017;hamas;iran;paid;share;range;year;1.3e8;2.6e8;0.5;1.0;1.3e8;2.6e8;parsed;;2017;2017;official_on_record
+S001;2008-05-01;think_tank_academic;several hundred million dollars a year;;hamas;iran;paid;absolute;vague;year;3e8;9e8;;;3e8;9e8;parsed;;;;think_tank_academic
+S002;2009-01-10;other;25 to $50 million;in certain years;hamas;iran;paid;absolute;range;year;2.5e7;5e7;;;2.5e7;5e7;parsed;;;;media_unsourced
+S003;2014-03-01;media_unnamed_sources;around $23m a month;a month;hamas;iran;paid;absolute;approximate;month;2.3e7;2.3e7;;;2.76e8;2.76e8;parsed;;;;media_unsourced
+S004;2019-08-06;media_unnamed_sources;upwards of $30 million;monthly;palestinian_groups_incl_hamas;iran;paid;absolute;at_least;month;3e7;;;;3.6e8;;parsed;;;;unnamed_officials
+S005;2023-11-02;us_government;as much as $120 million;annually;hamas;iran;unknown;absolute;at_most;year;;1.2e8;;;;1.2e8;parsed;;;;official_on_record
+S006;2022-01-02;hamas;a total of $70 million;cumulative;hamas;iran;paid;absolute;exact;total;7e7;7e7;;;;;parsed;;;;named_official_or_party
+S007;2015-07;hamas;All assistance has stopped;;hamas;iran;stopped;none;none;unspecified;;;;;;;parsed;;;;named_official_or_party
+S008;;other;approximately US$30 million annually;annually, 1993 to 2006;hamas;iran;paid;absolute;approximate;year;3e7;3e7;;;3e7;3e7;parsed;;1993;2006;blog_listicle_aggregator
+S009;2012;hamas;Some 75% of the Hamas budget;2012 budget;hamas;iran_and_others;unknown;share;approximate;year;;;0.75;0.75;;;partial;share of an amount not stated (synthetic);2012;2012;named_official_or_party
+S010;2016-02-24;iran_government;a quarter of a fortnight's worth;;other;iran;offered;none;none;unspecified;;;;;;;unparsed;no rule reads this wording (synthetic);;;official_on_record
+S011;2010-04-14;other;$540 million | the bulk of that amount annually;annually;hamas;iran_and_others;paid;share;range;year;2.7e8;5.4e8;0.5;1.0;;;parsed;;2010;2010;blog_listicle_aggregator
 """
 
 

@@ -82,6 +82,7 @@ def test_bad_rows_are_quarantined_with_reasons_and_none_dropped(raw: Path) -> No
         16: {"iso_4217"},
         17: {"order"},  # period_end before period_start
         21: {"vocabulary"},  # dated_by: an analyst writes only "undated" (or nothing)
+        22: {"vocabulary"},  # source_grade outside the scale
     }
     assert q["reason"].str.len().gt(0).all()
     assert set(q["source_file"]) == {"ledgers/claims.csv"}
