@@ -196,21 +196,22 @@ def check_oil_sales(
 
 
 def check_investment(fdi: pd.DataFrame, year: int) -> Verdict:
-    """"International investors withdrawing as a result of US sanctions": FDI net inflows
-    (``fdi``: ``year``, ``usd_bn``) in the article's year against the year before."""
+    """"International investors withdrawing as a result of US sanctions": FDI net inflows as a
+    share of GDP (``fdi``: ``year``, ``pct_gdp``) in the article's year against the year
+    before."""
     claim = "International investors are withdrawing as a result of US sanctions."
-    usd = fdi.dropna(subset=["usd_bn"]).set_index("year")["usd_bn"]
-    if not {year - 1, year} <= set(usd.index):
+    pct = fdi.dropna(subset=["pct_gdp"]).set_index("year")["pct_gdp"].astype(float)
+    if not {year - 1, year} <= set(pct.index):
         return Verdict("Investment", claim, "No FDI figure for those years.", UNTESTABLE,
                        "the World Bank series has a gap")  # fmt: skip
     shows = (
-        f"Foreign direct investment into Iran was US${usd[year - 1]:.2f} bn in {year - 1} and "
-        f"US${usd[year]:.2f} bn in {year}"
+        f"Foreign direct investment into Iran came to {pct[year - 1]:.2f}% of GDP in {year - 1} "
+        f"and {pct[year]:.2f}% in {year}"
     )
-    if year + 1 in usd.index:
-        shows += f", US${usd[year + 1]:.2f} bn in {year + 1}"
-    shows += " (World Bank, BX.KLT.DINV.CD.WD)."
-    fell = usd[year] < usd[year - 1]
+    if year + 1 in pct.index:
+        shows += f", {pct[year + 1]:.2f}% in {year + 1}"
+    shows += " (World Bank, BX.KLT.DINV.WD.GD.ZS)."
+    fell = pct[year] < pct[year - 1]
     return Verdict(
         "Investment",
         claim,
@@ -274,10 +275,17 @@ def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str)
     mb, ma = float(by.loc[before, "median_mid"]), float(by.loc[after, "median_mid"])
     word = compare(ma, mb)
     shows += f"; medians {_money(mb)} and {_money(ma)} a year (constant dollars)."
-    verdict = {"lower": SUPPORTED, "about the same": PARTLY, "higher": CONTRADICTED}[word]
-    return Verdict("A lower rate", claim, shows, verdict,
-                   f"the later median is {word} (within ×{SIMILAR_FACTOR} counts as the same); "
-                   "the statements differ by orders of magnitude within each period")  # fmt: skip
+    overlap = float(by.loc[after, "highest"]) >= float(by.loc[before, "lowest"])
+    if word == "lower" and not overlap:
+        return Verdict("A lower rate", claim, shows, SUPPORTED,
+                       "every later amount is below every earlier one")  # fmt: skip
+    if word == "lower":
+        return Verdict("A lower rate", claim, shows, PARTLY,
+                       "the later median is lower, but the amounts of the two periods "
+                       "overlap")  # fmt: skip
+    return Verdict("A lower rate", claim, shows, CONTRADICTED,
+                   f"the later median is {word} (within ×{SIMILAR_FACTOR} counts as the "
+                   "same)")  # fmt: skip
 
 
 def check_260m(check: dict[str, object]) -> Verdict:
@@ -313,9 +321,12 @@ def check_no_official_figures(claims: pd.DataFrame) -> Verdict:
         & (claims["amount_low"].notna() | claims["amount_high"].notna())
     ]
     iran = int(official["claimant_type"].eq("iran_government").sum())
+    who = sorted(official["claimant_type"].str.replace("_government", "").str.replace("_", " "))
+    names = {"israeli": "Israeli", "us": "US"}
     shows = (
-        f"{len(official)} statements by officials on the record give an amount of money paid; "
-        f"{iran} of them come from Iran's government, the rest from its adversaries' officials."
+        f"{len(official)} statements by officials on the record give an amount of money paid "
+        f"to Hamas, by {' and '.join(dict.fromkeys(names.get(w, w) for w in who))} officials"
+        + ("; none by Iran's government." if iran == 0 else ".")
     )
     return Verdict("Official figures", claim, shows, PARTLY if iran == 0 else CONTRADICTED,
                    "no payer or payee has published a figure; the official amounts come from "

@@ -87,6 +87,34 @@ def events_between(
     )
 
 
+#: The sanctions drawn on the month-by-month squeeze chart (events ledger ids): the US leaves the
+#: nuclear deal, the first and second wind-downs end, the oil waivers expire.
+SQUEEZE_SANCTIONS = ("E023", "E026", "E027", "S25")
+
+
+def short_label(events: pd.DataFrame) -> pd.Series:
+    """A short name per event: its ``chart_label``, else its text up to the first ":" without
+    what is in brackets."""
+    text = (
+        events["event"]
+        .str.replace(r"\s*\([^)]*\)", "", regex=True)
+        .str.split(":", n=1)
+        .str[0]
+        .str.strip()
+    )
+    return events["chart_label"].fillna(text)
+
+
+def sanction_marks(events: pd.DataFrame, ids: tuple[str, ...] = SQUEEZE_SANCTIONS) -> pd.DataFrame:
+    """``event_id``, ``event_date``, ``short`` of the chosen sanction events, in date order."""
+    rows = events[events["event_id"].isin(list(ids))]
+    return (
+        rows.assign(event_date=pd.to_datetime(rows["event_date"]), short=short_label(rows))
+        .sort_values("event_date")[["event_id", "event_date", "short"]]
+        .reset_index(drop=True)
+    )
+
+
 def gaza_money_events(events: pd.DataFrame) -> pd.DataFrame:
     """The Palestinian Authority's salary cut and Qatar's payments from the events ledger:
     ``event_id``, ``date``, ``actor``, ``event``, ``amount_usd_as_reported`` (a pledge or

@@ -30,19 +30,11 @@ import pandas as pd
 
 from analysis.config import PERIOD_BREAKS
 from analysis.report import periods
+from analysis.report.claims import GRADE_NAMES
 from analysis.schemas.claims import SOURCE_GRADES, STATUSES
 
 #: Source grades, best first.
 GRADES: tuple[str, ...] = SOURCE_GRADES
-#: How each grade is written for readers.
-GRADE_NAMES: dict[str, str] = {
-    "official_on_record": "official, on the record",
-    "named_official_or_party": "named official or party figure",
-    "unnamed_officials": "unnamed officials",
-    "think_tank_academic": "think tank or academic",
-    "media_unsourced": "media, no named source",
-    "blog_listicle_aggregator": "blog, listicle or aggregator",
-}
 MONEY_PAID = "money paid"
 PROMISED = "promised or asked"
 FLOW = "stopped, cut or denied"
