@@ -164,7 +164,7 @@ def appendix(tables: Sequence[str], parameters: Mapping[str, object]) -> str:
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     notes = [manifest_note] if manifest_note else []
     return (
-        '<section class="provenance">'
+        '<section class="provenance" id="provenance">'
         "<h2>Sources and provenance</h2>"
         f"<p>Built {_e(built)} with code version <code>{_e(_code_version())}</code> of the "
         "<code>analysis</code> package, from the processed tables "

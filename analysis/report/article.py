@@ -301,13 +301,14 @@ def check_260m(check: dict[str, object]) -> Verdict:
     source = lieberman.get("source_publisher", "") if isinstance(lieberman, dict) else ""
     said = lieberman.get("claim_date", "") if isinstance(lieberman, dict) else ""
     shows = (
-        f"Lieberman's statement of {said} ({source}) puts Iran's part at {_money(amount)} of "
+        f"Lieberman's statement of {_date(said)} ({source}) puts Iran's part at {_money(amount)} of "
         f"{_money(total)}: {share:.0%}."
     )
     low = float(check["article_share_low"])  # type: ignore[arg-type]
     if share < low:
         return Verdict("The $260m", claim, shows, CONTRADICTED,
-                       f"\"most\" means over {low:.0%}; no March statement was found")  # fmt: skip
+                       f"“most” means over {low:.0%}; no statement of his from March was "
+                       "found in the sources collected")  # fmt: skip
     return Verdict("The $260m", claim, shows, SUPPORTED, f"{share:.0%} is more than half")
 
 
@@ -341,16 +342,23 @@ def check_event(events: pd.DataFrame, event_id: str, topic: str, claim: str) -> 
     """A dated event the article names: the events ledger has it, with the date it gives."""
     rows = events[events["event_id"].eq(event_id)]
     if rows.empty:
-        return Verdict(topic, claim, "Not in the events ledger.", UNTESTABLE,
+        return Verdict(topic, claim, "Not in the events record.", UNTESTABLE,
                        "no dated source for it here")  # fmt: skip
     row = rows.iloc[0]
-    shows = f"{row['date']}: {row['event']} (events ledger, {event_id})."
+    shows = f"{_date(row['date'])}: {row['event']} (events record, {event_id})."
     return Verdict(topic, claim, shows, SUPPORTED, "the event and its date are on record")
 
 
 def untestable(topic: str, claim: str, why: str) -> Verdict:
     """A claim no table of the project can test, and why."""
     return Verdict(topic, claim, "No series in this project measures it.", UNTESTABLE, why)
+
+
+def _date(text: object) -> str:
+    """A date written YYYY, YYYY-MM or YYYY-MM-DD in words: "15 January 2018", "March 2018"."""
+    value = str(text)
+    stamp = pd.Timestamp(value)
+    return {4: f"{stamp:%Y}", 7: f"{stamp:%B %Y}"}.get(len(value), f"{stamp.day} {stamp:%B %Y}")
 
 
 def _money(value: float) -> str:

@@ -117,14 +117,16 @@ def sanction_marks(events: pd.DataFrame, ids: tuple[str, ...] = SQUEEZE_SANCTION
 
 def gaza_money_events(events: pd.DataFrame) -> pd.DataFrame:
     """The Palestinian Authority's salary cut and Qatar's payments from the events ledger:
-    ``event_id``, ``date``, ``actor``, ``event``, ``amount_usd_as_reported`` (a pledge or
+    ``event_id``, ``event_date``, ``date`` (as written), ``actor``, ``event``,
+    ``amount_usd_as_reported`` (a pledge or
     delivery as reported, not a flow series), ``source_url``."""
     actor = events["actor"].fillna("")
     keep = events["category"].eq("gaza") & actor.str.startswith(GAZA_MONEY_ACTORS)
     return (
         events[keep]
         .sort_values("event_date", kind="stable")[
-            ["event_id", "date", "actor", "event", "amount_usd_as_reported", "source_url"]
+            ["event_id", "event_date", "date", "actor", "event", "amount_usd_as_reported",
+             "source_url"]  # fmt: skip
         ]
         .reset_index(drop=True)
     )

@@ -299,22 +299,24 @@ def timeline_figure(
     fig, ax = plt.subplots(figsize=(10.5, 3.6))
     level = timeline["lane"].map({lane: i for i, lane in enumerate(lanes)})
     ax.scatter(timeline["event_date"], level, s=22, color=charts.PALETTE["iran"], zorder=3)
+    labelled = 0
     for row, y in zip(timeline.itertuples(index=False), level, strict=True):
         if isinstance(row.chart_label, str) and row.chart_label:
-            ax.annotate(row.chart_label, (row.event_date, y), xytext=(3, 5),
-                        textcoords="offset points", fontsize=7, rotation=20)  # fmt: skip
+            lift = 7 + 9 * (labelled % 2)  # alternate heights so neighbours do not collide
+            ax.annotate(row.chart_label, (row.event_date, y), xytext=(2, lift),
+                        textcoords="offset points", fontsize=7)  # fmt: skip
+            labelled += 1
     dates = sorted(marks.values())
     if len(dates) == 2:
         ax.axvspan(dates[0], dates[1], color="#eeeeee", zorder=0)
     for name, date in marks.items():
         ax.axvline(date, color=charts.PALETTE["event"], ls="--", lw=0.8)
-        ax.text(date, len(lanes) - 0.45, f" {name}", fontsize=7, va="top",
+        ax.text(date, len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=7, va="bottom",
                 color=charts.PALETTE["event"])  # fmt: skip
     mark_article(ax, published, yearly=False)
     ax.set_yticks(range(len(lanes)), lanes, fontsize=8)
-    ax.set_ylim(-0.6, len(lanes) - 0.4)
-    ax.invert_yaxis()
-    return charts.finish(ax, title=title, ylabel="", sources="the project's events ledger "
+    ax.set_ylim(len(lanes) - 0.4, -1.0)  # top lane first, room above it for labels
+    return charts.finish(ax, title=title, ylabel="", sources="the project's record of dated events "
                          "(each event with its source in the table below)")  # fmt: skip
 
 
@@ -325,7 +327,7 @@ def squeeze_figure(
     published: pd.Timestamp,
     title: str,
 ) -> Figure:
-    """Top: open-market and NIMA rial per US$ by month (log scale); bottom: EU crude imports from
+    """Top: open-market and NIMA rial per US$ by month; bottom: EU crude imports from
     Iran by month; both with the sanction dates (``sanctions``: ``event_date``, ``chart_label``
     or ``event``) as dashed lines and the article's date."""
     import matplotlib.pyplot as plt
@@ -337,10 +339,9 @@ def squeeze_figure(
     for rate, name in (("open_market", "open market"), ("nima", "NIMA (managed)")):
         top.plot(monthly["month"], monthly[rate], marker=".", color=charts.PALETTE[rate],
                  label=name)  # fmt: skip
-    top.set_yscale("log")
+    top.set_ylim(bottom=0)
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    top.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-    top.set_ylabel("rial per US$ (log scale)")
+    top.set_ylabel("rial per US$")
     top.legend(fontsize=8, loc="upper left")
     top.set_title(title, loc="left")
     bottom.bar(monthly["month"], monthly["eu_kbd"], width=25, color=charts.PALETTE["iran"])
@@ -385,14 +386,16 @@ def palestine_figure(
         ax.set_title(title, loc="left", fontsize=9.5)
         ax.set_ylabel(unit)
         charts.years_axis(ax, pse["year"])
-        for date in pd.to_datetime(money_events["date"]):
+        for date in pd.to_datetime(money_events["event_date"]):
             ax.axvline(_fraction_year(date), color=charts.PALETTE["event"], ls="--", lw=0.8)
         mark_article(ax, published, yearly=True, label=ax is axes[0])
-    cut = money_events.iloc[0] if not money_events.empty else None
-    note = "dashed lines: " + "; ".join(
-        f"{row.date} {row.actor}" for row in money_events.itertuples(index=False)
-    ) if cut is not None else None
-    return charts.finish(
+    note = (
+        "dashed lines: " + "; ".join(f"{row.date} {row.actor}"
+                                     for row in money_events.itertuples(index=False))  # fmt: skip
+        if not money_events.empty
+        else None
+    )
+    fig = charts.finish(
         axes[1],
         title=titles[1],
         ylabel="% of GDP",
@@ -400,3 +403,6 @@ def palestine_figure(
                  "IMF World Economic Outlook, Oct 2024, GGXCNL_NGDP (West Bank and Gaza)"],  # fmt: skip
         note=note,
     )
+    for ax in axes:
+        ax.title.set_fontsize(10)
+    return fig

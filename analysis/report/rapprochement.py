@@ -13,8 +13,9 @@ choice, and set the article's "most of the $260m" beside Lieberman's own January
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,10 @@ from analysis.config import DEFAULT_BASE_YEAR, FX_RATE_TYPES
 from analysis.report import article, context, evidence, finances, periods, plots
 from analysis.report import claims as claims_view
 from analysis.report.claims import GRADE_NAMES
+from analysis.report.html import escape, html_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Ledger rows the article's Lieberman claim is checked with (data/raw/ledgers/claims.csv).
 #: C057: the founding article's report that Lieberman said "most of the $260m" came from Tehran.
@@ -150,15 +155,18 @@ def share_summary(
     shares: pd.DataFrame, breaks: tuple[int, int] = periods.PERIOD_BREAKS
 ) -> pd.DataFrame:
     """Period × basis: the median and the largest share of military spending a claim implies
-    (each claim's midpoint, or its one stated bound when open-ended), and how many claims. Only
-    claims that every basis present can convert are counted, so the bases compare the same
-    claims in the same years."""
+    (each claim's midpoint, or its one stated bound when open-ended), and how many claims. In
+    each period a basis is listed only when it converts every claim that the period's widest
+    basis converts, so the bases listed compare the same claims in the same years."""
     mid = shares.assign(
         mid=lambda d: d[["share_low", "share_high"]].mean(axis=1, skipna=True)
     ).dropna(subset=["mid"])
-    # compare like with like: only the claims every basis can convert
-    bases = mid.groupby("claim_id")["basis"].nunique()
-    mid = mid[mid["claim_id"].isin(bases[bases == mid["basis"].nunique()].index)]
+    # compare like with like: in each period, a basis is shown only when it converts every
+    # claim the period's widest basis converts (the same claims in the same years)
+    sets = mid.groupby(["period", "basis"], observed=True)["claim_id"].apply(frozenset)
+    widest = sets.groupby(level="period", observed=True).apply(lambda g: max(g, key=len))
+    full = [key for key, ids in sets.items() if ids == widest[key[0]]]
+    mid = mid[pd.MultiIndex.from_frame(mid[["period", "basis"]]).isin(full)]
     table = (
         mid.groupby(["period", "basis"], observed=True)
         .agg(
@@ -324,7 +332,8 @@ def verdicts(
         "Hamas short of money",
         "Hamas is strapped for cash; the Palestinian Authority cut funding for salaries in "
         "Gaza, precipitating a financial crisis.",
-        (f"The Authority announced a Gaza pay cut on {pa_cut.iloc[0]['date']} (events ledger). "
+        (f"The Authority announced a Gaza pay cut on {article._date(pa_cut.iloc[0]['date'])} "
+         "(events record). "
          if not pa_cut.empty else "")
         + (f"Unemployment in the West Bank and Gaza rose {unemployment} (World Bank)."
            if unemployment else ""),  # fmt: skip
@@ -345,7 +354,7 @@ def verdicts(
                            "The Egyptian army destroyed Hamas's smuggling tunnels, one of its "
                            "main sources of income.",
                            "no series measures smuggling income; one dated testimony is in the "
-                           "events ledger (E014)"),  # fmt: skip
+                           "events record (E014)"),  # fmt: skip
         article.check_lower_rate(ev.spread, ev.breaks, grades),
         article.check_no_official_figures(ev.hamas),
         article.check_260m(founding_claim_check(claims)),
@@ -418,3 +427,285 @@ def _squeeze_sentence(squeeze: pd.DataFrame, published: pd.Timestamp) -> str:
         text + f"; the EU, which bought {first_half.mean():,.0f} thousand barrels a day of "
         f"Iranian crude in the first half of {year}, bought none from {zero:%B %Y}."
     )
+
+
+# --- the report, assembled once from the processed tables --------------------------------------
+
+#: Years of the month-by-month squeeze chart (the article's year and the next).
+SQUEEZE_YEARS = (2018, 2019)
+#: Span of the events timeline: the year before the break to the year after the article.
+TIMELINE_PAD_YEARS = 1
+#: The event categories of the article-claims and Palestinian-side sections.
+TABLES = ("indicators", "fx_rates", "oil_prices", "oil_trade", "us_cpi", "claims", "events")
+
+
+@dataclass
+class Report:
+    """Everything the ``rapprochement`` notebook shows, computed once (see :func:`make`)."""
+
+    ev: Evidence
+    checks: list[article.Verdict]
+    squeeze: pd.DataFrame
+    sanctions: pd.DataFrame
+    timeline: pd.DataFrame
+    yearly: pd.DataFrame
+    milex_basis: str
+    shares: pd.DataFrame
+    pse: pd.DataFrame
+    gaza: pd.DataFrame
+    lieberman: dict[str, object]
+    events: pd.DataFrame
+
+
+def make(
+    load: Callable[[str], pd.DataFrame],
+    *,
+    start_year: int,
+    end_year: int,
+    min_grade: str,
+    statuses: Sequence[str] = (),
+    break_event: str = periods.BREAK_EVENT,
+    return_event: str = periods.RETURN_EVENT,
+    milex_basis: str = SIPRI_BASIS,
+) -> Report:
+    """Build the report's frames from the processed tables (``load(name)`` returns one)."""
+    from analysis.finance import annual_rates
+    from analysis.report.oil_trade import monthly_imports_kbd
+
+    if start_year > end_year:
+        raise ValueError(f"start_year {start_year} is after end_year {end_year}")
+    if milex_basis not in (*FX_RATE_TYPES, SIPRI_BASIS):
+        raise ValueError(f"unknown milex_basis {milex_basis!r}")
+    t = {name: load(name) for name in TABLES}
+    ev = build(t["claims"], t["events"], t["us_cpi"], min_grade=min_grade, statuses=statuses,
+               break_event=break_event, return_event=return_event, end_year=end_year)  # fmt: skip
+    annual = annual_rates(t["fx_rates"], t["indicators"])
+    oil = finances.oil(t["oil_prices"], t["indicators"], start_year=start_year, end_year=end_year)
+    yearly = yearly_capacity(t["indicators"], oil, annual, rate_type="open_market",
+                             milex_basis=milex_basis, start_year=start_year, end_year=end_year,
+                             breaks=ev.breaks)  # fmt: skip
+    pse = context.palestine(t["indicators"], start_year, end_year)
+    checks = verdicts(
+        ev, t["claims"], t["events"],
+        inflation=finances.series(t["indicators"], finances.INFLATION),
+        monthly_rates=finances.monthly_rates(t["fx_rates"]),
+        eu_monthly=monthly_imports_kbd(t["oil_trade"]),
+        exports=finances.crude_exports(t["indicators"], t["oil_trade"]),
+        fdi=finances.fdi(t["indicators"]),
+        pse=pse,
+    )  # fmt: skip
+    first = min(ev.break_date.year, ev.published.year) - TIMELINE_PAD_YEARS
+    last = ev.published.year + TIMELINE_PAD_YEARS
+    return Report(
+        ev=ev,
+        checks=checks,
+        squeeze=context.squeeze_monthly(t["fx_rates"], t["oil_trade"], *SQUEEZE_YEARS),
+        sanctions=context.sanction_marks(t["events"]),
+        timeline=context.events_between(t["events"], f"{first}-01-01", f"{last}-12-31"),
+        yearly=yearly,
+        milex_basis=milex_basis,
+        shares=share_summary(
+            share_of_military(ev.ranges, finances.military_bases(t["indicators"], annual)),
+            ev.breaks,
+        ),
+        pse=pse,
+        gaza=context.gaza_money_events(t["events"]),
+        lieberman=founding_claim_check(t["claims"]),
+        events=t["events"],
+    )
+
+
+def findings_html(r: Report) -> str:
+    """The key findings as a list, and which statements they count."""
+    items = "".join(f"<li>{escape(s)}</li>" for s in key_findings(r.ev, r.checks, r.squeeze))
+    return (
+        f"<ul class='findings'>{items}</ul><p class='muted'>Statements counted: "
+        f"{escape(filter_text(r.ev))}; the article's own sentences are what is tested, so they "
+        "are not counted as evidence.</p>"
+    )
+
+
+def verdicts_html(r: Report) -> str:
+    """The article's claims one by one: claim | what the data shows | verdict and why."""
+    frame = article.table(r.checks)
+    shown = pd.DataFrame(
+        {
+            "The article says": frame["claim"],
+            "What the data shows": frame["shows"],
+            "Verdict": frame["verdict"].str.capitalize() + "\n" + frame["why"],
+        }
+    )
+    return html_table(shown, caption="The article's factual claims, one by one")
+
+
+def money_title(r: Report) -> str:
+    """The by-period chart's title: its finding, computed from ``r.ev.spread``."""
+    spread = r.ev.spread.set_index(r.ev.spread["period"].astype(str))
+    middle = periods.labels(r.ev.breaks)[1]
+    if int(spread.loc[middle, "claims"]) == 0:
+        return f"No yearly amount of Iranian money for Hamas is on record for {middle}"
+    return f"Yearly amounts said to have been paid, by period ({middle}: the rift)"
+
+
+def money_figure(r: Report) -> Figure:
+    """Money paid with a yearly amount, by period, coloured by source grade."""
+    return plots.by_period_figure(
+        r.ev.ranges,
+        r.ev.spread,
+        title=money_title(r),
+        ylabel=f"US$ a year, {r.ev.base_year} prices (log scale)",
+        sources="the project's record of statements on Iran's money for Hamas (each with its source, listed in the report on those statements); US CPI-U for constant dollars",
+        note="money said to have been paid only (no pledges, offers or requests); placed in the "
+        "years the money was for; grey bar: lowest to highest figure of the period.",
+        color_by="source_grade",
+    )
+
+
+def tally_html(r: Report) -> str:
+    """Statements by period and by what they are evidence of (the tally of :func:`build`)."""
+    frame = r.ev.tally.rename(index={evidence.UNDATED: "no year given"}).reset_index()
+    return html_table(
+        frame.rename(columns={"period": "years the statement is about"}),
+        caption="What was said about Iran's money for Hamas, by period",
+        numeric=[c for c in frame.columns if c != "period"],
+    )
+
+
+def statements_html(frame: pd.DataFrame, caption: str) -> str:
+    """Statements as a table: when, who (and grade), what, source link and quote."""
+    year = frame["placed_year"].astype("string").fillna("no year")
+    table = pd.DataFrame(
+        {
+            "about": year,
+            "who": frame["claimant"] + "\n(" + frame["source_grade"].map(GRADE_NAMES) + ")",
+            "said": frame["amount_as_stated"] + "\n[" + frame["status"] + "]",
+            "source": frame["source_publisher"].fillna(frame["source_url"]),
+            "url": frame["source_url"],
+            "quote": frame["quote"],
+        }
+    )
+    return html_table(table, links={"source": "url"}, hide=["url"], caption=caption,
+                      detail="quote")  # fmt: skip
+
+
+def timeline_figure(r: Report) -> Figure:
+    """The dated timeline (events ledger) with the break, the return and the article."""
+    marks = {"break": r.ev.break_date, "return": r.ev.return_date}
+    first, last = r.timeline["event_date"].min(), r.timeline["event_date"].max()
+    title = f"From break to return: {len(r.timeline)} dated events, {first:%Y}–{last:%Y}"
+    return plots.timeline_figure(r.timeline, marks=marks, published=r.ev.published, title=title)
+
+
+def timeline_html(r: Report) -> str:
+    """The timeline's events as a table with their sources."""
+    table = pd.DataFrame(
+        {
+            "date": r.timeline["date"],
+            "about": r.timeline["lane"],
+            "event": r.timeline["event"],
+            "source": "source",
+            "url": r.timeline["source_url"],
+        }
+    )
+    return html_table(table, links={"source": "url"}, hide=["url"],
+                      caption="The events on the timeline")  # fmt: skip
+
+
+def squeeze_title(r: Report) -> str:
+    """The squeeze chart's title: the rial's fall in the article's year, computed."""
+    year = r.ev.published.year
+    rates = r.squeeze[r.squeeze["month"].dt.year.eq(year)]["open_market"].dropna()
+    if rates.empty:
+        return f"The rial and Iran's oil sales to the EU, {SQUEEZE_YEARS[0]}–{SQUEEZE_YEARS[1]}"
+    lost = 1 - rates.iloc[0] / rates.max()
+    return f"The rial lost {lost:.0%} of its dollar value between January and its {year} low"
+
+
+def squeeze_figure(r: Report) -> Figure:
+    """Month by month: rial rates and EU crude imports from Iran, with the sanction dates."""
+    return plots.squeeze_figure(r.squeeze, r.sanctions, published=r.ev.published,
+                                title=squeeze_title(r))  # fmt: skip
+
+
+def palestine_figure(r: Report) -> Figure:
+    """Unemployment in the West Bank and Gaza and the PA's budget balance, by year."""
+    rise = context.change_text(r.pse, context.UNEMPLOYMENT, r.ev.breaks[0], r.ev.published.year,
+                               "%")  # fmt: skip
+    title = f"Unemployment rose {rise}" if rise else "Unemployment, West Bank and Gaza"
+    fiscal = r.pse.dropna(subset=[context.FISCAL_BALANCE_PCT])
+    title2 = "Palestinian Authority budget balance"
+    if not fiscal.empty:
+        deficits = int((fiscal[context.FISCAL_BALANCE_PCT] < 0).sum())
+        span = f"{int(fiscal['year'].min())}–{int(fiscal['year'].max())}"
+        title2 = (
+            f"The PA ran a deficit every year, {span}"
+            if deficits == len(fiscal)
+            else f"The PA ran a deficit in {deficits} of {len(fiscal)} years, {span}"
+        )
+    return plots.palestine_figure(r.pse, r.gaza, published=r.ev.published,
+                                  titles=(title, title2))  # fmt: skip
+
+
+def palestine_html(r: Report) -> str:
+    """The salary cut and Qatar's payments (events ledger), and what each series can and cannot
+    say about Hamas."""
+    gaza = pd.DataFrame(
+        {
+            "date": r.gaza["date"],
+            "who": r.gaza["actor"],
+            "what": r.gaza["event"],
+            "US$ as reported": r.gaza["amount_usd_as_reported"].map(claims_view.money),
+            "source": "source",
+            "url": r.gaza["source_url"],
+        }
+    )
+    rows = "".join(
+        f"<li><b>{escape(context.PSE_SERIES[code])}</b> can show {escape(can)}; it cannot "
+        f"show Hamas's finances: {escape(cannot)}.</li>"
+        for code, (can, cannot) in context.PSE_MEANING.items()
+    )
+    return (
+        html_table(gaza, links={"source": "url"}, hide=["url"], numeric=["US$ as reported"],
+                   caption="The Palestinian Authority's pay cut and Qatar's payments "
+                   "(pledges and deliveries as reported, not a flow series)")  # fmt: skip
+        + f"<ul>{rows}</ul>"
+    )
+
+
+def lieberman_html(r: Report) -> str:
+    """The article's "most of the $260m" beside Lieberman's January 2018 words."""
+    rows = pd.DataFrame([r.lieberman["founding"], r.lieberman["lieberman"]])
+    return html_table(
+        pd.DataFrame(
+            {
+                "said": rows["claim_date"].astype("string"),
+                "who": rows["claimant"],
+                "words": rows["amount_as_stated"].str.split(" | ", regex=False).str[0],
+                "source": rows["source_publisher"].fillna(rows["source_url"]),
+                "url": rows["source_url"],
+                "quote": rows["quote"],
+            }
+        ),
+        links={"source": "url"},
+        hide=["url"],
+        detail="quote",
+        caption="The two statements",
+    )
+
+
+def share_html(r: Report) -> str:
+    """The money paid as a share of Iran's military spending, by conversion basis, over the
+    same statements and years for every basis."""
+    if r.shares.empty:
+        return "<p>No yearly amount falls in a year with military-spending data.</p>"
+    pivot = r.shares.pivot_table(index="period", columns="basis", values="median_share",
+                                 observed=True)  # fmt: skip
+    counts = r.shares.groupby("period", observed=True)["claims"].max()
+    order = [b for b in (SIPRI_BASIS, "open_market", "nima", "official") if b in pivot.columns]
+    table = pivot[order].map(lambda v: f"{v:.1%}" if pd.notna(v) else "—")
+    table.columns = [finances.RATE_LABELS[b] + (" — not a market price from 2018"
+                                                if b == "official" else "") for b in order]  # fmt: skip
+    table.insert(0, "statements", counts.reindex(table.index).astype(int))
+    return html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
+                      caption="Median yearly amount paid as a share of Iran's military spending "
+                      "(the same statements and years in every column)")  # fmt: skip
