@@ -30,7 +30,7 @@ def _indicator(
     return pd.DataFrame(
         {
             "country_code": country,
-            "country_name": "Iran" if country == "IRN" else "United States",
+            "country_name": {"IRN": "Iran", "PSE": "West Bank and Gaza"}.get(country, "United States"),
             "indicator_code": code,
             "indicator_name": f"{name} (synthetic)",
             "unit": unit,
@@ -138,6 +138,22 @@ def indicators() -> pd.DataFrame:
             "% of merchandise exports",
             "worldbank",
             dict(zip(YEARS[:-2], 80 - t[:-2] * 0.5, strict=True)),
+        ),
+        _indicator(
+            "SL.UEM.TOTL.ZS",
+            "Unemployment, total",
+            "% of total labor force",
+            "worldbank",
+            {y: 20.0 + 0.5 * (y - 2000) for y in YEARS if 2000 <= y <= 2022},
+            country="PSE",
+        ),
+        _indicator(
+            "WEO.GGXCNL_NGDP",
+            "General government net lending/borrowing",
+            "% of GDP",
+            "imf-weo",
+            {y: -2.0 - (y % 3) for y in YEARS if y >= 2009},
+            country="PSE",
         ),
     ]
     table = pd.concat(parts, ignore_index=True)
@@ -261,8 +277,16 @@ S007;2015-07;hamas;All assistance has stopped;;hamas;iran;stopped;none;none;unsp
 S008;;other;approximately US$30 million annually;annually, 1993 to 2006;hamas;iran;paid;absolute;approximate;year;3e7;3e7;;;3e7;3e7;parsed;;1993;2006;blog_listicle_aggregator
 S009;2012;hamas;Some 75% of the Hamas budget;2012 budget;hamas;iran_and_others;unknown;share;approximate;year;;;0.75;0.75;;;partial;share of an amount not stated (synthetic);2012;2012;named_official_or_party
 S010;2016-02-24;iran_government;a quarter of a fortnight's worth;;other;iran;offered;none;none;unspecified;;;;;;;unparsed;no rule reads this wording (synthetic);;;official_on_record
+C059;2018-07-26;other;the steady flow of funding;;hamas;iran;stopped;none;none;unspecified;;;;;;;parsed;;;2012;media_unsourced
+S012;2013-06-02;hamas;All assistance has been cut;;hamas;iran;reduced;none;none;unspecified;;;;;;;parsed;;;2013;named_official_or_party
+S013;2015-02;iran_government;continues to fund Hamas;;hamas;iran;paid;none;none;unspecified;;;;;;;parsed;;2015;2015;official_on_record
 S011;2010-04-14;other;$540 million | the bulk of that amount annually;annually;hamas;iran_and_others;paid;share;range;year;2.7e8;5.4e8;0.5;1.0;;;parsed;;2010;2010;blog_listicle_aggregator
 """
+
+
+#: The article's own row (its date is the article's publication date) and its address.
+ARTICLE_ID = "C059"
+ARTICLE_URL = "https://example.org/synthetic/article"
 
 
 def claims() -> pd.DataFrame:
@@ -295,10 +319,10 @@ def claims() -> pd.DataFrame:
         notes="synthetic",
         curation_note="synthetic",
         claim_year=claim_year,
-        value_year=years["period_start"].fillna(claim_year),
+        value_year=years["period_start"].fillna(years["period_end"]).fillna(claim_year),
         dated_by=np.select(
-            [years["period_start"].notna(), claim_year.notna()],
-            ["period_start", "claim_date"],
+            [years["period_start"].notna(), years["period_end"].notna(), claim_year.notna()],
+            ["period_start", "period_end", "claim_date"],
             "undated",
         ),
         currency=np.where(frame["amount_kind"] == "none", None, "USD"),
@@ -308,6 +332,8 @@ def claims() -> pd.DataFrame:
         source_file="ledgers/claims.csv",
         source_row=range(2, n + 2),
     )
+    article = frame["claim_id"].isin(["C057", ARTICLE_ID])  # the article's own statements
+    frame["source_url"] = frame["source_url"].mask(article, ARTICLE_URL)
     cpi = us_cpi().set_index("year")["cpi_u_annual_average"]
     factor = cpi[2024] / frame["value_year"].astype(float).map(cpi)
     frame["annual_low_usd_const"] = frame["annual_low_usd"] * factor
@@ -316,20 +342,39 @@ def claims() -> pd.DataFrame:
 
 
 def events() -> pd.DataFrame:
-    """Invented events: two marked on charts (one before 2012, one inside the claims span), one not."""
+    """Invented events: the break and the return the reports date their periods by, the
+    sanctions and Gaza events they draw, some marked on charts (``chart_label``), some not."""
     from analysis.schemas.events import COLUMNS
 
     rows = [
-        ("SYN1", "2008-03-04", "Synthetic marker A", "SYN-A"),
-        ("SYN2", "2016-05", "Synthetic marker B", "SYN-B"),
-        ("SYN3", "2020", "Synthetic unmarked event", None),
+        ("SYN1", "2008-03-04", "Synthetic marker A", "SYN-A", "sanctions", None, None),
+        ("E009", "2012-02-24", "Synthetic break: Hamas backs the uprising", "break",
+         "hamas_iran_relations", None, None),
+        ("E014", "2014-09-09", "Synthetic tunnels testimony", None, "gaza", None, None),
+        ("SYN2", "2016-05", "Synthetic marker B", "SYN-B", "sanctions", None, None),
+        ("E020", "2017-04-04", "Synthetic pay cut in Gaza", None, "gaza",
+         "Palestinian Authority", None),
+        ("E021", "2017-08-28", "Synthetic return: ties called excellent", None,
+         "hamas_iran_relations", None, None),
+        ("E023", "2018-05-08", "Synthetic US exit (deal): sanctions back", "US exit",
+         "sanctions", "US", None),
+        ("E024", "2018-07-16", "Synthetic Gaza conference", None, "hamas_iran_relations", None,
+         None),
+        ("E026", "2018-08-07", "Synthetic first wind-down ends: metals", None, "sanctions", "US",
+         None),
+        ("E027", "2018-11-05", "Synthetic oil sanctions", "oil sanctions", "sanctions", "US",
+         None),
+        ("P04", "2018-11-08", "Synthetic Qatari cash for salaries", None, "gaza", "Qatar",
+         15e6),
+        ("S25", "2019-05-02", "Synthetic waivers expire", None, "sanctions", "US", None),
+        ("SYN3", "2020", "Synthetic unmarked event", None, "sanctions", None, None),
     ]
-    frame = pd.DataFrame(rows, columns=["event_id", "date", "event", "chart_label"])
+    columns = ["event_id", "date", "event", "chart_label", "category", "actor"]
+    frame = pd.DataFrame(rows, columns=[*columns, "amount_usd_as_reported"])
     lengths = frame["date"].str.len()
     return frame.assign(
-        category="sanctions",
         source_url=[f"https://example.org/synthetic-event/{i}" for i in range(len(rows))],
-        amount_usd_as_reported=np.nan,
+        amount_usd_as_reported=frame["amount_usd_as_reported"].astype(float),
         rial_per_usd_level=pd.array([None] * len(rows), dtype="Int64"),
         event_date=pd.to_datetime(frame["date"] + lengths.map({4: "-01-01", 7: "-01", 10: ""})),
         date_precision=lengths.map({4: "year", 7: "month", 10: "day"}),

@@ -222,3 +222,10 @@ def period_items_html(r: FundingReport) -> str:
             )
         )
     return "<ul>" + "".join(items) + "</ul>"
+
+
+def title_html(recipient_scope: str) -> str:
+    """The report's heading: what this run includes (:data:`TITLES`)."""
+    if recipient_scope not in TITLES:
+        raise ValueError(f"unknown recipient_scope {recipient_scope!r}; expected one of {TITLES}")
+    return f"<h1>{escape(TITLES[recipient_scope])}</h1>"
