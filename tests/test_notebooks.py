@@ -242,7 +242,7 @@ def test_rapprochement(
     nb = _execute(synthetic_home, "rapprochement", parameters, tmp_path, monkeypatch)
     html, images, streams = _outputs(nb)
     assert "Traceback" not in streams
-    assert images == 4  # money by period, timeline, squeeze by month, Palestinian side
+    assert images == 5  # money by period, timeline, squeeze by month and by year, Palestine
     text = _reader_text(html)
     # opens with the key findings and the article-claims table
     assert html.index("class='findings'") < html.index("factual claims, one by one") < (

@@ -406,3 +406,62 @@ def palestine_figure(
     for ax in axes:
         ax.title.set_fontsize(10)
     return fig
+
+
+def capacity_figure(
+    yearly: pd.DataFrame,
+    *,
+    breaks: tuple[int, int],
+    published: pd.Timestamp,
+    title: str,
+    milex_label: str,
+) -> Figure:
+    """Four panels by year (``yearly``: :func:`analysis.report.rapprochement.make`'s frame):
+    inflation; the open-market rial beside the official rate (marked as not a market price
+    from 2018); crude exports (EIA) and EU imports from Iran; military spending in US$ at
+    ``milex_label``. The rift years are shaded; the article's date is marked."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    from analysis.report import charts
+
+    fig, axes = plt.subplots(2, 2, figsize=(10.5, 6.8), sharex=True)
+    (infl, rial), (oil, army) = axes
+    infl.plot(yearly["year"], yearly["inflation"], marker=".", color=charts.PALETTE["iran"])
+    infl.set_title("Consumer-price inflation, % a year", loc="left", fontsize=9.5)
+    rial.plot(yearly["year"], yearly["irr_per_usd"], marker=".",
+              color=charts.PALETTE["open_market"], label="open market")  # fmt: skip
+    rial.plot(yearly["year"], yearly["official_irr_per_usd"], ls="--",
+              color=charts.PALETTE["official"],
+              label="official (not a market price from 2018)")  # fmt: skip
+    rial.set_yscale("log")
+    rial.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    rial.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    rial.legend(fontsize=7, loc="upper left")
+    rial.set_title("Rial per US$, yearly average (log scale)", loc="left", fontsize=9.5)
+    oil.plot(yearly["year"], yearly["exports_kbd"], marker=".", color=charts.PALETTE["iran"],
+             label="Iran's crude exports (EIA, to 2018)")  # fmt: skip
+    oil.bar(yearly["year"], yearly["eu_imports_kbd"], color="#999999", width=0.6,
+            label="EU imports from Iran")  # fmt: skip
+    oil.legend(fontsize=7, loc="upper left")
+    oil.set_title("Crude oil, thousand barrels a day", loc="left", fontsize=9.5)
+    army.plot(yearly["year"], yearly["milex_usd_m"] / 1e3, marker=".",
+              color=charts.PALETTE["iran"])  # fmt: skip
+    label = milex_label.replace("$", r"\$")  # a pair of "$" would start mathtext
+    army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=9.5)
+    for ax in axes.flat:
+        ax.axvspan(breaks[0] - 0.5, breaks[1] - 0.5, color="#eeeeee", zorder=0)
+        charts.years_axis(ax, yearly["year"])
+        mark_article(ax, published, yearly=True, label=ax is infl)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    out = charts.finish(
+        army,
+        title=army.get_title(loc="left"),
+        ylabel="",
+        sources=["World Bank WDI FP.CPI.TOTL.ZG, PA.NUS.FCRF", "bonbast / TGJU open-market rates",
+                 "EIA international energy statistics", "EU crude oil import register",
+                 "SIPRI military expenditure database"],  # fmt: skip
+        note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article.",
+    )
+    army.title.set_fontsize(9.5)
+    return out

@@ -484,13 +484,18 @@ def make(
     yearly = yearly_capacity(t["indicators"], oil, annual, rate_type="open_market",
                              milex_basis=milex_basis, start_year=start_year, end_year=end_year,
                              breaks=ev.breaks)  # fmt: skip
+    official = finances.rate_for(annual, "official").rename("official_irr_per_usd")
+    exports = finances.crude_exports(t["indicators"], t["oil_trade"])
+    yearly = yearly.merge(official.rename_axis("year").reset_index(), on="year", how="left").merge(
+        exports[["year", "exports_kbd", "eu_imports_kbd"]], on="year", how="left"
+    )
     pse = context.palestine(t["indicators"], start_year, end_year)
     checks = verdicts(
         ev, t["claims"], t["events"],
         inflation=finances.series(t["indicators"], finances.INFLATION),
         monthly_rates=finances.monthly_rates(t["fx_rates"]),
         eu_monthly=monthly_imports_kbd(t["oil_trade"]),
-        exports=finances.crude_exports(t["indicators"], t["oil_trade"]),
+        exports=exports,
         fdi=finances.fdi(t["indicators"]),
         pse=pse,
     )  # fmt: skip
@@ -709,3 +714,24 @@ def share_html(r: Report) -> str:
     return html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
                       caption="Median yearly amount paid as a share of Iran's military spending "
                       "(the same statements and years in every column)")  # fmt: skip
+
+
+def capacity_title(r: Report) -> str:
+    """The yearly chart's title: inflation and the open-market dollar in the article's year
+    against the break year, computed."""
+    by_year = r.yearly.set_index("year")
+    year, first = r.ev.published.year, r.ev.breaks[0]
+    parts = []
+    if year in by_year.index and pd.notna(by_year.loc[year, "inflation"]):
+        parts.append(f"inflation of {by_year.loc[year, 'inflation']:.0f}% in {year}")
+    rate = by_year["irr_per_usd"].dropna()
+    if year in rate.index and first in rate.index:
+        parts.append(f"a dollar at {rate[year] / rate[first]:.1f} times its {first} price")
+    return "Iran's squeeze by year: " + (", ".join(parts) if parts else "prices, rial, oil, army")
+
+
+def capacity_figure(r: Report) -> Figure:
+    """Iran by year: inflation, the rial, crude exports, military spending (basis named)."""
+    basis = finances.RATE_LABELS[r.milex_basis]
+    return plots.capacity_figure(r.yearly, breaks=r.ev.breaks, published=r.ev.published,
+                                 title=capacity_title(r), milex_label=basis)  # fmt: skip
