@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import synthetic_processed as syn
 
-from analysis.report import evidence
 from analysis.report import claims as cv
+from analysis.report import evidence
 from analysis.schemas.claims import SOURCE_GRADES, STATUSES
 
 BREAKS = (2012, 2017)
@@ -55,9 +55,9 @@ def test_restrict_keeps_the_grade_and_better_and_the_statuses() -> None:
     mixed = frame.assign(status=["paid", "offered", "stopped", "paid", "denied", "paid"])
     got = evidence.restrict(mixed, statuses=["paid", "stopped"])
     assert got["claim_id"].tolist() == ["G0", "G2", "G3", "G5"]
-    assert got["evidence"].tolist() == [evidence.MONEY_PAID, evidence.FLOW] + [
-        evidence.MONEY_PAID
-    ] * 2
+    assert (
+        got["evidence"].tolist() == [evidence.MONEY_PAID, evidence.FLOW] + [evidence.MONEY_PAID] * 2
+    )
     with pytest.raises(ValueError, match="unknown source grade"):
         evidence.restrict(frame, min_grade="gossip")
     with pytest.raises(ValueError, match="rumoured"):
@@ -78,8 +78,14 @@ def test_placement_by_the_years_the_money_is_for() -> None:
         _claim("D", value_year=2012, period_end=2012, dated_by="period_end"),
         # a stop is placed when it happened (the end of its period)
         _claim("E", status="stopped", value_year=2012, period_end=2012, dated_by="period_end"),
-        _claim("F", status="denied", value_year=2009, period_start=2009, period_end=2016,
-               dated_by="period_start"),  # fmt: skip
+        _claim(
+            "F",
+            status="denied",
+            value_year=2009,
+            period_start=2009,
+            period_end=2016,
+            dated_by="period_start",
+        ),  # fmt: skip
         # no year: counted, never placed
         _claim("G", dated_by="undated"),
         # only the claim's own date

@@ -210,7 +210,8 @@ def test_hamas_funding_claims(
         if row.claims:
             assert f"{row.period}: {plots.statements(row.claims)}, from" in text
     assert plots.period_ticks(r.spread) == [
-        f"{p}\n({plots.statements(int(n))})" for p, n in zip(r.spread["period"], r.spread["claims"])
+        f"{p}\n({plots.statements(int(n))})"
+        for p, n in zip(r.spread["period"], r.spread["claims"], strict=True)
     ]
     if parameters.get("statuses"):
         assert set(r.selected["status"]) <= set(parameters["statuses"])
@@ -225,7 +226,11 @@ def test_hamas_funding_claims(
 
 RAPPROCHEMENT_RUNS = [
     {},
-    {"min_grade": "blog_listicle_aggregator", "milex_basis": "official", "statuses": ["paid", "stopped"]},
+    {
+        "min_grade": "blog_listicle_aggregator",
+        "milex_basis": "official",
+        "statuses": ["paid", "stopped"],
+    },
 ]
 
 
@@ -245,8 +250,10 @@ def test_rapprochement(
     assert images == 5  # money by period, timeline, squeeze by month and by year, Palestine
     text = _reader_text(html)
     # opens with the key findings and the article-claims table
-    assert html.index("class='findings'") < html.index("factual claims, one by one") < (
-        html.index("by period")
+    assert (
+        html.index("class='findings'")
+        < html.index("factual claims, one by one")
+        < (html.index("by period"))
     )
     assert "The article says" in text and "What the data shows" in text and "Verdict" in text
     assert "$100m of $260m: 38%" in text and "Contradicted" in text
@@ -267,7 +274,9 @@ def test_rapprochement(
         if n and int(spread.loc[before, "claims"]) and int(spread.loc[after, "claims"]):
             assert f"({plots.statements(n)})" in text
     # the tally table shows the same numbers as the sentences
-    assert r.ev.tally.loc[middle, "total"] == len(r.ev.shown[r.ev.shown["period"].astype(str) == middle])
+    assert r.ev.tally.loc[middle, "total"] == len(
+        r.ev.shown[r.ev.shown["period"].astype(str) == middle]
+    )
     # every verdict is one of the four, and the filter is stated
     assert {c.verdict for c in r.checks} <= set(article.VERDICTS)
     assert "Statements counted:" in text
@@ -281,8 +290,18 @@ def test_rapprochement(
 
 
 def test_views_import_without_a_kernel() -> None:
-    for module in ("html", "periods", "finances", "claims", "rapprochement", "plots", "evidence",
-                   "article", "context", "funding"):
+    for module in (
+        "html",
+        "periods",
+        "finances",
+        "claims",
+        "rapprochement",
+        "plots",
+        "evidence",
+        "article",
+        "context",
+        "funding",
+    ):
         importlib.import_module(f"analysis.report.{module}")
 
 

@@ -84,10 +84,8 @@ def compare(after: float, before: float, factor: float = SIMILAR_FACTOR) -> str:
 # --- Iran's squeeze ---------------------------------------------------------------------------
 
 
-def check_inflation(
-    inflation: pd.DataFrame, year: int, high: float = HIGH_INFLATION
-) -> Verdict:
-    """"High inflation rates" in the article's year: ``inflation`` has ``year``, ``value`` (%)."""
+def check_inflation(inflation: pd.DataFrame, year: int, high: float = HIGH_INFLATION) -> Verdict:
+    """ "High inflation rates" in the article's year: ``inflation`` has ``year``, ``value`` (%)."""
     claim = "Iran's currency is suffering under high inflation rates."
     by_year = inflation.set_index("year")["value"].astype(float)
     if year not in by_year.index:
@@ -160,7 +158,7 @@ def check_oil_sales(
     published: pd.Timestamp,
     months: int = COLLAPSE_MONTHS,
 ) -> Verdict:
-    """"Oil sales potentially collapsing in the coming months": EU imports from Iran by month
+    """ "Oil sales potentially collapsing in the coming months": EU imports from Iran by month
     after the article, and EIA's yearly exports (``exports``: ``year``, ``exports_kbd``)."""
     claim = "Its oil sales are potentially collapsing in the coming months."
     half = eu_monthly[
@@ -196,7 +194,7 @@ def check_oil_sales(
 
 
 def check_investment(fdi: pd.DataFrame, year: int) -> Verdict:
-    """"International investors withdrawing as a result of US sanctions": FDI net inflows as a
+    """ "International investors withdrawing as a result of US sanctions": FDI net inflows as a
     share of GDP (``fdi``: ``year``, ``pct_gdp``) in the article's year against the year
     before."""
     claim = "International investors are withdrawing as a result of US sanctions."
@@ -227,7 +225,7 @@ def check_investment(fdi: pd.DataFrame, year: int) -> Verdict:
 
 
 def check_rift(tally: pd.DataFrame, breaks: tuple[int, int], grades: str) -> Verdict:
-    """"Supporting the Syrian opposition cost Hamas the steady flow of funding": in the rift
+    """ "Supporting the Syrian opposition cost Hamas the steady flow of funding": in the rift
     years, claims that the money stopped, fell or never came against claims of money paid
     (``tally``: :func:`analysis.report.evidence.tally` of the claims shown)."""
     claim = (
@@ -235,14 +233,16 @@ def check_rift(tally: pd.DataFrame, breaks: tuple[int, int], grades: str) -> Ver
         "coming from Tehran."
     )
     rift = periods.labels(breaks)[1]
-    stops, paid = int(tally.loc[rift, evidence.FLOW]), int(tally.loc[rift, evidence.MONEY_PAID])
+    stops = int(evidence.number(tally.loc[rift, evidence.FLOW]))
+    paid = int(evidence.number(tally.loc[rift, evidence.MONEY_PAID]))
     shows = (
         f"For {rift}, {stops} statement{'s' if stops != 1 else ''} say Iran's money stopped, "
         f"fell or never came, and {paid} say money was paid ({grades})."
     )
     if stops and not paid:
         return Verdict("The rift", claim, shows, SUPPORTED,
-                       "every statement about those years says the money stopped or fell")  # fmt: skip
+                       "every statement about those years says the money stopped or "
+                       "fell")  # fmt: skip
     if stops and paid:
         return Verdict("The rift", claim, shows, PARTLY,
                        "statements that the money stopped or fell stand beside others that "
@@ -254,7 +254,7 @@ def check_rift(tally: pd.DataFrame, breaks: tuple[int, int], grades: str) -> Ver
 
 
 def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str) -> Verdict:
-    """"Resuming its financial support … at a much lower rate than pre-2012": the median yearly
+    """ "Resuming its financial support … at a much lower rate than pre-2012": the median yearly
     amount of money-paid claims after the return against before the break (``spread``:
     :func:`analysis.report.claims.spread_by_period`)."""
     claim = (
@@ -263,7 +263,7 @@ def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str)
     )
     by = spread.set_index(spread["period"].astype(str))
     before, _, after = periods.labels(breaks)
-    nb, na = int(by.loc[before, "claims"]), int(by.loc[after, "claims"])
+    nb, na = (int(evidence.number(by.loc[p, "claims"])) for p in (before, after))
     shows = (
         f"Money said to have been paid, with a yearly amount: {nb} statement"
         f"{'s' if nb != 1 else ''} for the years {before}, {na} for {after} ({grades})"
@@ -272,10 +272,10 @@ def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str)
         return Verdict("A lower rate", claim, shows + ".", UNTESTABLE,
                        f"a median needs at least {MIN_CLAIMS_FOR_MEDIAN} statements in each "
                        "period")  # fmt: skip
-    mb, ma = float(by.loc[before, "median_mid"]), float(by.loc[after, "median_mid"])
+    mb, ma = (evidence.number(by.loc[p, "median_mid"]) for p in (before, after))
     word = compare(ma, mb)
     shows += f"; medians {_money(mb)} and {_money(ma)} a year (constant dollars)."
-    overlap = float(by.loc[after, "highest"]) >= float(by.loc[before, "lowest"])
+    overlap = evidence.number(by.loc[after, "highest"]) >= evidence.number(by.loc[before, "lowest"])
     if word == "lower" and not overlap:
         return Verdict("A lower rate", claim, shows, SUPPORTED,
                        "every later amount is below every earlier one")  # fmt: skip
@@ -289,7 +289,7 @@ def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str)
 
 
 def check_260m(check: dict[str, object]) -> Verdict:
-    """"Most of the $260m" against Lieberman's own January 2018 figure (``check``:
+    """ "Most of the $260m" against Lieberman's own January 2018 figure (``check``:
     :func:`analysis.report.rapprochement.founding_claim_check`)."""
     claim = (
         "Lieberman said in March that most of the $260m Hamas invested in 2017 in tunnels and "
@@ -301,7 +301,8 @@ def check_260m(check: dict[str, object]) -> Verdict:
     source = lieberman.get("source_publisher", "") if isinstance(lieberman, dict) else ""
     said = lieberman.get("claim_date", "") if isinstance(lieberman, dict) else ""
     shows = (
-        f"Lieberman's statement of {_date(said)} ({source}) puts Iran's part at {_money(amount)} of "
+        f"Lieberman's statement of {_date(said)} ({source}) puts Iran's part at "
+        f"{_money(amount)} of "
         f"{_money(total)}: {share:.0%}."
     )
     low = float(check["article_share_low"])  # type: ignore[arg-type]
@@ -313,7 +314,7 @@ def check_260m(check: dict[str, object]) -> Verdict:
 
 
 def check_no_official_figures(claims: pd.DataFrame) -> Verdict:
-    """"There are no official figures": money-paid statements with an amount by an official on
+    """ "There are no official figures": money-paid statements with an amount by an official on
     the record, and by whom (``claims``: the claims table)."""
     claim = "There are no official figures of how much this financial support amounts to."
     official = claims[

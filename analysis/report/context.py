@@ -80,8 +80,16 @@ def events_between(
         events[keep]
         .assign(event_date=dates[keep], lane=lambda d: d["category"].map(LANES))
         .sort_values(["event_date", "event_id"], kind="stable")[
-            ["event_id", "event_date", "date", "category", "lane", "event", "chart_label",
-             "source_url"]  # fmt: skip
+            [
+                "event_id",
+                "event_date",
+                "date",
+                "category",
+                "lane",
+                "event",
+                "chart_label",
+                "source_url",
+            ]  # fmt: skip
         ]
         .reset_index(drop=True)
     )
@@ -125,8 +133,15 @@ def gaza_money_events(events: pd.DataFrame) -> pd.DataFrame:
     return (
         events[keep]
         .sort_values("event_date", kind="stable")[
-            ["event_id", "event_date", "date", "actor", "event", "amount_usd_as_reported",
-             "source_url"]  # fmt: skip
+            [
+                "event_id",
+                "event_date",
+                "date",
+                "actor",
+                "event",
+                "amount_usd_as_reported",
+                "source_url",
+            ]  # fmt: skip
         ]
         .reset_index(drop=True)
     )

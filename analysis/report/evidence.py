@@ -25,6 +25,7 @@ is said to have happened (the end of its period, else the claim's year). A claim
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -54,6 +55,11 @@ EVIDENCE_ORDER = (MONEY_PAID, PROMISED, FLOW, NOT_STATED)
 #: Statuses whose claim is dated by when the flow changed, not by the years money was for.
 FLOW_STATUSES = tuple(s for s, e in EVIDENCE.items() if e == FLOW)
 UNDATED = "undated"
+
+
+def number(value: Any) -> float:
+    """A table cell as a float (pandas types a cell as any scalar)."""
+    return float(value)
 
 
 def grade_rank(grades: pd.Series) -> pd.Series:
@@ -182,4 +188,4 @@ def grade_counts(frame: pd.DataFrame) -> pd.Series:
 def grade_text(frame: pd.DataFrame) -> str:
     """The grades of a set of claims in words: "2 official, on the record, 1 blog, …"."""
     counts = grade_counts(frame)
-    return ", ".join(f"{n} {GRADE_NAMES[g]}" for g, n in counts.items() if n) or "none"
+    return ", ".join(f"{n} {GRADE_NAMES[str(g)]}" for g, n in counts.items() if n) or "none"

@@ -73,7 +73,8 @@ def make(
     breaks = periods.breaks_from_events(events)
     base_year = min(DEFAULT_BASE_YEAR, int(us_cpi["year"].max()))
     chosen = view.select(claims, claimant_types=claimant_types, recipient_scope=recipient_scope,
-                         start_year=start_year, end_year=end_year, include_vague=include_vague)  # fmt: skip
+                         start_year=start_year, end_year=end_year,
+                         include_vague=include_vague)  # fmt: skip
     selected = (
         evidence.place(evidence.restrict(chosen, min_grade=min_grade, statuses=statuses), breaks)
         .sort_values(["placed_year", "claim_date", "claim_id"], na_position="last")
@@ -93,8 +94,15 @@ def make(
         breaks=breaks,
         base_year=base_year,
         events=charts.key_events(events, start_year, end_year),
-        filters=_filters(claimant_types, recipient_scope, start_year, end_year, include_vague,
-                         min_grade, statuses),  # fmt: skip
+        filters=_filters(
+            claimant_types,
+            recipient_scope,
+            start_year,
+            end_year,
+            include_vague,
+            min_grade,
+            statuses,
+        ),  # fmt: skip
     )
 
 
@@ -191,7 +199,7 @@ def by_period_figure(r: FundingReport) -> Figure:
     spread = r.spread.set_index(r.spread["period"].astype(str))
     title = (
         f"No yearly amount paid to Hamas is on record for {middle}"
-        if int(spread.loc[middle, "claims"]) == 0
+        if evidence.number(spread.loc[middle, "claims"]) == 0
         else f"Yearly amounts said to have been paid to Hamas, by period ({middle}: the rift)"
     )
     return plots.by_period_figure(
@@ -210,13 +218,14 @@ def period_items_html(r: FundingReport) -> str:
     """One line per period, from the same spread the chart draws."""
     items = []
     for row in r.spread.itertuples():
-        n = int(row.claims)
+        n = int(evidence.number(row.claims))
         items.append(
             f"<li><b>{escape(str(row.period))}</b>: "
             + (
-                f"{plots.statements(n)}, from {view.money(row.lowest)} to "
-                f"{view.money(row.highest)} a year; the highest is <b>{row.spread:,.1f}</b> "
-                f"times the lowest; median {view.money(row.median_mid)}.</li>"
+                f"{plots.statements(n)}, from {view.money(evidence.number(row.lowest))} to "
+                f"{view.money(evidence.number(row.highest))} a year; the highest is "
+                f"<b>{row.spread:,.1f}</b> "
+                f"times the lowest; median {view.money(evidence.number(row.median_mid))}.</li>"
                 if n
                 else "no statement with a yearly amount paid.</li>"
             )

@@ -65,8 +65,8 @@ def event_dates(
     for event_id in (break_event, return_event):
         if event_id not in by_id.index:
             raise KeyError(f"event {event_id} is not in the events table")
-    start = pd.Timestamp(by_id.loc[break_event, "event_date"])
-    end = pd.Timestamp(by_id.loc[return_event, "event_date"])
+    start = pd.Timestamp(str(by_id.loc[break_event, "event_date"]))
+    end = pd.Timestamp(str(by_id.loc[return_event, "event_date"]))
     if end <= start:
         raise ValueError(f"the return ({return_event}, {end:%Y-%m-%d}) is not after the break")
     return start, end

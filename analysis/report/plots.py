@@ -221,6 +221,13 @@ def _fraction_year(date: pd.Timestamp) -> float:
     return date.year + (date.dayofyear - 1) / 365.25
 
 
+def _num(date: pd.Timestamp) -> float:
+    """A date as matplotlib's date number."""
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(date))
+
+
 def mark_article(ax: Axes, published: pd.Timestamp, *, yearly: bool, label: bool = True) -> Axes:
     """A solid line at the article's publication date, labelled "article" with its month."""
     import matplotlib.dates as mdates
@@ -308,10 +315,10 @@ def timeline_figure(
             labelled += 1
     dates = sorted(marks.values())
     if len(dates) == 2:
-        ax.axvspan(dates[0], dates[1], color="#eeeeee", zorder=0)
+        ax.axvspan(_num(dates[0]), _num(dates[1]), color="#eeeeee", zorder=0)
     for name, date in marks.items():
-        ax.axvline(date, color=charts.PALETTE["event"], ls="--", lw=0.8)
-        ax.text(date, len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=7, va="bottom",
+        ax.axvline(_num(date), color=charts.PALETTE["event"], ls="--", lw=0.8)
+        ax.text(_num(date), len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=7, va="bottom",
                 color=charts.PALETTE["event"])  # fmt: skip
     mark_article(ax, published, yearly=False)
     ax.set_yticks(range(len(lanes)), lanes, fontsize=8)
@@ -356,8 +363,10 @@ def squeeze_figure(
         bottom,
         title="EU crude-oil imports from Iran, by month",
         ylabel="thousand barrels a day",
-        sources=["bonbast and TGJU daily quotes (monthly averages of quoted days)",
-                 "European Commission EU crude oil import register"],  # fmt: skip
+        sources=[
+            "bonbast and TGJU daily quotes (monthly averages of quoted days)",
+            "European Commission EU crude oil import register",
+        ],  # fmt: skip
         note=f"dashed lines: {names}.",
     )
 
@@ -390,8 +399,10 @@ def palestine_figure(
             ax.axvline(_fraction_year(date), color=charts.PALETTE["event"], ls="--", lw=0.8)
         mark_article(ax, published, yearly=True, label=ax is axes[0])
     note = (
-        "dashed lines: " + "; ".join(f"{row.date} {row.actor}"
-                                     for row in money_events.itertuples(index=False))  # fmt: skip
+        "dashed lines: "
+        + "; ".join(
+            f"{row.date} {row.actor}" for row in money_events.itertuples(index=False)
+        )  # fmt: skip
         if not money_events.empty
         else None
     )
@@ -399,8 +410,10 @@ def palestine_figure(
         axes[1],
         title=titles[1],
         ylabel="% of GDP",
-        sources=["World Bank WDI SL.UEM.TOTL.ZS (modelled ILO estimate)",
-                 "IMF World Economic Outlook, Oct 2024, GGXCNL_NGDP (West Bank and Gaza)"],  # fmt: skip
+        sources=[
+            "World Bank WDI SL.UEM.TOTL.ZS (modelled ILO estimate)",
+            "IMF World Economic Outlook, Oct 2024, GGXCNL_NGDP (West Bank and Gaza)",
+        ],  # fmt: skip
         note=note,
     )
     for ax in axes:
@@ -458,9 +471,13 @@ def capacity_figure(
         army,
         title=army.get_title(loc="left"),
         ylabel="",
-        sources=["World Bank WDI FP.CPI.TOTL.ZG, PA.NUS.FCRF", "bonbast / TGJU open-market rates",
-                 "EIA international energy statistics", "EU crude oil import register",
-                 "SIPRI military expenditure database"],  # fmt: skip
+        sources=[
+            "World Bank WDI FP.CPI.TOTL.ZG, PA.NUS.FCRF",
+            "bonbast / TGJU open-market rates",
+            "EIA international energy statistics",
+            "EU crude oil import register",
+            "SIPRI military expenditure database",
+        ],  # fmt: skip
         note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article.",
     )
     army.title.set_fontsize(9.5)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -164,9 +164,14 @@ def share_summary(
     # compare like with like: in each period, a basis is shown only when it converts every
     # claim the period's widest basis converts (the same claims in the same years)
     sets = mid.groupby(["period", "basis"], observed=True)["claim_id"].apply(frozenset)
-    widest = sets.groupby(level="period", observed=True).apply(lambda g: max(g, key=len))
-    full = [key for key, ids in sets.items() if ids == widest[key[0]]]
-    mid = mid[pd.MultiIndex.from_frame(mid[["period", "basis"]]).isin(full)]
+    widest = {str(p): max(g, key=len) for p, g in sets.groupby(level="period", observed=True)}
+    full: set[tuple[str, str]] = set()
+    for key, ids in sets.items():
+        period, basis = (str(k) for k in cast(tuple[object, object], key))
+        if ids == widest[period]:
+            full.add((period, basis))
+    keys = zip(mid["period"].astype(str), mid["basis"].astype(str), strict=True)
+    mid = mid[[key in full for key in keys]]
     table = (
         mid.groupby(["period", "basis"], observed=True)
         .agg(
@@ -332,29 +337,45 @@ def verdicts(
         "Hamas short of money",
         "Hamas is strapped for cash; the Palestinian Authority cut funding for salaries in "
         "Gaza, precipitating a financial crisis.",
-        (f"The Authority announced a Gaza pay cut on {article._date(pa_cut.iloc[0]['date'])} "
-         "(events record). "
-         if not pa_cut.empty else "")
-        + (f"Unemployment in the West Bank and Gaza rose {unemployment} (World Bank)."
-           if unemployment else ""),  # fmt: skip
+        (
+            f"The Authority announced a Gaza pay cut on {article._date(pa_cut.iloc[0]['date'])} "
+            "(events record). "
+            if not pa_cut.empty
+            else ""
+        )
+        + (
+            f"Unemployment in the West Bank and Gaza rose {unemployment} (World Bank)."
+            if unemployment
+            else ""
+        ),  # fmt: skip
         article.PARTLY,
         "the pay cut and the hard times are on record; no public series measures Hamas's own "
         "budget",
     )
     return [
-        article.check_event(events, "E024", "The July 16 conference",
-                            "A Gaza conference on July 16 heard Quds Force deputy Gheybparvar "
-                            "from Tehran; Hamas and Islamic Jihad leaders cancelled."),  # fmt: skip
-        article.check_event(events, periods.BREAK_EVENT, "The break",
-                            "In 2012 Hamas decided to back the Syrian opposition, effectively "
-                            "breaking relations with Damascus and Tehran."),  # fmt: skip
+        article.check_event(
+            events,
+            "E024",
+            "The July 16 conference",
+            "A Gaza conference on July 16 heard Quds Force deputy Gheybparvar "
+            "from Tehran; Hamas and Islamic Jihad leaders cancelled.",
+        ),  # fmt: skip
+        article.check_event(
+            events,
+            periods.BREAK_EVENT,
+            "The break",
+            "In 2012 Hamas decided to back the Syrian opposition, effectively "
+            "breaking relations with Damascus and Tehran.",
+        ),  # fmt: skip
         hamas_cash,
         article.check_rift(ev.tally, ev.breaks, grades),
-        article.untestable("Egypt's tunnel closures",
-                           "The Egyptian army destroyed Hamas's smuggling tunnels, one of its "
-                           "main sources of income.",
-                           "no series measures smuggling income; one dated testimony is in the "
-                           "events record (E014)"),  # fmt: skip
+        article.untestable(
+            "Egypt's tunnel closures",
+            "The Egyptian army destroyed Hamas's smuggling tunnels, one of its "
+            "main sources of income.",
+            "no series measures smuggling income; one dated testimony is in the "
+            "events record (E014)",
+        ),  # fmt: skip
         article.check_lower_rate(ev.spread, ev.breaks, grades),
         article.check_no_official_figures(ev.hamas),
         article.check_260m(founding_claim_check(claims)),
@@ -362,13 +383,17 @@ def verdicts(
         article.check_currency(monthly_rates, ev.published),
         article.check_investment(fdi, year),
         article.check_oil_sales(eu_monthly, exports, ev.published),
-        article.untestable("Wars abroad",
-                           "Tehran supports allies in Lebanon and Iraq and wages a costly war in "
-                           "Syria.",
-                           "no series here measures Iran's spending abroad; SIPRI's military "
-                           "total does not break it down"),  # fmt: skip
-        article.untestable("Public anger", "Iran faces a growing wave of public anger.",
-                           "no series here measures protest or opinion"),  # fmt: skip
+        article.untestable(
+            "Wars abroad",
+            "Tehran supports allies in Lebanon and Iraq and wages a costly war in Syria.",
+            "no series here measures Iran's spending abroad; SIPRI's military "
+            "total does not break it down",
+        ),  # fmt: skip
+        article.untestable(
+            "Public anger",
+            "Iran faces a growing wave of public anger.",
+            "no series here measures protest or opinion",
+        ),  # fmt: skip
     ]
 
 
@@ -378,16 +403,16 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
     by_topic = {c.topic: c for c in checks}
     before, middle, after = periods.labels(ev.breaks)
     spread = ev.spread.set_index(ev.spread["period"].astype(str))
-    flow_rift = int(ev.tally.loc[middle, evidence.FLOW])
-    paid_rift = int(ev.tally.loc[middle, evidence.MONEY_PAID])
-    n_rift = int(spread.loc[middle, "claims"])
+    flow_rift = int(evidence.number(ev.tally.loc[middle, evidence.FLOW]))
+    paid_rift = int(evidence.number(ev.tally.loc[middle, evidence.MONEY_PAID]))
+    n_rift = int(evidence.number(spread.loc[middle, "claims"]))
     sentences = [
         f"For the rift years ({middle}), {plots.statements(flow_rift)} say Iran's money stopped, "
         f"fell or never came and {plots.statements(paid_rift)} say money was paid; "
         f"{plots.statements(n_rift)} with a yearly amount paid "
         f"{'covers' if n_rift < 2 else 'cover'} those years."
     ]
-    nb, na = int(spread.loc[before, "claims"]), int(spread.loc[after, "claims"])
+    nb, na = (int(evidence.number(spread.loc[p, "claims"])) for p in (before, after))
     if nb and na:
         sentences.append(
             f"Yearly amounts said to have been paid run from {_range(spread.loc[before])} "
@@ -395,16 +420,15 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
             f"{ev.breaks[1]} on ({plots.statements(na)}), in {ev.base_year} dollars: "
             f"{by_topic['A lower rate'].why} ({by_topic['A lower rate'].verdict})."
         )
-    sentences.append(
-        by_topic["The $260m"].shows + " The article's “most” is not borne out."
-    )
+    sentences.append(by_topic["The $260m"].shows + " The article's “most” is not borne out.")
     sentences.append(_squeeze_sentence(squeeze, ev.published))
     return [s for s in sentences if s]
 
 
-def _range(row: pd.Series) -> str:
+def _range(row: pd.Series | pd.DataFrame) -> str:
     """ "$X to $Y" of one row of a spread table."""
-    return f"{claims_view.money(row['lowest'])} to {claims_view.money(row['highest'])}"
+    low, high = (evidence.number(row[c]) for c in ("lowest", "highest"))
+    return f"{claims_view.money(low)} to {claims_view.money(high)}"
 
 
 def _squeeze_sentence(squeeze: pd.DataFrame, published: pd.Timestamp) -> str:
@@ -547,7 +571,7 @@ def money_title(r: Report) -> str:
     """The by-period chart's title: its finding, computed from ``r.ev.spread``."""
     spread = r.ev.spread.set_index(r.ev.spread["period"].astype(str))
     middle = periods.labels(r.ev.breaks)[1]
-    if int(spread.loc[middle, "claims"]) == 0:
+    if evidence.number(spread.loc[middle, "claims"]) == 0:
         return f"No yearly amount of Iranian money for Hamas is on record for {middle}"
     return f"Yearly amounts said to have been paid, by period ({middle}: the rift)"
 
@@ -559,7 +583,8 @@ def money_figure(r: Report) -> Figure:
         r.ev.spread,
         title=money_title(r),
         ylabel=f"US$ a year, {r.ev.base_year} prices (log scale)",
-        sources="the project's record of statements on Iran's money for Hamas (each with its source, listed in the report on those statements); US CPI-U for constant dollars",
+        sources="the project's record of statements on Iran's money for Hamas (each with its "
+        "source, listed in the report on those statements); US CPI-U for constant dollars",
         note="money said to have been paid only (no pledges, offers or requests); placed in the "
         "years the money was for; grey bar: lowest to highest figure of the period.",
         color_by="source_grade",
@@ -670,9 +695,14 @@ def palestine_html(r: Report) -> str:
         for code, (can, cannot) in context.PSE_MEANING.items()
     )
     return (
-        html_table(gaza, links={"source": "url"}, hide=["url"], numeric=["US$ as reported"],
-                   caption="The Palestinian Authority's pay cut and Qatar's payments "
-                   "(pledges and deliveries as reported, not a flow series)")  # fmt: skip
+        html_table(
+            gaza,
+            links={"source": "url"},
+            hide=["url"],
+            numeric=["US$ as reported"],
+            caption="The Palestinian Authority's pay cut and Qatar's payments "
+            "(pledges and deliveries as reported, not a flow series)",
+        )  # fmt: skip
         + f"<ul>{rows}</ul>"
     )
 
@@ -708,8 +738,10 @@ def share_html(r: Report) -> str:
     counts = r.shares.groupby("period", observed=True)["claims"].max()
     order = [b for b in (SIPRI_BASIS, "open_market", "nima", "official") if b in pivot.columns]
     table = pivot[order].map(lambda v: f"{v:.1%}" if pd.notna(v) else "—")
-    table.columns = [finances.RATE_LABELS[b] + (" — not a market price from 2018"
-                                                if b == "official" else "") for b in order]  # fmt: skip
+    not_market = " — not a market price from 2018"
+    table.columns = [
+        finances.RATE_LABELS[b] + (not_market if b == "official" else "") for b in order
+    ]
     table.insert(0, "statements", counts.reindex(table.index).astype(int))
     return html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
                       caption="Median yearly amount paid as a share of Iran's military spending "
@@ -722,8 +754,9 @@ def capacity_title(r: Report) -> str:
     by_year = r.yearly.set_index("year")
     year, first = r.ev.published.year, r.ev.breaks[0]
     parts = []
-    if year in by_year.index and pd.notna(by_year.loc[year, "inflation"]):
-        parts.append(f"inflation of {by_year.loc[year, 'inflation']:.0f}% in {year}")
+    inflation = by_year["inflation"].dropna()
+    if year in inflation.index:
+        parts.append(f"inflation of {evidence.number(inflation[year]):.0f}% in {year}")
     rate = by_year["irr_per_usd"].dropna()
     if year in rate.index and first in rate.index:
         parts.append(f"a dollar at {rate[year] / rate[first]:.1f} times its {first} price")
