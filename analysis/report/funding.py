@@ -168,7 +168,8 @@ def timeline_figure(r: FundingReport) -> Figure:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: view.money(v)))
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     plots.draw_strip(strip, r.others)
-    placed = pd.concat([r.ranges["reference_year"], r.others["reference_year"]]).dropna()
+    years = [*r.ranges["reference_year"].dropna(), *r.others["reference_year"].dropna()]
+    placed = pd.Series(years, dtype=float)
     if not placed.empty:
         charts.years_axis(strip, range(int(placed.min()), int(placed.max()) + 1))
     for axis in (ax, strip):
