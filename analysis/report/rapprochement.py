@@ -338,8 +338,8 @@ def verdicts(
         "Hamas is strapped for cash; the Palestinian Authority cut funding for salaries in "
         "Gaza, precipitating a financial crisis.",
         (
-            f"The Authority announced a Gaza pay cut on {article._date(pa_cut.iloc[0]['date'])} "
-            "(events record). "
+            "The Palestinian Authority announced a pay cut for its Gaza employees on "
+            f"{article._date(pa_cut.iloc[0]['date'])} (events record). "
             if not pa_cut.empty
             else ""
         )
@@ -406,11 +406,17 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
     flow_rift = int(evidence.number(ev.tally.loc[middle, evidence.FLOW]))
     paid_rift = int(evidence.number(ev.tally.loc[middle, evidence.MONEY_PAID]))
     n_rift = int(evidence.number(spread.loc[middle, "claims"]))
+    counts = pd.Series([c.verdict for c in checks]).value_counts()
+    parts = [f"{int(counts[v])} {v}" for v in article.VERDICTS[:3] if v in counts.index]
+    tested = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+    untested = int(counts.get(article.UNTESTABLE, 0))
     sentences = [
+        f"Of the article's {len(checks)} factual claims listed below, {tested}; {untested} "
+        "cannot be tested with public data.",
         f"For the rift years ({middle}), {plots.statements(flow_rift)} say Iran's money stopped, "
         f"fell or never came and {plots.statements(paid_rift)} say money was paid; "
         f"{plots.statements(n_rift)} with a yearly amount paid "
-        f"{'covers' if n_rift < 2 else 'cover'} those years."
+        f"{'covers' if n_rift < 2 else 'cover'} those years.",
     ]
     nb, na = (int(evidence.number(spread.loc[p, "claims"])) for p in (before, after))
     if nb and na:
@@ -422,6 +428,9 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
         )
     sentences.append(by_topic["The $260m"].shows + " The article's “most” is not borne out.")
     sentences.append(_squeeze_sentence(squeeze, ev.published))
+    hamas = by_topic["Hamas short of money"]
+    if hamas.shows:
+        sentences.append(f"{hamas.shows} {hamas.why[0].upper()}{hamas.why[1:]}.")
     return [s for s in sentences if s]
 
 
