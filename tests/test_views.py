@@ -480,3 +480,20 @@ def test_compare_medians(after: float, before: float, word: str) -> None:
     assert article.compare(after, before) == word
     with pytest.raises(ValueError):
         article.compare(1.0, 0.0)
+
+
+def test_the_claims_timeline_title_shows_dollar_signs_as_text() -> None:
+    """Two "$" in a matplotlib title start mathtext ("$4m to $1.95bn" became "4mto1.95bn")."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.report import funding
+
+    r = funding.make(lambda name: syn.TABLES[name](), recipient_scope="including_aggregates",
+                     start_year=1990, end_year=2025)  # fmt: skip
+    fig = funding.timeline_figure(r)
+    title = fig.axes[0].get_title(loc="left")
+    assert title.count(r"\$") == 2 and title.startswith(f"{len(r.ranges)} yearly figures")
+    plt.close("all")

@@ -185,7 +185,7 @@ def timeline_figure(r: FundingReport) -> Figure:
     )
     return charts.finish(
         ax,
-        title=title,
+        title=title.replace("$", r"\$"),  # "$4m to $1.95bn" must not start mathtext
         ylabel=f"US$ a year, {r.base_year} prices (log scale)",
         sources="the project's record of statements (each source is linked in the table below); "
         "US CPI-U",
