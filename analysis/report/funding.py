@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.config import DEFAULT_BASE_YEAR
-from analysis.report import charts, evidence, periods, plots
+from analysis.report import article, charts, evidence, periods, plots
 from analysis.report import claims as view
 from analysis.report.claims import GRADE_NAMES
 from analysis.report.html import escape
@@ -53,6 +53,8 @@ class FundingReport:
     base_year: int
     events: pd.DataFrame
     filters: str
+    #: the article's publication date, marked on the timeline
+    published: pd.Timestamp
 
 
 def make(
@@ -102,7 +104,8 @@ def make(
             include_vague,
             min_grade,
             statuses,
-        ),  # fmt: skip
+        ),
+        published=article.article_date(claims),
     )
 
 
@@ -174,6 +177,7 @@ def timeline_figure(r: FundingReport) -> Figure:
         charts.years_axis(strip, range(int(placed.min()), int(placed.max()) + 1))
     for axis in (ax, strip):
         charts.mark_events(axis, r.events, yearly=True, label=axis is ax)
+        plots.mark_article(axis, r.published, yearly=True, label=axis is ax)
     plots.range_legend(ax, sorted(r.selected["claimant_type"].dropna().unique()))
     strip.set_title("Statements with no yearly amount, by reason", loc="left", fontsize=9)
     low = pd.concat([r.ranges["low"], r.ranges["high"]]).dropna()
