@@ -201,7 +201,8 @@ KEEP_REFRESH_LOGS = 200
 #: Choices used as defaults in several places (named once).
 DEFAULT_BASE_YEAR = 2024
 FX_RATE_TYPES = ("open_market", "official", "nima")
-#: Periods of the founding article's argument: before the 2012 break, the break, after 2017.
+#: Years of the break and the return: the rift is 2012–2016 (analysis/report/periods.py reads the
+#: same years from the dated events of the events ledger).
 PERIOD_BREAKS = (2012, 2017)
 
 #: The project's Jupyter kernel (``analysis lab``, ``make kernel``): the notebooks name it in their

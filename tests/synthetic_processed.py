@@ -30,7 +30,9 @@ def _indicator(
     return pd.DataFrame(
         {
             "country_code": country,
-            "country_name": "Iran" if country == "IRN" else "United States",
+            "country_name": {"IRN": "Iran", "PSE": "West Bank and Gaza"}.get(
+                country, "United States"
+            ),
             "indicator_code": code,
             "indicator_name": f"{name} (synthetic)",
             "unit": unit,
@@ -138,6 +140,22 @@ def indicators() -> pd.DataFrame:
             "% of merchandise exports",
             "worldbank",
             dict(zip(YEARS[:-2], 80 - t[:-2] * 0.5, strict=True)),
+        ),
+        _indicator(
+            "SL.UEM.TOTL.ZS",
+            "Unemployment, total",
+            "% of total labor force",
+            "worldbank",
+            {y: 20.0 + 0.5 * (y - 2000) for y in YEARS if 2000 <= y <= 2022},
+            country="PSE",
+        ),
+        _indicator(
+            "WEO.GGXCNL_NGDP",
+            "General government net lending/borrowing",
+            "% of GDP",
+            "imf-weo",
+            {y: -2.0 - (y % 3) for y in YEARS if y >= 2009},
+            country="PSE",
         ),
     ]
     table = pd.concat(parts, ignore_index=True)
@@ -248,21 +266,29 @@ def us_cpi() -> pd.DataFrame:
 #: (about $100m, and most of $260m, for 2017). Amounts in US$; ";" separates columns. S011 pools
 #: Iran with other donors, so (as the cleaner does) it has a parsed amount but no annual US$.
 CLAIMS_TEXT = """\
-claim_id;claim_date;claimant_type;amount_as_stated;period_as_stated;recipient_scope;donor_scope;status;amount_kind;bound;period;amount_low;amount_high;share_low;share_high;annual_low_usd;annual_high_usd;parse_status;parse_reason;period_start;period_end
-C054;2018-01-15;israeli_government;about $100 million | $260 million;in 2017;hamas_military_wing;iran;paid;absolute;approximate;year;1e8;1e8;;;1e8;1e8;parsed;;2017;2017
-C057;2018-03;israeli_government;most of the $260m;in 2017;hamas;iran;paid;share;range;year;1.3e8;2.6e8;0.5;1.0;1.3e8;2.6e8;parsed;;2017;2017
-S001;2008-05-01;think_tank_academic;several hundred million dollars a year;;hamas;iran;paid;absolute;vague;year;3e8;9e8;;;3e8;9e8;parsed;;;
-S002;2009-01-10;other;25 to $50 million;in certain years;hamas;iran;paid;absolute;range;year;2.5e7;5e7;;;2.5e7;5e7;parsed;;;
-S003;2014-03-01;media_unnamed_sources;around $23m a month;a month;hamas;iran;paid;absolute;approximate;month;2.3e7;2.3e7;;;2.76e8;2.76e8;parsed;;;
-S004;2019-08-06;media_unnamed_sources;upwards of $30 million;monthly;palestinian_groups_incl_hamas;iran;paid;absolute;at_least;month;3e7;;;;3.6e8;;parsed;;;
-S005;2023-11-02;us_government;as much as $120 million;annually;hamas;iran;unknown;absolute;at_most;year;;1.2e8;;;;1.2e8;parsed;;;
-S006;2022-01-02;hamas;a total of $70 million;cumulative;hamas;iran;paid;absolute;exact;total;7e7;7e7;;;;;parsed;;;
-S007;2015-07;hamas;All assistance has stopped;;hamas;iran;stopped;none;none;unspecified;;;;;;;parsed;;;
-S008;;other;approximately US$30 million annually;annually, 1993 to 2006;hamas;iran;paid;absolute;approximate;year;3e7;3e7;;;3e7;3e7;parsed;;1993;2006
-S009;2012;hamas;Some 75% of the Hamas budget;2012 budget;hamas;iran_and_others;unknown;share;approximate;year;;;0.75;0.75;;;partial;share of an amount not stated (synthetic);2012;2012
-S010;2016-02-24;iran_government;a quarter of a fortnight's worth;;other;iran;offered;none;none;unspecified;;;;;;;unparsed;no rule reads this wording (synthetic);;
-S011;2010-04-14;other;$540 million | the bulk of that amount annually;annually;hamas;iran_and_others;paid;share;range;year;2.7e8;5.4e8;0.5;1.0;;;parsed;;2010;2010
+claim_id;claim_date;claimant_type;amount_as_stated;period_as_stated;recipient_scope;donor_scope;status;amount_kind;bound;period;amount_low;amount_high;share_low;share_high;annual_low_usd;annual_high_usd;parse_status;parse_reason;period_start;period_end;source_grade
+C054;2018-01-15;israeli_government;about $100 million | $260 million;in 2017;hamas_military_wing;iran;paid;absolute;approximate;year;1e8;1e8;;;1e8;1e8;parsed;;2017;2017;official_on_record
+C057;2018-03;israeli_government;most of the $260m;in 2017;hamas;iran;paid;share;range;year;1.3e8;2.6e8;0.5;1.0;1.3e8;2.6e8;parsed;;2017;2017;official_on_record
+S001;2008-05-01;think_tank_academic;several hundred million dollars a year;;hamas;iran;paid;absolute;vague;year;3e8;9e8;;;3e8;9e8;parsed;;;;think_tank_academic
+S002;2009-01-10;other;25 to $50 million;in certain years;hamas;iran;paid;absolute;range;year;2.5e7;5e7;;;2.5e7;5e7;parsed;;;;media_unsourced
+S003;2014-03-01;media_unnamed_sources;around $23m a month;a month;hamas;iran;paid;absolute;approximate;month;2.3e7;2.3e7;;;2.76e8;2.76e8;parsed;;;;media_unsourced
+S004;2019-08-06;media_unnamed_sources;upwards of $30 million;monthly;palestinian_groups_incl_hamas;iran;paid;absolute;at_least;month;3e7;;;;3.6e8;;parsed;;;;unnamed_officials
+S005;2023-11-02;us_government;as much as $120 million;annually;hamas;iran;unknown;absolute;at_most;year;;1.2e8;;;;1.2e8;parsed;;;;official_on_record
+S006;2022-01-02;hamas;a total of $70 million;cumulative;hamas;iran;paid;absolute;exact;total;7e7;7e7;;;;;parsed;;;;named_official_or_party
+S007;2015-07;hamas;All assistance has stopped;;hamas;iran;stopped;none;none;unspecified;;;;;;;parsed;;;;named_official_or_party
+S008;;other;approximately US$30 million annually;annually, 1993 to 2006;hamas;iran;paid;absolute;approximate;year;3e7;3e7;;;3e7;3e7;parsed;;1993;2006;blog_listicle_aggregator
+S009;2012;hamas;Some 75% of the Hamas budget;2012 budget;hamas;iran_and_others;unknown;share;approximate;year;;;0.75;0.75;;;partial;share of an amount not stated (synthetic);2012;2012;named_official_or_party
+S010;2016-02-24;iran_government;a quarter of a fortnight's worth;;other;iran;offered;none;none;unspecified;;;;;;;unparsed;no rule reads this wording (synthetic);;;official_on_record
+C059;2018-07-26;other;the steady flow of funding;;hamas;iran;stopped;none;none;unspecified;;;;;;;parsed;;;2012;media_unsourced
+S012;2013-06-02;hamas;All assistance has been cut;;hamas;iran;reduced;none;none;unspecified;;;;;;;parsed;;;2013;named_official_or_party
+S013;2015-02;iran_government;continues to fund Hamas;;hamas;iran;paid;none;none;unspecified;;;;;;;parsed;;2015;2015;official_on_record
+S011;2010-04-14;other;$540 million | the bulk of that amount annually;annually;hamas;iran_and_others;paid;share;range;year;2.7e8;5.4e8;0.5;1.0;;;parsed;;2010;2010;blog_listicle_aggregator
 """
+
+
+#: The article's own row (its date is the article's publication date) and its address.
+ARTICLE_ID = "C059"
+ARTICLE_URL = "https://example.org/synthetic/article"
 
 
 def claims() -> pd.DataFrame:
@@ -295,10 +321,10 @@ def claims() -> pd.DataFrame:
         notes="synthetic",
         curation_note="synthetic",
         claim_year=claim_year,
-        value_year=years["period_start"].fillna(claim_year),
+        value_year=years["period_start"].fillna(years["period_end"]).fillna(claim_year),
         dated_by=np.select(
-            [years["period_start"].notna(), claim_year.notna()],
-            ["period_start", "claim_date"],
+            [years["period_start"].notna(), years["period_end"].notna(), claim_year.notna()],
+            ["period_start", "period_end", "claim_date"],
             "undated",
         ),
         currency=np.where(frame["amount_kind"] == "none", None, "USD"),
@@ -308,6 +334,8 @@ def claims() -> pd.DataFrame:
         source_file="ledgers/claims.csv",
         source_row=range(2, n + 2),
     )
+    article = frame["claim_id"].isin(["C057", ARTICLE_ID])  # the article's own statements
+    frame["source_url"] = frame["source_url"].mask(article, ARTICLE_URL)
     cpi = us_cpi().set_index("year")["cpi_u_annual_average"]
     factor = cpi[2024] / frame["value_year"].astype(float).map(cpi)
     frame["annual_low_usd_const"] = frame["annual_low_usd"] * factor
@@ -316,20 +344,79 @@ def claims() -> pd.DataFrame:
 
 
 def events() -> pd.DataFrame:
-    """Invented events: two marked on charts (one before 2012, one inside the claims span), one not."""
+    """Invented events: the break and the return the reports date their periods by, the
+    sanctions and Gaza events they draw, some marked on charts (``chart_label``), some not."""
     from analysis.schemas.events import COLUMNS
 
     rows = [
-        ("SYN1", "2008-03-04", "Synthetic marker A", "SYN-A"),
-        ("SYN2", "2016-05", "Synthetic marker B", "SYN-B"),
-        ("SYN3", "2020", "Synthetic unmarked event", None),
+        ("SYN1", "2008-03-04", "Synthetic marker A", "SYN-A", "sanctions", None, None),
+        (
+            "E009",
+            "2012-02-24",
+            "Synthetic break: Hamas backs the uprising",
+            "break",
+            "hamas_iran_relations",
+            None,
+            None,
+        ),
+        ("E014", "2014-09-09", "Synthetic tunnels testimony", None, "gaza", None, None),
+        ("SYN2", "2016-05", "Synthetic marker B", "SYN-B", "sanctions", None, None),
+        (
+            "E020",
+            "2017-04-04",
+            "Synthetic pay cut in Gaza",
+            None,
+            "gaza",
+            "Palestinian Authority",
+            None,
+        ),
+        (
+            "E021",
+            "2017-08-28",
+            "Synthetic return: ties called excellent",
+            None,
+            "hamas_iran_relations",
+            None,
+            None,
+        ),
+        (
+            "E023",
+            "2018-05-08",
+            "Synthetic US exit (deal): sanctions back",
+            "US exit",
+            "sanctions",
+            "US",
+            None,
+        ),
+        (
+            "E024",
+            "2018-07-16",
+            "Synthetic Gaza conference",
+            None,
+            "hamas_iran_relations",
+            None,
+            None,
+        ),
+        (
+            "E026",
+            "2018-08-07",
+            "Synthetic first wind-down ends: metals",
+            None,
+            "sanctions",
+            "US",
+            None,
+        ),
+        ("E027", "2018-11-05", "Synthetic oil sanctions", "oil sanctions", "sanctions", "US", None),
+        ("P04", "2018-11-08", "Synthetic Qatari cash for salaries", None, "gaza", "Qatar", 15e6),
+        ("S25", "2019-05-02", "Synthetic waivers expire", None, "sanctions", "US", None),
+        ("SYN3", "2020", "Synthetic unmarked event", None, "sanctions", None, None),
     ]
-    frame = pd.DataFrame(rows, columns=["event_id", "date", "event", "chart_label"])
+    columns = ["event_id", "date", "event", "chart_label", "category", "actor"]
+    frame = pd.DataFrame(rows, columns=[*columns, "amount_usd_as_reported"])
     lengths = frame["date"].str.len()
     return frame.assign(
-        category="sanctions",
         source_url=[f"https://example.org/synthetic-event/{i}" for i in range(len(rows))],
-        amount_usd_as_reported=np.nan,
+        amount_usd_as_reported=frame["amount_usd_as_reported"].astype(float),
         rial_per_usd_level=pd.array([None] * len(rows), dtype="Int64"),
         event_date=pd.to_datetime(frame["date"] + lengths.map({4: "-01-01", 7: "-01", 10: ""})),
         date_precision=lengths.map({4: "year", 7: "month", 10: "day"}),

@@ -83,6 +83,7 @@ def test_bad_rows_are_quarantined_with_reasons_and_none_dropped(raw: Path) -> No
         16: {"iso_4217"},
         17: {"order"},  # period_end before period_start
         21: {"vocabulary"},  # dated_by: an analyst writes only "undated" (or nothing)
+        22: {"vocabulary"},  # source_grade outside the scale
     }
     assert q["reason"].str.len().gt(0).all()
     assert set(q["source_file"]) == {"ledgers/claims.csv"}
@@ -220,6 +221,21 @@ def test_every_ledger_row_has_an_http_source_a_known_status_and_a_unique_id() ->
     assert ledger["source_url"].str.match(r"^https?://").all()
     bad_status = ledger.loc[~ledger["status"].isin(claims_schema.STATUSES), "claim_id"]
     assert bad_status.empty, bad_status.tolist()
+    ungraded = ledger.loc[~ledger["source_grade"].isin(claims_schema.SOURCE_GRADES), "claim_id"]
+    assert ungraded.empty, ungraded.tolist()  # every claim graded on the scale
+
+
+def test_real_grades_follow_the_rule() -> None:
+    """docs/adding-a-claim.md: listicles and blogs at the bottom, statements of a government
+    on the record at the top, anonymous sources never above unnamed officials."""
+    ledger = pd.read_csv(REPO_LEDGERS / "claims.csv", dtype=str, keep_default_na=False)
+    grade = ledger.set_index("claim_id")["source_grade"]
+    assert grade[["C015", "C016", "C026", "C087"]].eq("blog_listicle_aggregator").all()
+    assert grade[["C054", "C046", "C082"]].eq("official_on_record").all()
+    # the claimant is unnamed (not "a named official and an anonymous one", C028)
+    anonymous = ledger["claimant"].str.contains(r"^(?:unnamed|anonymous)|\(unnamed", case=False)
+    top = ("official_on_record", "named_official_or_party")
+    assert not ledger.loc[anonymous, "source_grade"].isin(top).any()
 
 
 def test_real_claims_about_other_years_are_placed_there_or_undated(real_ledger_raw: Path) -> None:

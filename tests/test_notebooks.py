@@ -132,70 +132,176 @@ def test_iran_finances(
     assert "provenance" in html.lower()
 
 
-@pytest.mark.parametrize(
-    "parameters",
-    [
-        {},
-        {
-            "recipient_scope": "hamas_only",
-            "claimant_types": ["israeli_government", "hamas"],
-            "include_vague": False,
-            "start_year": 2000,
-        },
-    ],
+#: Words of the pipeline that must not reach a reader (the provenance appendix is exempt).
+PIPELINE_WORDS = (
+    "founding article",
+    "snapshot",
+    "parser",
+    "quarantin",
+    "parameter",
+    "claim(s)",
+    "ledger",
+    "curation",
+    "fx_rate_type",
 )
+
+
+def _reader_text(html: str) -> str:
+    """What a reader reads before the provenance appendix, tags and link targets removed."""
+    import re
+    from html import unescape
+
+    body = html.split('id="provenance"')[0]
+    text = unescape(re.sub(r"<(?!br)[^>]+>", "", re.sub(r"<br\s*/?>|</(td|th|li|p)>", " ", body)))
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("name", ["hamas_funding_claims", "rapprochement"])
+def test_no_pipeline_words_in_the_prose(name: str) -> None:
+    """The markdown a reader sees says nothing of the pipeline (outputs: the tests below)."""
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert [w for w in PIPELINE_WORDS if w in prose.lower()] == []
+
+
+def _syn_load(name: str) -> pd.DataFrame:
+    return syn.TABLES[name]()
+
+
+CLAIMS_RUNS = [
+    {"recipient_scope": "including_aggregates"},
+    {
+        "recipient_scope": "hamas_only",
+        "claimant_types": ["israeli_government", "hamas", "other"],
+        "include_vague": False,
+        "start_year": 2000,
+        "min_grade": "media_unsourced",
+        "statuses": ["paid", "stopped"],
+    },
+]
+
+
+@pytest.mark.parametrize("parameters", CLAIMS_RUNS)
 def test_hamas_funding_claims(
     synthetic_home: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     parameters: dict[str, Any],
 ) -> None:
+    from analysis.report import funding, plots
+
     nb = _execute(synthetic_home, "hamas_funding_claims", parameters, tmp_path, monkeypatch)
     html, images, _ = _outputs(nb)
-    assert images == 2  # timeline, spread by period
+    assert images == 2  # timeline, money paid by period
     assert "<script>alert" not in html  # the synthetic quote stays text
-    assert "Claims needing review" in html and "no rule reads this wording (synthetic)" in html
+    assert "could not be read in full" in html and "no rule reads this wording (synthetic)" in html
     assert 'rel="noopener noreferrer"' in html
-    shown = syn.claims()
-    if parameters:
-        assert "&lt;script&gt;alert" in html  # C054: an Israeli government claim about Hamas
-        assert "Synthetic Gazette &lt;5&gt;" not in html.split("Claims needing review")[0]
-        expected = shown[
-            shown["claimant_type"].isin(["israeli_government", "hamas"])
-            & shown["recipient_scope"].isin(["hamas", "hamas_military_wing"])
-            & (shown["donor_scope"] == "iran")
-        ]
-        assert f"<b>{len(expected)}</b> of them" in html
-    else:
-        assert f"<b>{len(shown)}</b> of them" in html
-        assert "Synthetic Gazette &lt;5&gt;" in html  # the aggregate claim is listed
+    assert funding.TITLES[parameters["recipient_scope"]].replace("'", "&#x27;") in html
+    # counts reconcile: the text quotes the frames the charts draw
+    defaults = {"start_year": 1990, "end_year": 2025}
+    r = funding.make(_syn_load, **{**defaults, **parameters})
+    text = _reader_text(html)
+    assert f"This report shows {len(r.selected)} of them" in text
+    assert f"{len(r.ranges)} give an amount per year" in text
+    assert f"{int(r.others['reference_year'].notna().sum())} others" in text
+    for row in r.spread.itertuples():
+        drawn = int((r.paid_ranges["period"].astype(str) == str(row.period)).sum())
+        assert drawn == row.claims  # the chart's dots per period = the spread's count
+        if row.claims:
+            assert f"{row.period}: {plots.statements(row.claims)}, from" in text
+    assert plots.period_ticks(r.spread) == [
+        f"{p}\n({plots.statements(int(n))})"
+        for p, n in zip(r.spread["period"], r.spread["claims"], strict=True)
+    ]
+    if parameters.get("statuses"):
+        assert set(r.selected["status"]) <= set(parameters["statuses"])
+        assert "paid, stopped" in text  # the report says which filter it shows
+    if parameters["recipient_scope"] == "hamas_only":
+        assert not r.selected["is_aggregate"].any()
+        assert "Synthetic Gazette <5>" not in text.split("could not be read in full")[0]
+    assert not r.paid_ranges["is_aggregate"].any()  # no aggregate in a median of Iran's money
+    lowered = text.lower()
+    assert [w for w in PIPELINE_WORDS if w in lowered] == []
 
 
-@pytest.mark.parametrize(
-    "parameters", [{}, {"fx_rate_type": "official", "break_start": 2010, "break_end": 2015}]
-)
+RAPPROCHEMENT_RUNS = [
+    {},
+    {
+        "min_grade": "blog_listicle_aggregator",
+        "milex_basis": "official",
+        "statuses": ["paid", "stopped"],
+    },
+]
+
+
+@pytest.mark.parametrize("parameters", RAPPROCHEMENT_RUNS)
 def test_rapprochement(
     synthetic_home: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     parameters: dict[str, Any],
 ) -> None:
+    from analysis.report import article, evidence, plots
+    from analysis.report import rapprochement as view
+
     nb = _execute(synthetic_home, "rapprochement", parameters, tmp_path, monkeypatch)
-    html, images, _ = _outputs(nb)
-    assert images == 3  # capacity, claims by period, share of military spending
-    assert "<b>38%</b> of $260m" in html  # $100m of $260m, computed from the two claims
-    assert "below the range the article&#x27;s wording implies" in html or (
-        "below the range the article's wording implies" in html
+    html, images, streams = _outputs(nb)
+    assert "Traceback" not in streams
+    assert images == 5  # money by period, timeline, squeeze by month and by year, Palestine
+    text = _reader_text(html)
+    # opens with the key findings and the article-claims table
+    assert (
+        html.index("class='findings'")
+        < html.index("factual claims, one by one")
+        < (html.index("by period"))
     )
-    start = parameters.get("break_start", 2012)
-    assert f"before {start}" in html
-    assert "Median claim as a share of Iran&#x27;s military spending" in html or (
-        "Median claim as a share of Iran's military spending" in html
+    assert "The article says" in text and "What the data shows" in text and "Verdict" in text
+    assert "$100m of $260m: 38%" in text and "Contradicted" in text
+    # counts reconcile with the frames the charts draw
+    defaults = {"start_year": 2000, "end_year": 2024, "min_grade": "think_tank_academic"}
+    r = view.make(_syn_load, **{**defaults, **parameters})
+    before, middle, after = (str(p) for p in r.ev.spread["period"])
+    assert (before, middle, after) == ("before 2012", "2012–2016", "2017 onwards")
+    flow, paid = (int(r.ev.tally.loc[middle, k]) for k in (evidence.FLOW, evidence.MONEY_PAID))
+    assert f"{plots.statements(flow)} say Iran's money stopped, fell or never came and" in text
+    assert f"{plots.statements(paid)} say money was paid" in text
+    for row in r.ev.spread.itertuples():
+        drawn = int((r.ev.ranges["period"].astype(str) == str(row.period)).sum())
+        assert drawn == row.claims
+    spread = r.ev.spread.set_index(r.ev.spread["period"].astype(str))
+    for period in (before, after):
+        n = int(spread.loc[period, "claims"])
+        if n and int(spread.loc[before, "claims"]) and int(spread.loc[after, "claims"]):
+            assert f"({plots.statements(n)})" in text
+    # the tally table shows the same numbers as the sentences
+    assert r.ev.tally.loc[middle, "total"] == len(
+        r.ev.shown[r.ev.shown["period"].astype(str) == middle]
     )
+    # every verdict is one of the four, and the filter is stated
+    assert {c.verdict for c in r.checks} <= set(article.VERDICTS)
+    assert "Statements counted:" in text
+    if parameters.get("statuses"):
+        assert "paid, stopped" in text
+    source = (NOTEBOOKS / "rapprochement.ipynb").read_text(encoding="utf-8")
+    assert "## How this was made" in source and "(#provenance)" in source
+    assert 'id="provenance"' in html
+    lowered = text.lower()
+    assert [w for w in PIPELINE_WORDS if w in lowered] == []
 
 
 def test_views_import_without_a_kernel() -> None:
-    for module in ("html", "periods", "finances", "claims", "rapprochement", "plots"):
+    for module in (
+        "html",
+        "periods",
+        "finances",
+        "claims",
+        "rapprochement",
+        "plots",
+        "evidence",
+        "article",
+        "context",
+        "funding",
+    ):
         importlib.import_module(f"analysis.report.{module}")
 
 
@@ -228,8 +334,12 @@ def test_notebooks_on_the_real_snapshot(
 
     rapprochement_html = _outputs(_execute(home, "rapprochement", {}, tmp_path, monkeypatch))[0]
     # Lieberman, 15 Jan 2018 (Times of Israel): about $100m of a $260m budget, i.e. 38%
-    assert "<b>38%</b> of $260m" in rapprochement_html
+    assert "$100m of $260m: 38%" in rapprochement_html
+    # bonbast open market, monthly means of quoted days: 44,601 (Jan 2018) and 145,450 (Sep 2018)
+    assert "44,601 rial on the open market in January 2018 and 145,450 in September" in (
+        rapprochement_html
+    )
 
     claims_html = _outputs(_execute(home, "hamas_funding_claims", {}, tmp_path, monkeypatch))[0]
     ledger_rows = len(pd.read_csv(config.REPO_ROOT / "data" / "raw" / "ledgers" / "claims.csv"))
-    assert f"The ledger holds <b>{ledger_rows}</b> claims" in claims_html
+    assert f"The record holds <b>{ledger_rows}</b> statements" in claims_html

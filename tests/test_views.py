@@ -38,22 +38,35 @@ def claims() -> pd.DataFrame:
 # --- periods ------------------------------------------------------------------------------
 
 
-def test_period_boundaries_belong_to_the_middle_period() -> None:
-    years = pd.Series([2011, 2012, 2017, 2018, None])
+def test_the_return_year_opens_the_last_period() -> None:
+    years = pd.Series([2011, 2012, 2016, 2017, 2018, None])
     got = periods.period_of(years, (2012, 2017))
-    assert got.iloc[:4].astype(str).tolist() == [
+    assert got.iloc[:5].astype(str).tolist() == [
         "before 2012",
-        "2012–2017",
-        "2012–2017",
-        "after 2017",
+        "2012–2016",
+        "2012–2016",
+        "2017 onwards",  # money for the year of the return is not rift money
+        "2017 onwards",
     ]
-    assert pd.isna(got.iloc[4])
+    assert pd.isna(got.iloc[5])
     assert list(got.cat.categories) == periods.labels((2012, 2017))
     assert periods.period_of(pd.Series([2013]), (2014, 2020)).astype(str).tolist() == [
         "before 2014"
     ]
-    with pytest.raises(ValueError, match="after end"):
-        periods.labels((2018, 2017))
+    with pytest.raises(ValueError, match="must be before"):
+        periods.labels((2017, 2017))
+
+
+def test_periods_are_dated_by_the_break_and_return_events() -> None:
+    events = syn.events()
+    assert periods.breaks_from_events(events) == (2012, 2017)
+    start, end = periods.event_dates(events)
+    assert (start, end) == (pd.Timestamp("2012-02-24"), pd.Timestamp("2017-08-28"))
+    assert periods.breaks_from_events(events, "SYN1", "E023") == (2008, 2018)
+    with pytest.raises(KeyError, match="E999"):
+        periods.breaks_from_events(events, "E999")
+    with pytest.raises(ValueError, match="not after"):
+        periods.breaks_from_events(events, "E021", "E009")
 
 
 # --- finances -----------------------------------------------------------------------------
@@ -319,7 +332,7 @@ def test_ranges_keep_open_ends_and_convert_to_constant_dollars(claims: pd.DataFr
     factor = cpi.set_index("year")["cpi_u_annual_average"]
     assert got.loc["S002", "low"] == pytest.approx(2.5e7 * factor[2024] / factor[2009])
     assert got.loc["S003", "nominal_low"] == pytest.approx(2.76e8)  # a month × 12, from the table
-    assert str(got.loc["C057", "period"]) == "2012–2017"
+    assert str(got.loc["C057", "period"]) == "2017 onwards"
     assert "S008" not in got.index  # 1993: before the synthetic CPI, no constant dollars
     nominal = cv.ranges(selected).set_index("claim_id")
     assert nominal.loc["S008", "span_end"] == 2006
@@ -335,6 +348,9 @@ def test_not_annual_says_why(claims: pd.DataFrame) -> None:
         "S009": "share only, no amount",
         "S010": "could not be parsed",
         "S011": "Iran with other donors, not Iran's figure",  # an amount, but several donors'
+        "S012": "no amount stated",
+        "S013": "no amount stated",
+        "C059": "no amount stated",
     }
 
 
@@ -351,8 +367,8 @@ def test_spread_by_period_lists_every_period() -> None:
     assert got.loc["before 2012", "claims"] == 2
     assert got.loc["before 2012", "spread"] == pytest.approx(300 / 10)
     assert got.loc["before 2012", "median_mid"] == pytest.approx((15 + 200) / 2)
-    assert got.loc["2012–2017", "claims"] == 0 and math.isnan(got.loc["2012–2017", "lowest"])
-    assert got.loc["after 2017", "lowest"] == 50.0  # an "up to" claim counts by its one bound
+    assert got.loc["2012–2016", "claims"] == 0 and math.isnan(got.loc["2012–2016", "lowest"])
+    assert got.loc["2017 onwards", "lowest"] == 50.0  # an "up to" claim counts by its one bound
 
 
 @pytest.mark.parametrize(
@@ -459,6 +475,25 @@ def test_draw_ranges_covers_open_ends(claims: pd.DataFrame) -> None:
     ],
 )
 def test_compare_medians(after: float, before: float, word: str) -> None:
-    assert rp.compare(after, before) == word
+    from analysis.report import article
+
+    assert article.compare(after, before) == word
     with pytest.raises(ValueError):
-        rp.compare(1.0, 0.0)
+        article.compare(1.0, 0.0)
+
+
+def test_the_claims_timeline_title_shows_dollar_signs_as_text() -> None:
+    """Two "$" in a matplotlib title start mathtext ("$4m to $1.95bn" became "4mto1.95bn")."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.report import funding
+
+    r = funding.make(lambda name: syn.TABLES[name](), recipient_scope="including_aggregates",
+                     start_year=1990, end_year=2025)  # fmt: skip
+    fig = funding.timeline_figure(r)
+    title = fig.axes[0].get_title(loc="left")
+    assert title.count(r"\$") == 2 and title.startswith(f"{len(r.ranges)} yearly figures")
+    plt.close("all")

@@ -209,7 +209,7 @@ def appendix(
     as_of = data_date(tables, manifest)
     notes = [manifest_note] if manifest_note else []
     return (
-        '<section class="provenance">'
+        '<section class="provenance" id="provenance">'
         "<h2>Sources and provenance</h2>"
         f"<p>Data as of {_e(as_of or 'an unknown date')} (the newest access date of the raw "
         f"files below), code version <code>{_e(_code_version())}</code> of the "

@@ -24,6 +24,16 @@ from analysis.report.html import html_table
 from analysis.report.translations import with_translations
 from analysis.schemas.claims import CLAIMANT_TYPES, IRAN_ONLY_DONOR
 
+#: How each source grade is written for readers (best first; rule: docs/adding-a-claim.md).
+GRADE_NAMES: dict[str, str] = {
+    "official_on_record": "official, on the record",
+    "named_official_or_party": "named official or party figure",
+    "unnamed_officials": "unnamed officials",
+    "think_tank_academic": "think tank or academic",
+    "media_unsourced": "media, no named source",
+    "blog_listicle_aggregator": "blog, listicle or aggregator",
+}
+
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
 HAMAS_ONLY_SCOPES = ("hamas", "hamas_military_wing")
 RECIPIENT_CHOICES = ("hamas_only", "including_aggregates")
@@ -130,20 +140,23 @@ def ranges(
     base_year: int | None = None,
     breaks: tuple[int, int] = periods.PERIOD_BREAKS,
 ) -> pd.DataFrame:
-    """One row per claim with an annual US$ figure: what the timeline draws.
+    """One row per claim with an annual US$ figure and a year: what the timeline draws.
 
-    Columns: ``claim_id``, ``claimant``, ``claimant_type``, ``is_aggregate``, ``bound``,
+    The year is ``placed_year`` when the claims were placed by
+    :func:`analysis.report.evidence.place`, else ``reference_year``. Columns: ``claim_id``,
+    ``claimant``, ``claimant_type``, ``source_grade``, ``status``, ``is_aggregate``, ``bound``,
     ``reference_year``, ``span_end`` (period_end when the claim covers several years),
     ``period``, ``low`` and ``high`` (US$ a year; constant US$ of ``base_year`` when ``us_cpi``
     and ``base_year`` are given, else nominal), ``low_open`` (no lower bound stated: "up to"),
     ``high_open`` (no upper bound: "at least"), ``nominal_low``, ``nominal_high``. Claims
     in a year the US CPI does not cover are left out when converting to constant dollars.
     """
+    year_column = "placed_year" if "placed_year" in selected else "reference_year"
     frame = selected[
         (selected["annual_low_usd"].notna() | selected["annual_high_usd"].notna())
-        & selected["reference_year"].notna()
+        & selected[year_column].notna()
     ]
-    years = frame["reference_year"].astype(int)
+    years = frame[year_column].astype(int)
     nominal_low = frame["annual_low_usd"].astype(float)
     nominal_high = frame["annual_high_usd"].astype(float)
     if us_cpi is not None and base_year is not None:
@@ -157,6 +170,8 @@ def ranges(
             "claim_id": frame["claim_id"],
             "claimant": frame["claimant"],
             "claimant_type": frame["claimant_type"],
+            "source_grade": frame["source_grade"],
+            "status": frame["status"],
             "is_aggregate": frame["is_aggregate"].astype(bool),
             "bound": frame["bound"],
             "reference_year": years,
@@ -272,9 +287,10 @@ def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
         {
             "id": selected["claim_id"],
             "said / for year": _lines(said, ("for " + year).where(year.notna())),
-            "claimant": _lines(
+            "claimant / source grade": _lines(
                 selected["claimant"],
                 "(" + selected["claimant_type"].astype("string").str.replace("_", " ") + ")",
+                "grade: " + selected["source_grade"].map(GRADE_NAMES).astype("string"),
             ),
             "as stated": _lines(selected["amount_as_stated"], selected["period_as_stated"]),
             "US$ a year (nominal)": [

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.report.claims import CLAIMANT_TYPES, NOT_ANNUAL
+from analysis.report.claims import CLAIMANT_TYPES, GRADE_NAMES, NOT_ANNUAL
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 #: One colour per claimant type (seaborn "colorblind", in ledger vocabulary order).
 CLAIMANT_COLORS: dict[str, str] = dict(
@@ -35,6 +36,16 @@ CLAIMANT_COLORS: dict[str, str] = dict(
         strict=True,
     )
 )
+#: One colour per source grade, dark (best) to pale (weakest): seaborn "rocket" steps.
+GRADE_COLORS: dict[str, str] = dict(
+    zip(
+        GRADE_NAMES,
+        ("#03051a", "#4c1d4b", "#a11a5b", "#e83f3f", "#f69c73", "#f4cfa9"),
+        strict=True,
+    )
+)
+#: Colour and style of the article's publication date on time axes.
+ARTICLE_COLOR = "#b2182b"
 #: How far an open-ended range's arrow reaches, as a factor of its stated bound (log axis).
 OPEN_END_FACTOR = 2.0
 #: Horizontal offset between claims placed on the same year, in years.
@@ -66,6 +77,7 @@ def draw_ranges(
     x: str = "reference_year",
     spans: bool = True,
     width: float | None = None,
+    color_by: str = "claimant_type",
 ) -> Axes:
     """Each claim as its annual range on a log axis: a vertical bar from low to high, a dot for a
     single figure, an arrow for an open end ("at least" up, "up to" down), a faint horizontal
@@ -73,8 +85,9 @@ def draw_ranges(
     money for Hamas alone, hollow = an aggregate (other recipients or other donors included).
     ``spans=False`` leaves out the multi-year lines (when ``x`` is not a year); ``width`` fits
     the claims sharing one ``x`` into that width. The y axis is logarithmic and covers every
-    arrow.
+    arrow. ``color_by`` "source_grade" colours by grade instead of claimant type.
     """
+    palette = GRADE_COLORS if color_by == "source_grade" else CLAIMANT_COLORS
     if ranges.empty:
         ax.text(
             0.5,
@@ -92,7 +105,7 @@ def draw_ranges(
         jitter = width / max(int(ranges[x].value_counts().max()), 1)
     xs = ranges[x].astype(float).to_numpy() + _offsets(ranges[x], jitter)
     for xi, row in zip(xs, ranges.to_dict(orient="records"), strict=True):
-        color = CLAIMANT_COLORS.get(str(row["claimant_type"]), "#000000")
+        color = palette.get(str(row[color_by]), "#000000")
         face = "white" if row["is_aggregate"] else color
         low, high = float(row["low"]), float(row["high"])
         if row["high_open"] and not np.isnan(low):
@@ -130,19 +143,23 @@ def draw_ranges(
     return ax
 
 
-def range_legend(ax: Axes, types: list[str], *, show_open: bool = True) -> Axes:
-    """Legend: claimant-type colours, filled vs hollow (Iran → Hamas alone vs aggregate), open
-    ends."""
+def range_legend(
+    ax: Axes, types: list[str], *, show_open: bool = True, color_by: str = "claimant_type"
+) -> Axes:
+    """Legend: claimant-type (or source-grade) colours, filled vs hollow (Iran → Hamas alone vs
+    aggregate), open ends."""
     from matplotlib.lines import Line2D
 
+    grades = color_by == "source_grade"
+    palette = GRADE_COLORS if grades else CLAIMANT_COLORS
     handles = [
         Line2D(
             [],
             [],
-            color=CLAIMANT_COLORS.get(t, "#000000"),
+            color=palette.get(t, "#000000"),
             marker="o",
             lw=2,
-            label=t.replace("_", " "),
+            label=GRADE_NAMES.get(t, t) if grades else t.replace("_", " "),
         )
         for t in types
     ]
@@ -194,3 +211,274 @@ def draw_strip(ax: Axes, others: pd.DataFrame) -> Axes:
             mew=1.2,
         )
     return ax
+
+
+# --- whole figures the two claims reports show (each returns its Figure) -------------------------
+
+
+def _fraction_year(date: pd.Timestamp) -> float:
+    """A date as a fractional year (for axes whose x values are years)."""
+    return date.year + (date.dayofyear - 1) / 365.25
+
+
+def _num(date: pd.Timestamp) -> float:
+    """A date as matplotlib's date number."""
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(date))
+
+
+def mark_article(ax: Axes, published: pd.Timestamp, *, yearly: bool, label: bool = True) -> Axes:
+    """A solid line at the article's publication date, labelled "article" with its month."""
+    import matplotlib.dates as mdates
+
+    x = _fraction_year(published) if yearly else float(mdates.date2num(published))
+    ax.axvline(x, color=ARTICLE_COLOR, lw=1.2, zorder=1)
+    if label:
+        ax.text(x, 1.0, f" article, {published:%b %Y}", transform=ax.get_xaxis_transform(),
+                rotation=90, va="top", ha="left", fontsize=7, color=ARTICLE_COLOR)  # fmt: skip
+    return ax
+
+
+def statements(n: int) -> str:
+    """ "no statement", "1 statement", "3 statements"."""
+    return "no statement" if n == 0 else f"{n} statement{'s' if n != 1 else ''}"
+
+
+def period_ticks(spread: pd.DataFrame) -> list[str]:
+    """The x labels of :func:`by_period_figure`: each period with its number of statements (the
+    same ``claims`` column the text quotes)."""
+    return [f"{p}\n({statements(int(n))})" for p, n in zip(spread["period"], spread["claims"],
+                                                          strict=True)]  # fmt: skip
+
+
+def by_period_figure(
+    ranges: pd.DataFrame,
+    spread: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    sources: str,
+    note: str,
+    color_by: str = "claimant_type",
+) -> Figure:
+    """Each period's yearly amounts (:func:`draw_ranges` by period) over a grey bar from the
+    lowest to the highest stated figure; x labels from :func:`period_ticks`."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    from analysis.report import charts
+    from analysis.report.claims import money
+
+    fig, ax = plt.subplots(figsize=(9, 4.4))
+    position = {str(period): i for i, period in enumerate(spread["period"])}
+    ax.bar(list(position.values()), spread["highest"] - spread["lowest"],
+           bottom=spread["lowest"], width=0.7, color="#dddddd", zorder=0)  # fmt: skip
+    draw_ranges(ax, ranges.assign(x=ranges["period"].astype(str).map(position)), x="x",
+                spans=False, width=0.6, color_by=color_by)  # fmt: skip
+    ax.set_xticks(list(position.values()), period_ticks(spread))
+    ax.set_xlim(-0.6, len(position) - 0.4)
+    if not ranges.empty:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v)))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    kinds = [k for k in (GRADE_NAMES if color_by == "source_grade" else CLAIMANT_TYPES)
+             if k in set(ranges[color_by].dropna())]  # fmt: skip
+    range_legend(ax, kinds, color_by=color_by)
+    return charts.finish(ax, title=title, ylabel=ylabel, sources=sources, note=note)
+
+
+def timeline_figure(
+    timeline: pd.DataFrame,
+    *,
+    marks: dict[str, pd.Timestamp],
+    published: pd.Timestamp,
+    title: str,
+) -> Figure:
+    """One lane per event category (``lane`` of :func:`analysis.report.context.events_between`),
+    a dot per event, the ``chart_label`` of labelled events beside their dot, and the dated
+    ``marks`` (e.g. the break and the return) as shaded spans between them."""
+    import matplotlib.pyplot as plt
+
+    from analysis.report import charts
+    from analysis.report.context import LANES
+
+    lanes = list(LANES.values())
+    fig, ax = plt.subplots(figsize=(10.5, 3.6))
+    level = timeline["lane"].map({lane: i for i, lane in enumerate(lanes)})
+    ax.scatter(timeline["event_date"], level, s=22, color=charts.PALETTE["iran"], zorder=3)
+    labelled = 0
+    for row, y in zip(timeline.itertuples(index=False), level, strict=True):
+        if isinstance(row.chart_label, str) and row.chart_label:
+            lift = 7 + 9 * (labelled % 2)  # alternate heights so neighbours do not collide
+            ax.annotate(row.chart_label, (row.event_date, y), xytext=(2, lift),
+                        textcoords="offset points", fontsize=7)  # fmt: skip
+            labelled += 1
+    dates = sorted(marks.values())
+    if len(dates) == 2:
+        ax.axvspan(_num(dates[0]), _num(dates[1]), color="#eeeeee", zorder=0)
+    for name, date in marks.items():
+        ax.axvline(_num(date), color=charts.PALETTE["event"], ls="--", lw=0.8)
+        ax.text(_num(date), len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=7, va="bottom",
+                color=charts.PALETTE["event"])  # fmt: skip
+    mark_article(ax, published, yearly=False)
+    ax.set_yticks(range(len(lanes)), lanes, fontsize=8)
+    ax.set_ylim(len(lanes) - 0.4, -1.0)  # top lane first, room above it for labels
+    return charts.finish(ax, title=title, ylabel="", sources="the project's record of dated events "
+                         "(each event with its source in the table below)")  # fmt: skip
+
+
+def squeeze_figure(
+    monthly: pd.DataFrame,
+    sanctions: pd.DataFrame,
+    *,
+    published: pd.Timestamp,
+    title: str,
+) -> Figure:
+    """Top: open-market and NIMA rial per US$ by month; bottom: EU crude imports from
+    Iran by month; both with the sanction dates (``sanctions``: ``event_date``, ``chart_label``
+    or ``event``) as dashed lines and the article's date."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    from analysis.report import charts
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9.5, 6.4), sharex=True)
+    for rate, name in (("open_market", "open market"), ("nima", "NIMA (managed)")):
+        top.plot(monthly["month"], monthly[rate], marker=".", color=charts.PALETTE[rate],
+                 label=name)  # fmt: skip
+    top.set_ylim(bottom=0)
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    top.set_ylabel("rial per US$")
+    top.legend(fontsize=8, loc="upper left")
+    top.set_title(title, loc="left")
+    bottom.bar(monthly["month"], monthly["eu_kbd"], width=25, color=charts.PALETTE["iran"])
+    bottom.set_ylabel("thousand barrels a day")
+    bottom.set_title("EU crude-oil imports from Iran, by month", loc="left", fontsize=10)
+    for ax in (top, bottom):
+        for row in sanctions.itertuples(index=False):
+            ax.axvline(row.event_date, color=charts.PALETTE["event"], ls="--", lw=0.8)
+        mark_article(ax, published, yearly=False, label=ax is top)
+    names = "; ".join(f"{row.event_date:%d %b %Y} {row.short}" for row in sanctions.itertuples())
+    return charts.finish(
+        bottom,
+        title="EU crude-oil imports from Iran, by month",
+        ylabel="thousand barrels a day",
+        sources=[
+            "bonbast and TGJU daily quotes (monthly averages of quoted days)",
+            "European Commission EU crude oil import register",
+        ],  # fmt: skip
+        note=f"dashed lines: {names}.",
+    )
+
+
+def palestine_figure(
+    pse: pd.DataFrame,
+    money_events: pd.DataFrame,
+    *,
+    published: pd.Timestamp,
+    titles: tuple[str, str],
+) -> Figure:
+    """Left: West Bank and Gaza unemployment; right: the Palestinian Authority's net lending
+    (% of GDP); the salary cut and Qatar's payments (``money_events``) as dashed lines."""
+    import matplotlib.pyplot as plt
+
+    from analysis.report import charts
+    from analysis.report.context import FISCAL_BALANCE_PCT, UNEMPLOYMENT
+
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.8))
+    for ax, code, title, unit in zip(axes, (UNEMPLOYMENT, FISCAL_BALANCE_PCT), titles,
+                                     ("% of labour force", "% of GDP"), strict=True):  # fmt: skip
+        data = pse.dropna(subset=[code])
+        ax.plot(data["year"], data[code], marker=".", color=charts.PALETTE["hamas"])
+        if code == FISCAL_BALANCE_PCT:
+            ax.axhline(0, color="#555555", lw=0.8)
+        ax.set_title(title, loc="left", fontsize=9.5)
+        ax.set_ylabel(unit)
+        charts.years_axis(ax, pse["year"])
+        for date in pd.to_datetime(money_events["event_date"]):
+            ax.axvline(_fraction_year(date), color=charts.PALETTE["event"], ls="--", lw=0.8)
+        mark_article(ax, published, yearly=True, label=ax is axes[0])
+    note = (
+        "dashed lines: "
+        + "; ".join(
+            f"{row.date} {row.actor}" for row in money_events.itertuples(index=False)
+        )  # fmt: skip
+        if not money_events.empty
+        else None
+    )
+    fig = charts.finish(
+        axes[1],
+        title=titles[1],
+        ylabel="% of GDP",
+        sources=[
+            "World Bank WDI SL.UEM.TOTL.ZS (modelled ILO estimate)",
+            "IMF World Economic Outlook, Oct 2024, GGXCNL_NGDP (West Bank and Gaza)",
+        ],  # fmt: skip
+        note=note,
+    )
+    for ax in axes:
+        ax.title.set_fontsize(10)
+    return fig
+
+
+def capacity_figure(
+    yearly: pd.DataFrame,
+    *,
+    breaks: tuple[int, int],
+    published: pd.Timestamp,
+    title: str,
+    milex_label: str,
+) -> Figure:
+    """Four panels by year (``yearly``: :func:`analysis.report.rapprochement.make`'s frame):
+    inflation; the open-market rial beside the official rate (marked as not a market price
+    from 2018); crude exports (EIA) and EU imports from Iran; military spending in US$ at
+    ``milex_label``. The rift years are shaded; the article's date is marked."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    from analysis.report import charts
+
+    fig, axes = plt.subplots(2, 2, figsize=(10.5, 6.8), sharex=True)
+    (infl, rial), (oil, army) = axes
+    infl.plot(yearly["year"], yearly["inflation"], marker=".", color=charts.PALETTE["iran"])
+    infl.set_title("Consumer-price inflation, % a year", loc="left", fontsize=9.5)
+    rial.plot(yearly["year"], yearly["irr_per_usd"], marker=".",
+              color=charts.PALETTE["open_market"], label="open market")  # fmt: skip
+    rial.plot(yearly["year"], yearly["official_irr_per_usd"], ls="--",
+              color=charts.PALETTE["official"],
+              label="official (not a market price from 2018)")  # fmt: skip
+    rial.set_yscale("log")
+    rial.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    rial.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    rial.legend(fontsize=7, loc="upper left")
+    rial.set_title("Rial per US$, yearly average (log scale)", loc="left", fontsize=9.5)
+    oil.plot(yearly["year"], yearly["exports_kbd"], marker=".", color=charts.PALETTE["iran"],
+             label="Iran's crude exports (EIA, to 2018)")  # fmt: skip
+    oil.bar(yearly["year"], yearly["eu_imports_kbd"], color="#999999", width=0.6,
+            label="EU imports from Iran")  # fmt: skip
+    oil.legend(fontsize=7, loc="upper left")
+    oil.set_title("Crude oil, thousand barrels a day", loc="left", fontsize=9.5)
+    army.plot(yearly["year"], yearly["milex_usd_m"] / 1e3, marker=".",
+              color=charts.PALETTE["iran"])  # fmt: skip
+    label = milex_label.replace("$", r"\$")  # a pair of "$" would start mathtext
+    army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=9.5)
+    for ax in axes.flat:
+        ax.axvspan(breaks[0] - 0.5, breaks[1] - 0.5, color="#eeeeee", zorder=0)
+        charts.years_axis(ax, yearly["year"])
+        mark_article(ax, published, yearly=True, label=ax is infl)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    out = charts.finish(
+        army,
+        title=army.get_title(loc="left"),
+        ylabel="",
+        sources=[
+            "World Bank WDI FP.CPI.TOTL.ZG, PA.NUS.FCRF",
+            "bonbast / TGJU open-market rates",
+            "EIA international energy statistics",
+            "EU crude oil import register",
+            "SIPRI military expenditure database",
+        ],  # fmt: skip
+        note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article.",
+    )
+    army.title.set_fontsize(9.5)
+    return out

@@ -41,7 +41,14 @@ RESEARCH_COLUMNS = [
 ]
 #: Columns an analyst fills in from the sources (judgement, not quotes). ``dated_by`` is left
 #: empty (the cleaner fills it) or set to ``undated`` (see :data:`DATED_BY`).
-CURATED_COLUMNS = ["recipient_scope", "donor_scope", "status", "curation_note", "dated_by"]
+CURATED_COLUMNS = [
+    "recipient_scope",
+    "donor_scope",
+    "status",
+    "curation_note",
+    "dated_by",
+    "source_grade",
+]
 LEDGER_COLUMNS = RESEARCH_COLUMNS + CURATED_COLUMNS
 #: Ledger columns that may not be empty.
 REQUIRED_COLUMNS = [
@@ -53,6 +60,7 @@ REQUIRED_COLUMNS = [
     "recipient_scope",
     "donor_scope",
     "status",
+    "source_grade",
 ]
 
 #: research/README.md: who made the claim.
@@ -81,7 +89,29 @@ RECIPIENT_SCOPES = (
 #: several donors is not Iran's figure).
 DONOR_SCOPES = ("iran", "iran_and_others")
 #: What the claim says happened to the money.
-STATUSES = ("paid", "pledged", "requested", "offered", "denied", "stopped", "unknown")
+STATUSES = (
+    "paid",
+    "reduced",
+    "pledged",
+    "requested",
+    "offered",
+    "denied",
+    "stopped",
+    "unknown",
+)
+#: Who stands behind the figure, best first (rule: ``docs/adding-a-claim.md``): a government body
+#: or named government official on the record; a named figure of a party (Hamas, Fatah) or a
+#: party's own captured documents; officials or party members speaking anonymously; a named
+#: think tank or academic; a media outlet's own statement or unnamed, unplaced sources; a blog,
+#: listicle, wiki mirror or aggregator page with no attribution that can be checked.
+SOURCE_GRADES = (
+    "official_on_record",
+    "named_official_or_party",
+    "unnamed_officials",
+    "think_tank_academic",
+    "media_unsourced",
+    "blog_listicle_aggregator",
+)
 #: The donor scope of Iran's own money; any other scope pools Iran with other donors.
 IRAN_ONLY_DONOR = "iran"
 #: What places a claim in time (``value_year``), in order of preference: the years the amount is
@@ -169,6 +199,7 @@ SCHEMA = pa.DataFrameSchema(
         "status": _text(pa.Check.isin(STATUSES), required=True),
         "curation_note": _text(),
         "dated_by": _text(pa.Check.isin(DATED_BY), required=True),
+        "source_grade": _text(pa.Check.isin(SOURCE_GRADES), required=True),
         "claim_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
         "value_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
         "amount_kind": _text(pa.Check.isin(AMOUNT_KINDS), required=True),

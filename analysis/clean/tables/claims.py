@@ -42,6 +42,7 @@ from analysis.schemas.claims import (
     LEDGER_DATED_BY,
     RECIPIENT_SCOPES,
     REQUIRED_COLUMNS,
+    SOURCE_GRADES,
     STATUSES,
 )
 
@@ -53,6 +54,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "donor_scope": DONOR_SCOPES,
     "status": STATUSES,
     "dated_by": LEDGER_DATED_BY,
+    "source_grade": SOURCE_GRADES,
 }
 CURRENCY_LIST = r"^[A-Z]{3}(/[A-Z]{3})*$"
 ID_PATTERN = r"^[A-Za-z][\w-]*$"

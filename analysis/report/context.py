@@ -1,0 +1,174 @@
+"""The context the article invokes, as tidy frames: Iran's squeeze month by month, the dated
+timeline of events, and the Palestinian side (Gaza's economy, the Palestinian Authority's budget,
+the 2017 salary cut, Qatar's payments).
+
+Pure functions: processed tables in, frames out. What each series can and cannot say about Hamas
+is in :data:`PSE_MEANING`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.report import finances
+from analysis.report.oil_trade import monthly_imports_kbd
+
+PALESTINE = "PSE"
+#: West Bank and Gaza series and what they say about Hamas (World Bank WDI, IMF WEO).
+UNEMPLOYMENT = "SL.UEM.TOTL.ZS"
+FISCAL_BALANCE_PCT = "WEO.GGXCNL_NGDP"
+PSE_SERIES: dict[str, str] = {
+    UNEMPLOYMENT: "Unemployment, West Bank and Gaza (% of labour force)",
+    FISCAL_BALANCE_PCT: "Palestinian Authority net lending/borrowing (% of GDP)",
+}
+PSE_MEANING: dict[str, tuple[str, str]] = {
+    UNEMPLOYMENT: (
+        "how hard times were for the people Hamas governs and taxes",
+        "it covers the West Bank and Gaza together, and says nothing of Hamas's own budget",
+    ),
+    FISCAL_BALANCE_PCT: (
+        "how squeezed the Palestinian Authority was when it cut its Gaza salaries",
+        "the Authority is Hamas's rival in Ramallah; its deficit is not Hamas's",
+    ),
+}
+#: Event categories of the timeline, in lane order, with their readable names.
+LANES: dict[str, str] = {
+    "hamas_iran_relations": "Hamas–Iran relations",
+    "sanctions": "Sanctions on Iran",
+    "iran_economy": "Iran's economy",
+    "gaza": "Gaza and the Palestinian side",
+}
+#: Actors of the Palestinian-side money events in the events ledger.
+GAZA_MONEY_ACTORS = ("Palestinian Authority", "Qatar")
+
+
+def squeeze_monthly(
+    fx_rates: pd.DataFrame, oil_trade: pd.DataFrame, start_year: int, end_year: int
+) -> pd.DataFrame:
+    """Month by month over ``start_year``–``end_year``: ``month``, ``open_market`` and ``nima``
+    (rial per US$, monthly averages of quoted days), ``eu_kbd`` (EU crude imports from Iran,
+    thousand barrels a day; missing for months the register does not cover)."""
+    rates = (
+        finances.monthly_rates(fx_rates, start_year=start_year, end_year=end_year)
+        .pivot(index="month", columns="rate_type", values="irr_per_usd")
+        .reindex(columns=["open_market", "nima"])
+    )
+    eu = monthly_imports_kbd(oil_trade).set_index("month")["kbd"].rename("eu_kbd")
+    months = pd.date_range(f"{start_year}-01-01", f"{end_year}-12-01", freq="MS")
+    frame = rates.join(eu, how="outer").reindex(months)
+    frame.columns.name = None
+    return frame.rename_axis("month").reset_index()
+
+
+def events_between(
+    events: pd.DataFrame,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+    categories: tuple[str, ...] = tuple(LANES),
+) -> pd.DataFrame:
+    """The ledger's events (not SignalMap's) of ``categories`` dated ``start``–``end``, in date
+    order: ``event_id``, ``event_date``, ``date`` (as written), ``category``, ``lane``,
+    ``event``, ``chart_label``, ``source_url``."""
+    dates = pd.to_datetime(events["event_date"])
+    keep = (
+        events["source_id"].eq("ledger")
+        & events["category"].isin(list(categories))
+        & (dates >= pd.Timestamp(start))
+        & (dates <= pd.Timestamp(end))
+    )
+    return (
+        events[keep]
+        .assign(event_date=dates[keep], lane=lambda d: d["category"].map(LANES))
+        .sort_values(["event_date", "event_id"], kind="stable")[
+            [
+                "event_id",
+                "event_date",
+                "date",
+                "category",
+                "lane",
+                "event",
+                "chart_label",
+                "source_url",
+            ]  # fmt: skip
+        ]
+        .reset_index(drop=True)
+    )
+
+
+#: The sanctions drawn on the month-by-month squeeze chart (events ledger ids): the US leaves the
+#: nuclear deal, the first and second wind-downs end, the oil waivers expire.
+SQUEEZE_SANCTIONS = ("E023", "E026", "E027", "S25")
+
+
+def short_label(events: pd.DataFrame) -> pd.Series:
+    """A short name per event: its ``chart_label``, else its text up to the first ":" without
+    what is in brackets."""
+    text = (
+        events["event"]
+        .str.replace(r"\s*\([^)]*\)", "", regex=True)
+        .str.split(":", n=1)
+        .str[0]
+        .str.strip()
+    )
+    return events["chart_label"].fillna(text)
+
+
+def sanction_marks(events: pd.DataFrame, ids: tuple[str, ...] = SQUEEZE_SANCTIONS) -> pd.DataFrame:
+    """``event_id``, ``event_date``, ``short`` of the chosen sanction events, in date order."""
+    rows = events[events["event_id"].isin(list(ids))]
+    return (
+        rows.assign(event_date=pd.to_datetime(rows["event_date"]), short=short_label(rows))
+        .sort_values("event_date")[["event_id", "event_date", "short"]]
+        .reset_index(drop=True)
+    )
+
+
+def gaza_money_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The Palestinian Authority's salary cut and Qatar's payments from the events ledger:
+    ``event_id``, ``event_date``, ``date`` (as written), ``actor``, ``event``,
+    ``amount_usd_as_reported`` (a pledge or
+    delivery as reported, not a flow series), ``source_url``."""
+    actor = events["actor"].fillna("")
+    keep = events["category"].eq("gaza") & actor.str.startswith(GAZA_MONEY_ACTORS)
+    return (
+        events[keep]
+        .sort_values("event_date", kind="stable")[
+            [
+                "event_id",
+                "event_date",
+                "date",
+                "actor",
+                "event",
+                "amount_usd_as_reported",
+                "source_url",
+            ]  # fmt: skip
+        ]
+        .reset_index(drop=True)
+    )
+
+
+def palestine(indicators: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
+    """West Bank and Gaza by year: one column per :data:`PSE_SERIES` code (missing where the
+    source has no value), ``year`` first."""
+    frames = [
+        finances.series(
+            indicators, code, country=PALESTINE, start_year=start_year, end_year=end_year
+        )[["year", "value"]]
+        .astype({"year": int, "value": float})
+        .rename(columns={"value": code})
+        for code in PSE_SERIES
+    ]
+    out = pd.DataFrame({"year": range(start_year, end_year + 1)})
+    for frame in frames:
+        out = out.merge(frame, on="year", how="left")
+    return out
+
+
+def change_text(frame: pd.DataFrame, column: str, first: int, last: int, unit: str) -> str:
+    """ "from X in FIRST to Y in LAST" for one column of a by-year frame, or "" when a year
+    has no value."""
+    values = frame.set_index("year")[column]
+    a, b = values.get(first), values.get(last)
+    if a is None or b is None or pd.isna(a) or pd.isna(b):
+        return ""
+    return f"from {a:.1f}{unit} in {first} to {b:.1f}{unit} in {last}"

@@ -1,0 +1,245 @@
+"""The ``hamas_funding_claims`` report's frames and text, built once from the processed tables.
+
+The report lists what has been said about Iran's money for Hamas, with a chosen recipient scope
+(Hamas alone, or also groups and donor pools that include it), minimum source grade and
+statuses. Its counts, tables and charts all come from the one :class:`FundingReport` that
+:func:`make` returns. The by-period comparison is always drawn from money said to have been paid
+to Hamas alone, whatever the scope: an aggregate is never folded into a median called Iran's
+money for Hamas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.config import DEFAULT_BASE_YEAR
+from analysis.report import article, charts, evidence, periods, plots
+from analysis.report import claims as view
+from analysis.report.claims import GRADE_NAMES
+from analysis.report.html import escape
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+TABLES = ("claims", "us_cpi", "events")
+#: The report's title for each recipient scope (what the run includes).
+TITLES: dict[str, str] = {
+    "hamas_only": "What has been said about Iran's money for Hamas: Hamas and its armed wing only",
+    "including_aggregates": "What has been said about Iran's money for Hamas, including money "
+    "for groups or from donor pools that include it",
+}
+
+
+@dataclass
+class FundingReport:
+    """Everything the notebook shows (see :func:`make`)."""
+
+    recipient_scope: str
+    all_claims: pd.DataFrame
+    #: the statements shown, filtered and placed (:func:`analysis.report.evidence.place`)
+    selected: pd.DataFrame
+    #: the timeline's yearly ranges (``selected`` with a yearly amount and a year)
+    ranges: pd.DataFrame
+    #: ``selected`` without a yearly amount (the strip under the timeline)
+    others: pd.DataFrame
+    #: money paid to Hamas alone with a yearly amount: the by-period chart and table
+    paid_ranges: pd.DataFrame
+    spread: pd.DataFrame
+    breaks: tuple[int, int]
+    base_year: int
+    events: pd.DataFrame
+    filters: str
+    #: the article's publication date, marked on the timeline
+    published: pd.Timestamp
+
+
+def make(
+    load: Callable[[str], pd.DataFrame],
+    *,
+    recipient_scope: str,
+    start_year: int,
+    end_year: int,
+    claimant_types: Sequence[str] = (),
+    include_vague: bool = True,
+    min_grade: str = evidence.GRADES[-1],
+    statuses: Sequence[str] = (),
+) -> FundingReport:
+    """Select, filter and place the statements; compute what the charts draw."""
+    if start_year > end_year:
+        raise ValueError(f"start_year {start_year} is after end_year {end_year}")
+    claims, us_cpi, events = (load(name) for name in TABLES)
+    breaks = periods.breaks_from_events(events)
+    base_year = min(DEFAULT_BASE_YEAR, int(us_cpi["year"].max()))
+    chosen = view.select(claims, claimant_types=claimant_types, recipient_scope=recipient_scope,
+                         start_year=start_year, end_year=end_year,
+                         include_vague=include_vague)  # fmt: skip
+    selected = (
+        evidence.place(evidence.restrict(chosen, min_grade=min_grade, statuses=statuses), breaks)
+        .sort_values(["placed_year", "claim_date", "claim_id"], na_position="last")
+        .reset_index(drop=True)
+    )
+    ranges = view.ranges(selected, us_cpi=us_cpi, base_year=base_year, breaks=breaks)
+    paid = evidence.money_paid(selected[~selected["is_aggregate"]])
+    paid_ranges = view.ranges(paid, us_cpi=us_cpi, base_year=base_year, breaks=breaks)
+    return FundingReport(
+        recipient_scope=recipient_scope,
+        all_claims=claims,
+        selected=selected,
+        ranges=ranges,
+        others=view.not_annual(selected.assign(reference_year=selected["placed_year"])),
+        paid_ranges=paid_ranges,
+        spread=view.spread_by_period(paid_ranges, breaks),
+        breaks=breaks,
+        base_year=base_year,
+        events=charts.key_events(events, start_year, end_year),
+        filters=_filters(
+            claimant_types,
+            recipient_scope,
+            start_year,
+            end_year,
+            include_vague,
+            min_grade,
+            statuses,
+        ),
+        published=article.article_date(claims),
+    )
+
+
+def _filters(
+    claimant_types: Sequence[str],
+    recipient_scope: str,
+    start_year: int,
+    end_year: int,
+    include_vague: bool,
+    min_grade: str,
+    statuses: Sequence[str],
+) -> str:
+    """What the report includes, in words."""
+    who = ", ".join(t.replace("_", " ") for t in claimant_types) or "every kind of source"
+    scope = (
+        "Iran's money for Hamas and its armed wing alone"
+        if recipient_scope == "hamas_only"
+        else "Iran's money for Hamas, and for groups or from donor pools that include it"
+    )
+    grade = (
+        "every source grade"
+        if min_grade == evidence.GRADES[-1]
+        else f"sources graded “{GRADE_NAMES[min_grade]}” or better"
+    )
+    parts = [who, scope, f"money for {start_year}–{end_year}", grade,
+             ", ".join(statuses) if statuses else "every status"]  # fmt: skip
+    if not include_vague:
+        parts.append("vague wordings left out")
+    return "; ".join(parts)
+
+
+def intro_html(r: FundingReport) -> str:
+    """The counts the report rests on, from its frames."""
+    placed = int(r.selected["placed_year"].notna().sum())
+    undated = len(r.selected) - placed
+    undated_yearly = int(
+        (r.selected["placed_year"].isna()
+         & (r.selected["annual_low_usd"].notna() | r.selected["annual_high_usd"].notna())).sum()
+    )  # fmt: skip
+    drawn_others = int(r.others["reference_year"].notna().sum())
+    return (
+        f"<p>The record holds <b>{len(r.all_claims)}</b> statements. This report shows "
+        f"<b>{len(r.selected)}</b> of them: {escape(r.filters)}. "
+        f"<b>{len(r.ranges)}</b> give an amount per year or per month and are drawn on the "
+        f"timeline as yearly ranges in constant {r.base_year} dollars; <b>{drawn_others}</b> "
+        "others (one-off sums, totals over several years, shares with no amount, no amount, or "
+        "wording that could not be read) are drawn in the strip below it. "
+        f"<b>{undated}</b> name no year and appear only in the table"
+        + (f" ({undated_yearly} of them with a yearly amount)" if undated_yearly else "")
+        + ".</p>"
+    )
+
+
+def timeline_figure(r: FundingReport) -> Figure:
+    """Every placed statement: yearly ranges above, the rest in a strip below."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    fig, (ax, strip) = plt.subplots(2, 1, figsize=(10.5, 7.2), sharex=True,
+                                    gridspec_kw={"height_ratios": [3, 1.3]})  # fmt: skip
+    plots.draw_ranges(ax, r.ranges)
+    if not r.ranges.empty:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: view.money(v)))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    plots.draw_strip(strip, r.others)
+    years = [*r.ranges["reference_year"].dropna(), *r.others["reference_year"].dropna()]
+    placed = pd.Series(years, dtype=float)
+    if not placed.empty:
+        charts.years_axis(strip, range(int(placed.min()), int(placed.max()) + 1))
+    for axis in (ax, strip):
+        charts.mark_events(axis, r.events, yearly=True, label=axis is ax)
+        plots.mark_article(axis, r.published, yearly=True, label=axis is ax)
+    plots.range_legend(ax, sorted(r.selected["claimant_type"].dropna().unique()))
+    strip.set_title("Statements with no yearly amount, by reason", loc="left", fontsize=9)
+    low = pd.concat([r.ranges["low"], r.ranges["high"]]).dropna()
+    title = (
+        f"{len(r.ranges)} yearly figures, from {view.money(low.min())} to "
+        f"{view.money(low.max())} a year ({r.base_year} dollars)"
+        if not low.empty
+        else "No statement gives a yearly amount"
+    )
+    return charts.finish(
+        ax,
+        title=title.replace("$", r"\$"),  # "$4m to $1.95bn" must not start mathtext
+        ylabel=f"US$ a year, {r.base_year} prices (log scale)",
+        sources="the project's record of statements (each source is linked in the table below); "
+        "US CPI-U",
+        note="monthly figures × 12; other currencies at that year's ECB average rate; one-off sums "
+        "and multi-year totals are not made yearly.",
+    )
+
+
+def by_period_figure(r: FundingReport) -> Figure:
+    """Money said to have been paid to Hamas alone, by period."""
+    middle = periods.labels(r.breaks)[1]
+    spread = r.spread.set_index(r.spread["period"].astype(str))
+    title = (
+        f"No yearly amount paid to Hamas is on record for {middle}"
+        if evidence.number(spread.loc[middle, "claims"]) == 0
+        else f"Yearly amounts said to have been paid to Hamas, by period ({middle}: the rift)"
+    )
+    return plots.by_period_figure(
+        r.paid_ranges,
+        r.spread,
+        title=title,
+        ylabel=f"US$ a year, {r.base_year} prices (log scale)",
+        sources="the project's record of statements; US CPI-U",
+        note="money said to have been paid to Hamas or its armed wing alone; grey bar: lowest to "
+        "highest figure of the period.",
+        color_by="source_grade",
+    )
+
+
+def period_items_html(r: FundingReport) -> str:
+    """One line per period, from the same spread the chart draws."""
+    items = []
+    for row in r.spread.itertuples():
+        n = int(evidence.number(row.claims))
+        items.append(
+            f"<li><b>{escape(str(row.period))}</b>: "
+            + (
+                f"{plots.statements(n)}, from {view.money(evidence.number(row.lowest))} to "
+                f"{view.money(evidence.number(row.highest))} a year; the highest is "
+                f"<b>{row.spread:,.1f}</b> "
+                f"times the lowest; median {view.money(evidence.number(row.median_mid))}.</li>"
+                if n
+                else "no statement with a yearly amount paid.</li>"
+            )
+        )
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def title_html(recipient_scope: str) -> str:
+    """The report's heading: what this run includes (:data:`TITLES`)."""
+    if recipient_scope not in TITLES:
+        raise ValueError(f"unknown recipient_scope {recipient_scope!r}; expected one of {TITLES}")
+    return f"<h1>{escape(TITLES[recipient_scope])}</h1>"
