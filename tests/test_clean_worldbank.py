@@ -213,3 +213,14 @@ def test_real_snapshot_unemployment_keeps_palestine_and_iran(real_snapshot: Path
     gdp = t[(t["indicator_code"] == "NY.GDP.MKTP.CD") & (t["country_code"] == "IRN")]
     assert set(gdp["year_basis"]) == {"iranian_year"}
     assert set(t.loc[t["indicator_code"] == "SL.UEM.TOTL.ZS", "year_basis"]) == {"calendar"}
+
+
+def test_an_unreadable_side_file_is_named(tmp_path: Path) -> None:
+    """A ``Metadata_Country`` side file that is not a CSV (synthetic junk) stops the loader with
+    an error naming that side file, not the indicator file being read."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SNAPSHOT / "worldbank", raw / "worldbank")
+    side = sorted((raw / "worldbank").glob("Metadata_Country_*.csv"))[0]
+    side.write_bytes(b"\xff\xfe\x00junk" * 64)
+    with pytest.raises(DataError, match=f"file worldbank/{side.name}"):
+        worldbank.load(raw)

@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.clean.base import reading
+
 #: World Bank aggregate codes (regions, income groups, lending groups, ``WLD``...) for files
 #: without a ``Metadata_Country`` side file. Taken from the side files of the 2023 and 2026
 #: downloads (blank ``Region``), plus ``INX`` ("Not classified") found in the 2017/2018 files.
@@ -150,15 +152,18 @@ def wb_metadata_aggregates(raw_dir: Path) -> tuple[frozenset[str], frozenset[str
     """
     paths = sorted((raw_dir / "worldbank").glob("Metadata_Country_*.csv"))
     key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
-    return _read_metadata(key)
+    return _read_metadata(raw_dir, key)
 
 
 @lru_cache(maxsize=8)
-def _read_metadata(key: tuple[tuple[str, int, int], ...]) -> tuple[frozenset[str], frozenset[str]]:
+def _read_metadata(
+    raw_dir: Path, key: tuple[tuple[str, int, int], ...]
+) -> tuple[frozenset[str], frozenset[str]]:
     aggregates: set[str] = set()
     listed: set[str] = set()
     for path, _, _ in key:
-        meta = pd.read_csv(path, encoding="utf-8-sig", usecols=["Country Code", "Region"])
+        with reading(Path(path), raw_dir):
+            meta = pd.read_csv(path, encoding="utf-8-sig", usecols=["Country Code", "Region"])
         listed |= set(meta["Country Code"].dropna())
         aggregates |= set(meta.loc[meta["Region"].isna(), "Country Code"].dropna())
     return frozenset(aggregates), frozenset(listed)
@@ -205,14 +210,15 @@ def wb_fiscal_bases(raw_dir: Path) -> dict[str, str]:
     disagree is left out (calendar)."""
     paths = sorted((raw_dir / "worldbank").glob("Metadata_Country_*.csv"))
     key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
-    return _read_fiscal_bases(key)
+    return _read_fiscal_bases(raw_dir, key)
 
 
 @lru_cache(maxsize=8)
-def _read_fiscal_bases(key: tuple[tuple[str, int, int], ...]) -> dict[str, str]:
+def _read_fiscal_bases(raw_dir: Path, key: tuple[tuple[str, int, int], ...]) -> dict[str, str]:
     found: dict[str, set[str | None]] = {}
     for path, _, _ in key:
-        meta = pd.read_csv(path, encoding="utf-8-sig", usecols=["Country Code", "SpecialNotes"])
+        with reading(Path(path), raw_dir):
+            meta = pd.read_csv(path, encoding="utf-8-sig", usecols=["Country Code", "SpecialNotes"])
         for code, note in zip(meta["Country Code"], meta["SpecialNotes"], strict=True):
             if isinstance(code, str):
                 text = note if isinstance(note, str) else ""

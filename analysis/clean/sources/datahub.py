@@ -182,7 +182,7 @@ def load_inflation(raw_dir: Path) -> TableResult:
     out = Collector()
     folder = raw_dir / "datahub-inflation"
     paths = sorted(folder.glob("*.csv"))
-    wide_paths = [p for p in paths if _is_wdi_wide(p)]
+    wide_paths = [p for p in paths if _is_wdi_wide(p, raw_dir)]
     for path in wide_paths:
         with reading(path, raw_dir):
             worldbank.load_file(path, raw_dir, INFLATION_ID, out)
@@ -201,8 +201,9 @@ def load_inflation(raw_dir: Path) -> TableResult:
     return finish(out)
 
 
-def _is_wdi_wide(path: Path) -> bool:
-    with path.open(encoding="utf-8-sig") as handle:
+def _is_wdi_wide(path: Path, raw_dir: Path) -> bool:
+    """True when ``path`` is a wide WDI copy (its header names ``Indicator Code``)."""
+    with reading(path, raw_dir), path.open(encoding="utf-8-sig") as handle:
         header = handle.readline()
     return "Indicator Code" in header
 
