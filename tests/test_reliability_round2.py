@@ -1,0 +1,61 @@
+"""Issue 21: what an outside probe broke (reliability and security, round two).
+
+Each test here failed on the code before its fix. Fixtures are small and SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.clean import worldbank
+from analysis.errors import DataError
+
+WB_HEADER = "Country Name,Country Code,Indicator Name,Indicator Code"
+
+
+def wb_file(raw: Path, header_years: str, *rows: str) -> Path:
+    """A synthetic WDI file with the given year headers and data lines."""
+    path = raw / "worldbank" / "API_SY.TEST.RATE_DS2_en_csv_v2_1.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([f"{WB_HEADER},{header_years}", *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+# -- 1. World Bank headers -------------------------------------------------------------------
+
+
+def test_databank_year_headers_are_read_and_every_cell_counts(tmp_path: Path) -> None:
+    wb_file(
+        tmp_path,
+        "2018 [YR2018],2019 [YR2019],2020 [YR2020]",
+        "Synthetia,SYN,Synthetic rate (%),SY.TEST.RATE,1.5,..,2.5",
+        "Testland,TST,Synthetic rate (%),SY.TEST.RATE,3,4,x",
+    )
+    result = worldbank.load(tmp_path)
+    t = result.table
+    got = {(c, y): v for c, y, v in zip(t["country_code"], t["year"], t["value"], strict=True)}
+    assert got == {("SYN", 2018): 1.5, ("SYN", 2020): 2.5, ("TST", 2018): 3.0, ("TST", 2019): 4.0}
+    # 4 numbers + 1 text cell are read; ".." is DataBank's gap
+    assert result.rows_read == 5 and len(result.quarantine) == 1
+    assert result.balanced()
+
+
+@pytest.mark.parametrize(
+    ("years", "bad"),
+    [("2018,2019,Notes", "Notes"), ("2018,2019,2018", "2018"), ("2018,FY2019,2020", "FY2019")],
+)
+def test_a_header_the_loader_does_not_read_is_bad_data_naming_file_and_header(
+    tmp_path: Path, years: str, bad: str
+) -> None:
+    path = wb_file(tmp_path, years, "Synthetia,SYN,Synthetic rate (%),SY.TEST.RATE,1,2,3")
+    with pytest.raises(DataError) as err:
+        worldbank.load(tmp_path)
+    assert str(path) in str(err.value) and f"column {bad}" in str(err.value)
+
+
+def test_a_trailing_column_with_values_but_no_header_is_bad_data(tmp_path: Path) -> None:
+    wb_file(tmp_path, "2018,", "Synthetia,SYN,Synthetic rate (%),SY.TEST.RATE,1,2")
+    with pytest.raises(DataError, match="no header"):
+        worldbank.load(tmp_path)
