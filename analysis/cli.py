@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands, so ``analysis --help`` answers
 from __future__ import annotations
 
 import errno
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any
 import click
 
 from analysis import __version__
-from analysis.errors import AnalysisError, ExitCode
+from analysis.errors import AnalysisError, ExitCode, Terminated
 
 #: Errors of the disk, not of the package: full, over quota, read-only.
 DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
@@ -256,9 +257,14 @@ def clean_reports() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI; turn known errors into one line and an exit code."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return cli.main(args=argv, prog_name="analysis", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (Terminated, click.exceptions.Abort) as err:
+        # click turns a KeyboardInterrupt (so also Terminated) into Abort
+        if isinstance(err, Terminated) or isinstance(err.__cause__, Terminated):
+            click.echo("Terminated.", err=True)
+            sys.exit(ExitCode.TERMINATED)
         click.echo("Interrupted.", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except click.ClickException as err:
@@ -284,6 +290,13 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(ExitCode.DISK)
     except Exception as err:  # noqa: BLE001 - the last line of defence: explain, then show
         _unexpected(err)
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C (see :class:`~analysis.errors.Terminated`); a second one
+    during that clean-up is ignored (SIGKILL still works)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
 
 
 def _unexpected(err: BaseException) -> None:

@@ -18,12 +18,18 @@ class ExitCode(IntEnum):
     NOTHING_CHANGED = 7  #: ``refresh`` only: upstream unchanged, nothing rebuilt
     DISK = 8  #: the disk is full or read-only: nothing was half-written; free space, run again
     INTERRUPTED = 130  #: Ctrl-C
+    TERMINATED = 143  #: SIGTERM (``kill``, ``timeout``, a CI step cancelled): 128 + 15
 
 
 class AnalysisError(Exception):
     """Base class: an error with a user-facing message and an exit code."""
 
     exit_code: ExitCode = ExitCode.FAILED
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so that it unwinds the same way
+    (temporary files removed, workers stopped) before exit 143."""
 
 
 class UsageError(AnalysisError):

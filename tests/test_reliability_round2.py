@@ -5,12 +5,22 @@ Each test here failed on the code before its fix. Fixtures are small and SYNTHET
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from analysis.clean import worldbank
-from analysis.errors import DataError
+from analysis.errors import DataError, ExitCode
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 WB_HEADER = "Country Name,Country Code,Indicator Name,Indicator Code"
 
@@ -59,3 +69,75 @@ def test_a_trailing_column_with_values_but_no_header_is_bad_data(tmp_path: Path)
     wb_file(tmp_path, "2018,", "Synthetia,SYN,Synthetic rate (%),SY.TEST.RATE,1,2")
     with pytest.raises(DataError, match="no header"):
         worldbank.load(tmp_path)
+
+
+# -- 2. Orphaned workers ---------------------------------------------------------------------
+
+SLOW_RUNS = "".join(
+    f'[[report]]\nnotebook = "slow_cell.ipynb"\ntables = []\nname = "slow{i}"\n'
+    f"[report.parameters]\nseconds = 600.0\n"
+    for i in range(3)
+)
+
+
+def _kernels_started(build: psutil.Process, deadline: float) -> list[psutil.Process]:
+    """Every process of the build once at least one kernel runs (polls until ``deadline``)."""
+    while time.monotonic() < deadline:
+        family = build.children(recursive=True)
+        if any("ipykernel" in " ".join(_cmdline(p)) for p in family):
+            return family
+        time.sleep(0.2)
+    raise AssertionError("no kernel started")
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    with contextlib.suppress(psutil.Error):
+        return process.cmdline()
+    return []
+
+
+def _alive(processes: list[psutil.Process], deadline: float) -> list[psutil.Process]:
+    """The processes still running (not zombies) at ``deadline`` or as soon as none is."""
+    while True:
+        alive = [p for p in processes if _running(p)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_build_takes_its_workers_and_kernels_with_it(home: Path, sig: int) -> None:
+    shutil.copytree(FIXTURES / "notebooks", home / "notebooks")
+    (home / "reports.toml").write_text(SLOW_RUNS)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "build", "-q", "--jobs", "2"],
+        env={**os.environ, "ANALYSIS_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        family = _kernels_started(psutil.Process(child.pid), time.monotonic() + 120)
+        child.send_signal(sig)
+        # the caller's pipes close: every process holding them has gone
+        _out, err = child.communicate(timeout=60)
+        assert _alive(family, time.monotonic() + 10) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+    if sig == signal.SIGTERM:
+        assert child.returncode == ExitCode.TERMINATED
+        assert err.decode().strip().splitlines()[-1] == "Terminated."
+        assert not (home / "reports" / "slow0").exists()
+        assert not list((home / ".cache").rglob("staging/*"))
+    else:
+        assert child.returncode == -signal.SIGKILL
