@@ -107,11 +107,7 @@ def check_header(frame: pd.DataFrame, header: list[str], path: Path, line: int) 
                     column=label,
                 )
             seen[year] = label
-        elif label in ID_COLUMNS or label in _DATABANK_IDS:
-            continue
-        elif label == "" and frame[column].isna().all():
-            continue
-        else:
+        elif not _known(label, frame[column]):
             raise DataError(
                 "World Bank file has a column this loader does not read "
                 "(expected the ID columns and years such as 2018 or 2018 [YR2018])",
@@ -119,6 +115,11 @@ def check_header(frame: pd.DataFrame, header: list[str], path: Path, line: int) 
                 row=line,
                 column=label or "(no header)",
             )
+
+
+def _known(label: str, cells: pd.Series) -> bool:
+    """True for an ID column, or an unnamed column with no values (WDI's trailing comma)."""
+    return label in ID_COLUMNS or label in _DATABANK_IDS or (label == "" and cells.isna().all())
 
 
 def year_columns(frame: pd.DataFrame) -> dict[str, int]:
