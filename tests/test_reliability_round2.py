@@ -19,6 +19,7 @@ import pytest
 
 from analysis.clean import worldbank
 from analysis.errors import DataError, ExitCode
+from analysis.parse.amounts import parse_amount
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -141,3 +142,39 @@ def test_a_killed_build_takes_its_workers_and_kernels_with_it(home: Path, sig: i
         assert not list((home / ".cache").rglob("staging/*"))
     else:
         assert child.returncode == -signal.SIGKILL
+
+
+# -- 3. Amount parser ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [
+        ("$.5m", 500_000.0),
+        ("US$ .5 billion", 500_000_000.0),
+        ("پنجاه میلیون دلار", 50_000_000.0),  # Persian "fifty million dollars"
+        ("سیصد میلیون دلار", 300_000_000.0),  # Persian "three hundred million dollars"
+        ("۵۰ میلیون دلار", 50_000_000.0),
+        ("$10 - $20 million", 10_000_000.0),  # a range dash is not a sign
+    ],
+)
+def test_leading_points_and_persian_numbers_are_read(text: str, low: float) -> None:
+    parsed = parse_amount(text, "USD", "")
+    assert (parsed.parse_status, parsed.amount_low) == ("parsed", low), parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("-$50 million", "negative"),
+        ("−$50m", "negative"),
+        ("$-50m", "negative"),
+        ("$2.5e7", "exponent"),
+        ("$1e308", "exponent"),
+        ("2.5E7 USD", "exponent"),
+    ],
+)
+def test_signs_and_exponents_are_unparsed_with_a_reason(text: str, why: str) -> None:
+    parsed = parse_amount(text, "USD", "")
+    assert parsed.parse_status == "unparsed" and why in parsed.parse_reason, parsed
+    assert parsed.amount_low is None and parsed.amount_high is None
