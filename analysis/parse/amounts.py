@@ -16,8 +16,8 @@ How a fragment is read, in order:
 3. name known phrases: currencies, multipliers (``m``, ``Mio.``, ``Milliarden``, ``مليون``, the
    Arabic duals ``مليونا`` ...), percent words, vague magnitudes (``tens of``, ``several``
    before a multiplier), number words (text2num for en, de, fr, it, pt, es; a small table for
-   Arabic and Persian; ``half a``, ``a third of a``; ``مليون ونصف``, ``un milliard et demi``), qualifiers
-   before (``about``, ``nicht weniger als``, ``ما لا يقل عن`` ...) and after the amount
+   Arabic and Persian; ``half a``, ``a third of a``; ``مليون ونصف``, ``un milliard et demi``),
+   qualifiers before (``about``, ``nicht weniger als``, ``ما لا يقل عن`` ...) and after the amount
    (``or more``, ``تقريبا``), share words (``most of``, ``a third of``, ``die Hälfte``; ``a large
    part of`` names no fraction), range words (``between``, ``to``, ``-``);
 4. group them into amounts (``$``, number, multiplier, currency), percents and vague magnitudes;

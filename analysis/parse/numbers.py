@@ -13,8 +13,8 @@ import re
 import pandas as pd
 
 #: Tokens that mean "no value" in the sources we read (named once, at the point of reading).
-#: World Bank / datahub: empty (DataBank: ``..``); IMF WEO: ``n/a``, ``--``; SIPRI: ``...``, ``. .``, ``xxx``;
-#: Energy Institute: ``n/a``, ``-``, ``–`` and whitespace; SCI CPI: ``-``.
+#: World Bank / datahub: empty (DataBank: ``..``); IMF WEO: ``n/a``, ``--``; SIPRI: ``...``,
+#: ``. .``, ``xxx``; Energy Institute: ``n/a``, ``-``, ``–`` and whitespace; SCI CPI: ``-``.
 NA_TOKENS: frozenset[str] = frozenset(
     {"", "n/a", "na", "n.a.", "nan", "none", "null", "--", "-", "–", "—", "..", "...", "…", ". ."}
     | {"xxx"}
