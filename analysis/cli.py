@@ -283,8 +283,9 @@ def main(argv: list[str] | None = None) -> Any:
             _unexpected(err)
         click.echo(
             f"error: cannot write: {err.strerror or err} ({err.filename or 'a temporary file'}); "
-            "the last good outputs are intact. Free space (or make the folder writable) and run "
-            "again.",
+            "nothing was half-written: the last good outputs stay in use (a table whose files "
+            "disagree with the manifest is refused until it is rebuilt). Free space (or make "
+            "the folder writable) and run again.",
             err=True,
         )
         sys.exit(ExitCode.DISK)

@@ -6,6 +6,9 @@ Each test here failed on the code before its fix. Fixtures are small and SYNTHET
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -15,9 +18,11 @@ import time
 from pathlib import Path
 
 import psutil
+import pyarrow.csv
 import pytest
 
-from analysis.clean import worldbank
+from analysis import cli, store
+from analysis.clean import pipeline, worldbank
 from analysis.errors import DataError, ExitCode
 from analysis.parse.amounts import parse_amount
 
@@ -178,3 +183,83 @@ def test_signs_and_exponents_are_unparsed_with_a_reason(text: str, why: str) -> 
     parsed = parse_amount(text, "USD", "")
     assert parsed.parse_status == "unparsed" and why in parsed.parse_reason, parsed
     assert parsed.amount_low is None and parsed.amount_high is None
+
+
+# -- 4. A table's files are one unit; 13. a damaged manifest -----------------------------------
+
+TABLES = ("us_cpi", "events")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _outputs(home: Path) -> dict[str, str]:
+    processed = home / "data" / "processed"
+    files = [*processed.glob("*.*"), *processed.glob("quarantine/*.csv")]
+    return {p.name + p.parent.name: _sha(p) for p in sorted(files) if not p.name.startswith(".")}
+
+
+@pytest.fixture
+def cleaned(home: Path) -> Path:
+    """A home with the synthetic US CPI and ledgers, cleaned once (the last good tables)."""
+    raw = home / "data" / "raw"
+    shutil.copytree(FIXTURES / "snapshot" / "datahub-cpi-us", raw / "datahub-cpi-us")
+    shutil.copytree(FIXTURES / "ledgers", raw / "ledgers")
+    pipeline.clean(only=list(TABLES), echo=lambda _l: None)
+    return home
+
+
+def test_a_full_disk_after_the_parquet_replaces_none_of_the_files(
+    cleaned: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _outputs(cleaned)
+
+    def no_space(table: object, path: object, *args: object, **kwargs: object) -> None:
+        Path(str(path)).write_bytes(b"a,b\n")
+        raise OSError(errno.ENOSPC, "No space left on device (simulated)")
+
+    monkeypatch.setattr(pyarrow.csv, "write_csv", no_space)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["clean", "-q", "--force", "--only", "us_cpi"])
+    assert stopped.value.code == ExitCode.DISK
+    assert _outputs(cleaned) == before
+    assert "nothing was half-written" in capsys.readouterr().err
+    assert not store.load("us_cpi").empty
+
+
+def test_a_table_that_disagrees_with_its_manifest_is_refused_then_rebuilt(cleaned: Path) -> None:
+    parquet = cleaned / "data" / "processed" / "us_cpi.parquet"
+    good = _sha(parquet)
+    # what a kill between the renames leaves: a new parquet beside the old manifest entry
+    store.load("us_cpi").head(1).to_parquet(parquet, index=False)
+    with pytest.raises(DataError, match="does not match its manifest"):
+        store.load("us_cpi")
+    outcomes = pipeline.clean(only=["us_cpi"], echo=lambda _l: None)
+    assert [o.status for o in outcomes] == ["built"]
+    assert _sha(parquet) == good and not store.load("us_cpi").empty
+
+
+def test_a_stale_csv_copy_makes_the_table_dirty(cleaned: Path) -> None:
+    csv = cleaned / "data" / "processed" / "us_cpi.csv"
+    csv.write_text("date,value\n")
+    outcomes = pipeline.clean(only=["us_cpi"], echo=lambda _l: None)
+    assert [o.status for o in outcomes] == ["built"]
+    assert len(csv.read_text().splitlines()) > 1
+
+
+def test_a_manifest_entry_that_is_not_an_object_is_rebuilt(cleaned: Path) -> None:
+    path = cleaned / "data" / "processed" / "manifest.json"
+    data = json.loads(path.read_text())
+    data["tables"]["us_cpi"] = ["not", "an", "object"]
+    path.write_text(json.dumps(data))
+    outcomes = pipeline.clean(echo=lambda _l: None, only=list(TABLES))
+    assert {o.name: o.status for o in outcomes} == {"us_cpi": "built", "events": "unchanged"}
+
+
+def test_after_a_truncated_manifest_clean_only_records_every_table_on_disk(cleaned: Path) -> None:
+    path = cleaned / "data" / "processed" / "manifest.json"
+    path.write_text(path.read_text()[:40])
+    pipeline.clean(only=["events"], echo=lambda _l: None)
+    assert set(json.loads(path.read_text())["tables"]) == set(TABLES)
+    assert not store.load("us_cpi").empty
