@@ -119,7 +119,9 @@ def check_header(frame: pd.DataFrame, header: list[str], path: Path, line: int) 
 
 def _known(label: str, cells: pd.Series) -> bool:
     """True for an ID column, or an unnamed column with no values (WDI's trailing comma)."""
-    return label in ID_COLUMNS or label in _DATABANK_IDS or (label == "" and cells.isna().all())
+    return (
+        label in ID_COLUMNS or label in _DATABANK_IDS or (label == "" and bool(cells.isna().all()))
+    )
 
 
 def year_columns(frame: pd.DataFrame) -> dict[str, int]:
