@@ -20,6 +20,8 @@ from analysis.errors import AnalysisError, ExitCode, Terminated
 
 #: Errors of the disk, not of the package: full, over quota, read-only.
 DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+#: A file or folder this process may not write (exit 8 as well: not a bug).
+PERMISSION_ERRNOS = frozenset({errno.EACCES, errno.EPERM})
 
 SNAPSHOT_HELP = (
     "Local folder laid out like ../shared/mirror to fetch from instead of upstream "
@@ -279,6 +281,14 @@ def main(argv: list[str] | None = None) -> Any:
     except SystemExit:
         raise
     except OSError as err:
+        if err.errno in PERMISSION_ERRNOS:
+            click.echo(
+                f"error: permission denied: {err.filename or err}; nothing was written there and "
+                "the last good outputs stay in use. Make it writable (or run as its owner) and "
+                "run again.",
+                err=True,
+            )
+            sys.exit(ExitCode.DISK)
         if err.errno not in DISK_ERRNOS:
             _unexpected(err)
         click.echo(

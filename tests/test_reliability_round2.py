@@ -17,8 +17,10 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pyarrow.csv
+import pyarrow.parquet
 import pytest
 
 from analysis import cli, store
@@ -263,3 +265,80 @@ def test_after_a_truncated_manifest_clean_only_records_every_table_on_disk(clean
     pipeline.clean(only=["events"], echo=lambda _l: None)
     assert set(json.loads(path.read_text())["tables"]) == set(TABLES)
     assert not store.load("us_cpi").empty
+
+
+# -- 5. Permission errors ----------------------------------------------------------------------
+
+
+def test_a_processed_folder_that_cannot_be_written_is_exit_8_before_any_write(
+    cleaned: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _outputs(cleaned)
+    processed = cleaned / "data" / "processed"
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: Path(p) != processed and real_access(p, mode, **kw)
+    )
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["clean", "-q", "--force", "--only", "us_cpi"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == ExitCode.DISK
+    assert err.startswith(f"error: permission denied: {processed};") and "bug" not in err
+    assert _outputs(cleaned) == before
+
+
+def test_eacces_while_writing_is_exit_8_with_one_line(
+    cleaned: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def denied(table: object, path: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(pyarrow.parquet, "write_table", denied)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["clean", "-q", "--force", "--only", "us_cpi"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == ExitCode.DISK
+    assert err.count("\n") == 1 and "permission denied" in err and "Traceback" not in err
+
+
+def _alpha(home: Path, value: float) -> None:
+    folder = home / "data" / "processed"
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(
+        {"year": [2000, 2001], "value": [1.0, value], "source_file": "synthetic/s.csv"}
+        | {"source_row": [2, 3]}
+    ).to_parquet(folder / "alpha.parquet", index=False)
+
+
+@pytest.mark.slow
+def test_a_report_that_cannot_be_promoted_keeps_the_one_back_copy(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.render.runner import build
+
+    shutil.copytree(FIXTURES / "notebooks", home / "notebooks")
+    (home / "reports.toml").write_text(
+        '[[report]]\nnotebook = "ok.ipynb"\ntables = ["alpha"]\nname = "r"\n'
+    )
+    for value in (2.0, 3.0):  # two good builds: reports/r and reports/_previous/r
+        _alpha(home, value)
+        assert build(quiet=True, echo=lambda _l: None).exit_code == ExitCode.OK
+    previous = home / "reports" / "_previous" / "r"
+    current = home / "reports" / "r"
+    kept = {p.name: _sha(p) for p in previous.iterdir() if p.is_file()}
+    now = {p.name: _sha(p) for p in current.iterdir() if p.is_file()}
+
+    real_replace = os.replace
+
+    def denied(src: object, dst: object, *args: object, **kwargs: object) -> None:
+        if Path(str(dst)) == current and ".cache" in Path(str(src)).parts:  # the new report
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        real_replace(src, dst, *args, **kwargs)
+
+    _alpha(home, 4.0)
+    monkeypatch.setattr(os, "replace", denied)
+    with pytest.raises(PermissionError):
+        build(quiet=True, echo=lambda _l: None)
+    monkeypatch.undo()
+    assert {p.name: _sha(p) for p in previous.iterdir() if p.is_file()} == kept
+    assert {p.name: _sha(p) for p in current.iterdir() if p.is_file()} == now

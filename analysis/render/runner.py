@@ -220,27 +220,16 @@ def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths
     )
     failed_dir = out.failed_reports / run.name
     if result.ok:
-        _keep_previous(out.reports / run.name, out.previous_reports / run.name)
-        atomic.replace_dir(result.staging, out.reports / run.name)
+        current = out.reports / run.name
+        # the replaced report becomes the one-back copy only once the new one is in place
+        keep = out.previous_reports / run.name if read_record(current) is not None else None
+        atomic.replace_dir(result.staging, current, keep=keep)
         shutil.rmtree(failed_dir, ignore_errors=True)
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
     else:
         atomic.replace_dir(result.staging, failed_dir)
         outcome.failed_dir = f"{failed_dir.relative_to(out.reports).as_posix()}/"
     return outcome
-
-
-def _keep_previous(current: Path, previous: Path) -> None:
-    """Before a good run replaces ``current``, copy the report it replaces (if it was a good
-    build) to ``reports/_previous/<run>/`` so the previous build stays reachable."""
-    if read_record(current) is None:
-        return
-    staged = previous.with_name(f".{previous.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        shutil.copytree(current, staged)
-        atomic.replace_dir(staged, previous)
-    finally:
-        shutil.rmtree(staged, ignore_errors=True)
 
 
 def warm_up() -> None:
@@ -388,6 +377,7 @@ def build(
 
     from analysis.locking import pipeline_lock
 
+    atomic.check_writable(out.cache, out.reports, out.previous_reports, out.failed_reports)
     with pipeline_lock("build"):
         _recover(runs, out)
         ctx = KeyContext.current()
