@@ -342,3 +342,32 @@ def test_a_report_that_cannot_be_promoted_keeps_the_one_back_copy(
     monkeypatch.undo()
     assert {p.name: _sha(p) for p in previous.iterdir() if p.is_file()} == kept
     assert {p.name: _sha(p) for p in current.iterdir() if p.is_file()} == now
+
+
+# -- 6. WeasyPrint fetches only data: URLs and the package's assets ---------------------------
+
+
+def test_the_pdf_fetcher_refuses_local_files_and_the_network(tmp_path: Path) -> None:
+    from analysis.render.pdf_exporter import CSS_PATH, report_url_fetcher
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SYNTHETIC-SECRET-TEXT")
+    fetcher = report_url_fetcher()
+    for url in (secret.as_uri(), "file:///etc/passwd", "http://127.0.0.1:9/x.png", "ftp://h/x"):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher(url)
+    assert fetcher("data:text/plain,ok").read() == b"ok"
+    assert fetcher(CSS_PATH.as_uri()).read() == CSS_PATH.read_bytes()
+
+
+def test_an_attachment_link_to_a_local_file_is_not_embedded(tmp_path: Path) -> None:
+    from analysis.render.pdf_exporter import html_to_pdf
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SYNTHETIC-SECRET-TEXT")
+    html = (
+        f'<html><head><link rel="attachment" href="{secret.as_uri()}"></head>'
+        f'<body><p>synthetic</p><img src="{secret.as_uri()}"></body></html>'
+    )
+    pdf = html_to_pdf(html, base_url=tmp_path)
+    assert b"/EmbeddedFile" not in pdf and b"SYNTHETIC-SECRET-TEXT" not in pdf

@@ -153,11 +153,41 @@ class ReportHTMLExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
+def report_url_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs and files of this package's own
+    folder (the report assets) and refuses everything else (``file:`` elsewhere, ``http:``,
+    ``ftp:``...): a report's HTML must not pull a local file (``<link rel="attachment"
+    href="file:///etc/passwd">`` would embed it in the PDF) or reach the network. A refused
+    resource is left out with WeasyPrint's warning."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    class ReportURLFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not path.is_relative_to(HERE):
+                    raise ValueError(f"report PDF: refused a local file outside the package: {url}")
+            elif scheme != "data":
+                raise ValueError(f"report PDF: refused a {scheme or 'relative'} URL: {url[:80]}")
+            return super().fetch(url, headers)
+
+    return ReportURLFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+
 def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
-    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS)."""
+    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS),
+    fetching only what :func:`report_url_fetcher` serves."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None)
+    document = weasyprint.HTML(
+        string=html,
+        base_url=str(base_url) if base_url else None,
+        url_fetcher=report_url_fetcher(),
+    )
     pdf = document.write_pdf()
     assert pdf is not None
     return bytes(pdf)
