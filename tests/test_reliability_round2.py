@@ -371,3 +371,32 @@ def test_an_attachment_link_to_a_local_file_is_not_embedded(tmp_path: Path) -> N
     )
     pdf = html_to_pdf(html, base_url=tmp_path)
     assert b"/EmbeddedFile" not in pdf and b"SYNTHETIC-SECRET-TEXT" not in pdf
+
+
+# -- 7. Snapshot fetch refuses links and special files -----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_a_link_or_special_file_in_a_snapshot_is_refused_and_named(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    from analysis.config import SNAPSHOT_ENV, paths
+    from analysis.fetch.fetch import fetch
+
+    fixtures = FIXTURES / "fetch"
+    monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
+    registry = (fixtures / "sources.toml").read_text().replace("@SERVER@", "https://127.0.0.1:9")
+    (home / "sources.toml").write_text(registry)
+    snap = Path(shutil.copytree(fixtures / "snapshot", tmp_path / "snapshot"))
+    secret = tmp_path / "secret.csv"
+    secret.write_text("SYNTHETIC-SECRET\n")
+    odd = snap / "worldbank" / "API_SY.ODD.A_DS2_en_csv_v2_1.csv"
+    if kind == "symlink":
+        odd.symlink_to(secret)
+    else:
+        os.mkfifo(odd)
+    report = fetch(snap, progress=False)
+    assert not report.ok
+    assert [f.what for f in report.failed] == [odd.relative_to(snap).as_posix()]
+    assert str(odd) in report.failed[0].reason and "refused" in report.failed[0].reason
+    assert not (paths().raw / "worldbank" / odd.name).exists()

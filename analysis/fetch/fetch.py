@@ -23,6 +23,8 @@ Rules:
 from __future__ import annotations
 
 import io
+import os
+import stat
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -205,6 +207,10 @@ def _from_snapshot(run: _Run, snap: Path, sources: list[Source], progress: bool)
         if not source.matches(rel):
             run.report.skipped.append(rel)
             continue
+        odd = _not_a_regular_file(file)
+        if odd:
+            run.fail(source.id, rel, f"refused: {file} is {odd}; a snapshot holds regular files")
+            continue
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -286,14 +292,24 @@ def _unpack(source: Source, d: Download, body: bytes) -> list[Arrival]:
 
 
 def _walk(folder: Path) -> list[Path]:
-    """Files below ``folder``, sorted, without hidden files or folders."""
+    """Entries below ``folder`` other than real folders (files, and also links and special
+    files, for :func:`_from_snapshot` to refuse), sorted, without hidden ones."""
     if not folder.is_dir():
         return []
     return sorted(
         f
         for f in folder.rglob("*")
-        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+        if (f.is_symlink() or not f.is_dir())
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
     )
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (a link, a FIFO, a device...), or None."""
+    if path.is_symlink():
+        return f"a symbolic link (to {os.readlink(path)})"
+    mode = path.lstat().st_mode
+    return None if stat.S_ISREG(mode) else "a special file (not a regular file)"
 
 
 def _select(registry: dict[str, Source], only: Sequence[str] | None) -> list[Source]:
