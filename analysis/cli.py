@@ -16,10 +16,9 @@ from typing import Any
 import click
 
 from analysis import __version__
-from analysis.errors import AnalysisError, ExitCode, Terminated
+from analysis.errors import DISK_ERRNOS, AnalysisError, ExitCode, Terminated
 
 #: Errors of the disk, not of the package: full, over quota, read-only.
-DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 #: A file or folder this process may not write (exit 8 as well: not a bug).
 PERMISSION_ERRNOS = frozenset({errno.EACCES, errno.EPERM})
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
+
+#: OS errors that mean the disk, not the step, failed (exit 8): full, over quota, read-only.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 class ExitCode(IntEnum):

@@ -400,3 +400,36 @@ def test_a_link_or_special_file_in_a_snapshot_is_refused_and_named(
     assert [f.what for f in report.failed] == [odd.relative_to(snap).as_posix()]
     assert str(odd) in report.failed[0].reason and "refused" in report.failed[0].reason
     assert not (paths().raw / "worldbank" / odd.name).exists()
+
+
+# -- 8. A full disk during build -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_full_disk_during_build_is_exit_8_not_a_failed_run(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analysis import atomic
+    from analysis.render import execute
+
+    shutil.copytree(FIXTURES / "notebooks", home / "notebooks")
+    _alpha(home, 2.0)
+    (home / "reports.toml").write_text(
+        '[[report]]\nnotebook = "ok.ipynb"\ntables = ["alpha"]\nname = "r"\n'
+    )
+
+    parent, real_write = os.getpid(), atomic.write_text
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        if os.getpid() == parent:  # the build's own summary and index
+            return real_write(*args, **kwargs)  # type: ignore[arg-type]
+        raise OSError(errno.ENOSPC, "No space left on device (simulated)")
+
+    # the worker is forked from here: it inherits the full disk
+    monkeypatch.setattr(execute, "_execute", no_space)
+    monkeypatch.setattr(atomic, "write_text", no_space)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["build", "-q", "--jobs", "1"])
+    assert stopped.value.code == ExitCode.DISK
+    assert "No space left on device" in capsys.readouterr().err
+    assert not (home / "reports" / "_failed" / "r").exists()

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from analysis import atomic, config, store
-from analysis.errors import ExitCode, UsageError
+from analysis.errors import DISK_ERRNOS, ExitCode, UsageError
 from analysis.render.cache import KeyContext, key_digest, read_record, run_key, why_stale
 from analysis.render.report_config import Run, load_runs
 
@@ -289,6 +289,8 @@ def _execute_all(
             bar = tqdm(total=len(tasks), unit="run", desc="building", file=sys.stderr)
         for name, result in finished:
             run, reasons = by_name[name]
+            if isinstance(result, OSError) and result.errno in DISK_ERRNOS:
+                raise result  # a full disk is not this run's failure: stop, exit 8
             if isinstance(result, BaseException):
                 outcome = RunOutcome(
                     name,
