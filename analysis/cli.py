@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from analysis import __version__
+from analysis.config import MAX_RUNS_WITHOUT_YES
 from analysis.errors import DISK_ERRNOS, AnalysisError, ExitCode, Terminated
 
 #: Errors of the disk, not of the package: full, over quota, read-only.
@@ -108,6 +109,9 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Report config to build instead of reports.toml (e.g. reports-grid.toml).",
 )
+@click.option(
+    "--yes", "-y", is_flag=True, help=f"Build more than {MAX_RUNS_WITHOUT_YES} runs at once."
+)
 def build(
     force: bool,
     dry_run: bool,
@@ -118,6 +122,7 @@ def build(
     executor: str,
     scheduler: str | None,
     config_path: Path | None,
+    yes: bool,
 ) -> None:
     """Execute the report notebooks and render HTML + PDF into reports/."""
     from analysis.render.runner import build as run_build
@@ -134,6 +139,7 @@ def build(
         executor=executor,
         scheduler=scheduler,
         config_path=config_path,
+        yes=yes,
     )
     raise SystemExit(summary.exit_code)
 

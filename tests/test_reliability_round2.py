@@ -433,3 +433,27 @@ def test_a_full_disk_during_build_is_exit_8_not_a_failed_run(
     assert stopped.value.code == ExitCode.DISK
     assert "No space left on device" in capsys.readouterr().err
     assert not (home / "reports" / "_failed" / "r").exists()
+
+
+# -- 14. A large grid needs --yes ----------------------------------------------------------------
+
+
+def test_a_grid_above_the_limit_needs_yes(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analysis import config
+
+    shutil.copytree(FIXTURES / "notebooks", home / "notebooks")
+    monkeypatch.setattr(config, "MAX_RUNS_WITHOUT_YES", 2)
+    (home / "reports.toml").write_text(
+        "".join(
+            f'[[report]]\nnotebook = "slow_cell.ipynb"\ntables = []\nname = "g{i}"\n'
+            for i in range(3)
+        )
+    )
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["build", "-q"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == ExitCode.USAGE
+    assert "3 report runs" in err and "--yes" in err
+    assert not (home / "reports").exists()

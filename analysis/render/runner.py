@@ -346,6 +346,7 @@ def build(
     executor: str = "local",
     scheduler: str | None = None,
     config_path: Path | None = None,
+    yes: bool = False,
 ) -> BuildSummary:
     """Build the report runs whose cache key changed (all with ``force``); see the module doc.
 
@@ -353,13 +354,19 @@ def build(
     ``cell_timeout``: seconds a cell may run (default :data:`analysis.config.DEFAULT_CELL_TIMEOUT`);
     ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout);
     ``executor``: "local" (process pool) or "dask" (``scheduler`` address, else a LocalCluster);
-    ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``).
+    ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``);
+    ``yes``: build more than :data:`analysis.config.MAX_RUNS_WITHOUT_YES` runs.
     Raises UsageError for bad config or parameters (before any kernel), BusyError when another
     build or clean holds the lock.
     """
     started, started_at = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
     echo = echo or _print
     runs = select(load_runs(config_path), only)
+    if len(runs) > config.MAX_RUNS_WITHOUT_YES and not (yes or dry_run):
+        raise UsageError(
+            f"{len(runs)} report runs selected, more than {config.MAX_RUNS_WITHOUT_YES}: pass "
+            "--yes to build them all (see --dry-run for what would run), or pick with --only"
+        )
     out = config.paths()
     workers = jobs or os.cpu_count() or 1
     timeout = config.DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
