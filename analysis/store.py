@@ -147,6 +147,13 @@ def write_manifest(data: dict[str, Any]) -> None:
     atomic.write_text(config.paths().processed_manifest, json.dumps(data, indent=2, sort_keys=True))
 
 
+def check_writable() -> None:
+    """Raise ``PermissionError`` naming ``data/processed`` (or its quarantine folder) when this
+    process cannot write there: ``clean`` calls it before its first write."""
+    out = config.paths()
+    atomic.check_writable(out.processed, out.quarantine)
+
+
 def clean_stale_temp() -> None:
     """Remove temporary files a killed ``clean`` left in the store."""
     out = config.paths()

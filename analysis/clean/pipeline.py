@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import atomic, config, store
+from analysis import config, store
 from analysis.clean.base import (
     PROVENANCE_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -241,7 +241,7 @@ def clean(
     unknown = sorted(set(only or ()) - set(TABLES))
     if unknown:
         raise DataError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
-    atomic.check_writable(out.processed, out.quarantine)
+    store.check_writable()
     store.clean_stale_temp()
     manifest = store.manifest()
     only = _with_unrecorded(only, manifest, echo)
