@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,9 +181,46 @@ def write_table(name: str, table: pd.DataFrame, quarantine: pd.DataFrame) -> dic
     with contextlib.ExitStack() as stack:
         tmp = {kind: stack.enter_context(atomic.atomic_path(p)) for kind, p in paths.items()}
         pq.write_table(arrow, tmp["parquet"])
-        pa_csv.write_csv(_dates_as_days(arrow), tmp["csv"])
-        quarantine.to_csv(tmp["quarantine"], index=False)
+        pa_csv.write_csv(neutralise_formulas(_dates_as_days(arrow)), tmp["csv"])
+        _neutralise_text(quarantine).to_csv(tmp["quarantine"], index=False)
     return {kind: digest(path) for kind, path in paths.items()}
+
+
+#: How a text cell a spreadsheet would run as a formula starts (OWASP's CSV injection list:
+#: ``=``, ``+``, ``-``, ``@``, tab, carriage return); read by Python's and Arrow's regex alike.
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def neutralise_formulas(table: Any) -> Any:
+    """The Arrow ``table`` with every text cell that starts like a formula prefixed with ``'``
+    (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``), for the CSV copies only: the parquet keeps the
+    value as read. Numbers are not text and stay as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, field in enumerate(table.schema):
+        kind = field.type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            continue
+        column = table.column(i).cast(kind)
+        risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA.pattern), False)
+        if pc.any(risky).as_py():
+            safe = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+            table = table.set_column(i, field.name, safe)
+    return table
+
+
+def _neutralise_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`neutralise_formulas` for a pandas frame (the quarantine's text columns)."""
+    out = frame.copy()
+    for name in out.columns:
+        if out[name].dtype == object or str(out[name].dtype) == "string":
+            text = out[name]
+            risky = text.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v)))
+            out[name] = text.mask(risky, "'" + text.astype(str))
+    return out
 
 
 def _dates_as_days(table: Any) -> Any:

@@ -457,3 +457,25 @@ def test_a_grid_above_the_limit_needs_yes(
     assert stopped.value.code == ExitCode.USAGE
     assert "3 report runs" in err and "--yes" in err
     assert not (home / "reports").exists()
+
+
+# -- 12. CSV injection -----------------------------------------------------------------------------
+
+
+def test_csv_copies_neutralise_formulas_and_the_parquet_keeps_the_value(home: Path) -> None:
+    formula = '=HYPERLINK("http://example.invalid","synthetic")'
+    table = pd.DataFrame(
+        {
+            "note": [formula, "+1", "-x", "@SUM(A1)", "plain", None],
+            "kind": pd.Categorical(["=1", "a", "a", "a", "a", "a"]),
+            "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    quarantine = pd.DataFrame({"source_row": [2], "value": ["=1+1"], "reason": ["synthetic"]})
+    store.write_table("synthetic", table, quarantine)
+    paths = store.output_paths("synthetic")
+    assert pd.read_parquet(paths["parquet"])["note"].iloc[0] == formula
+    csv = pd.read_csv(paths["csv"])
+    assert list(csv["note"].iloc[:5]) == [f"'{formula}", "'+1", "'-x", "'@SUM(A1)", "plain"]
+    assert csv["kind"].iloc[0] == "'=1" and csv["value"].iloc[0] == -1.5  # numbers untouched
+    assert pd.read_csv(paths["quarantine"])["value"].iloc[0] == "'=1+1"
