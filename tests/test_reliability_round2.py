@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import psutil
 import pyarrow.csv
@@ -479,3 +480,45 @@ def test_csv_copies_neutralise_formulas_and_the_parquet_keeps_the_value(home: Pa
     assert list(csv["note"].iloc[:5]) == [f"'{formula}", "'+1", "'-x", "'@SUM(A1)", "plain"]
     assert csv["kind"].iloc[0] == "'=1" and csv["value"].iloc[0] == -1.5  # numbers untouched
     assert pd.read_csv(paths["quarantine"])["value"].iloc[0] == "'=1+1"
+
+
+# -- 11. Data checks: future dates, a $0 claim -----------------------------------------------------
+
+
+def _ledgers_home(home: Path) -> Path:
+    raw = home / "data" / "raw"
+    shutil.copytree(FIXTURES / "snapshot" / "datahub-cpi-us", raw / "datahub-cpi-us")
+    shutil.copytree(FIXTURES / "ledgers", raw / "ledgers")
+    return raw / "ledgers"
+
+
+def test_claims_and_events_dated_in_the_future_are_quarantined(home: Path) -> None:
+    ledgers = _ledgers_home(home)
+    claims = ledgers / "claims.csv"
+    lines = claims.read_text().splitlines()
+    lines[1] = lines[1].replace("S001,2010-05-01,", "S001,2099-05-01,", 1)
+    claims.write_text("\n".join(lines) + "\n")
+    events = ledgers / "events.csv"
+    events.write_text(events.read_text().replace("X01,2010-01-15,", "X01,2099-01-15,", 1))
+    pipeline.clean(only=["us_cpi", "claims", "events"], echo=lambda _l: None)
+    assert "S001" not in set(store.load("claims")["claim_id"])
+    assert "X01" not in set(store.load("events")["event_id"])
+    quarantined = pd.read_csv(home / "data" / "processed" / "quarantine" / "claims.csv")
+    assert (quarantined["value"].astype(str) == "2099-05-01").any()
+
+
+def test_a_zero_dollar_claim_gives_no_infinite_spread() -> None:
+    from analysis.report import claims as view
+
+    ranges = pd.DataFrame(
+        {
+            "claim_id": ["S1", "S2"],
+            "period": pd.Categorical(["2012–2017"] * 2),
+            "low": [0.0, 50e6],
+            "high": [0.0, 50e6],
+        }
+    )
+    row = view.spread_by_period(ranges, breaks=(2012, 2017)).dropna(subset=["highest"]).iloc[0]
+    assert not np.isinf(row["spread"])
+    assert "times" not in view.spread_phrase(row["spread"])
+    assert view.spread_phrase(4.0) == "the highest is <b>4.0</b> times the lowest"
