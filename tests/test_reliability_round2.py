@@ -522,3 +522,31 @@ def test_a_zero_dollar_claim_gives_no_infinite_spread() -> None:
     assert not np.isinf(row["spread"])
     assert "times" not in view.spread_phrase(row["spread"])
     assert view.spread_phrase(4.0) == "the highest is <b>4.0</b> times the lowest"
+
+
+@pytest.mark.slow
+def test_rapprochement_says_a_quarantined_claim_is_missing_instead_of_failing(
+    home: Path, tmp_path: Path
+) -> None:
+    import nbformat
+    import papermill
+    import synthetic_processed as syn
+
+    processed = syn.write_tables(home)
+    claims = pd.read_parquet(processed / "claims.parquet")
+    claims[claims["claim_id"] != "C054"].to_parquet(processed / "claims.parquet", index=False)
+    out = tmp_path / "rapprochement.ipynb"
+    notebooks = Path(__file__).parents[1] / "notebooks"
+    papermill.execute_notebook(
+        str(notebooks / "rapprochement.ipynb"),
+        str(out),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(notebooks),
+    )
+    html = "".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in nbformat.read(out, as_version=4).cells
+        for o in c.get("outputs", [])
+    )
+    assert "<b>Left out:</b> claim C054 is not in the claims table" in html

@@ -10,6 +10,8 @@ choice, and set the article's "most of the $260m" beside Lieberman's own January
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -155,6 +157,25 @@ def share_summary(
         .sort_values(["_p", "_b"])
         .drop(columns=["_p", "_b"])
         .reset_index(drop=True)
+    )
+
+
+def missing_claims(
+    claims: pd.DataFrame, ids: tuple[str, ...] = (FOUNDING_CLAIM_ID, LIEBERMAN_JANUARY_2018_ID)
+) -> list[str]:
+    """The claim ids among ``ids`` that the claims table lacks (quarantined by the cleaner, or
+    removed from the ledger): a report says so instead of failing."""
+    present = set(claims["claim_id"])
+    return [i for i in ids if i not in present]
+
+
+def missing_claims_note(missing: list[str]) -> str:
+    """One HTML paragraph saying which claims are missing and where to look."""
+    ids = ", ".join(html.escape(i) for i in missing)
+    return (
+        f"<p><b>Left out:</b> claim {ids} is not in the claims table (the cleaner quarantines a "
+        "claim that fails its checks: see <code>data/processed/quarantine/claims.csv</code>), so "
+        "this comparison cannot be made.</p>"
     )
 
 
