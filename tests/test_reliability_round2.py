@@ -550,3 +550,23 @@ def test_rapprochement_says_a_quarantined_claim_is_missing_instead_of_failing(
         for o in c.get("outputs", [])
     )
     assert "<b>Left out:</b> claim C054 is not in the claims table" in html
+
+
+# -- 12. reports/_failed shows no local paths ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_failed_run_shows_no_local_paths(home: Path) -> None:
+    from analysis.render.runner import build
+
+    shutil.copytree(FIXTURES / "notebooks", home / "notebooks")
+    _alpha(home, 2.0)
+    (home / "reports.toml").write_text(
+        '[[report]]\nnotebook = "broken.ipynb"\ntables = ["alpha"]\nname = "b"\n'
+    )
+    assert build(quiet=True, echo=lambda _l: None).exit_code == ExitCode.PARTIAL
+    failed = home / "reports" / "_failed" / "b"
+    texts = {f.name: f.read_text() for f in failed.iterdir() if f.is_file()}
+    assert "error.txt" in texts and "ZeroDivisionError" in texts["error.txt"]
+    leaks = [name for name, text in texts.items() if str(home) in text or sys.base_prefix in text]
+    assert leaks == []

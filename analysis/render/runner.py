@@ -227,9 +227,30 @@ def _promote(result: TaskResult, run: Run, reasons: list[str], out: config.Paths
         shutil.rmtree(failed_dir, ignore_errors=True)
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
     else:
+        _strip_paths(result.staging, out.root)
         atomic.replace_dir(result.staging, failed_dir)
         outcome.failed_dir = f"{failed_dir.relative_to(out.reports).as_posix()}/"
     return outcome
+
+
+#: Text files of a failed run that may quote local paths (tracebacks, the kernel's log).
+_FAILED_TEXT = ("*.txt", "*.log", "*.html", "*.ipynb")
+
+
+def _strip_paths(folder: Path, root: Path) -> None:
+    """Replace the project's absolute path (``.``), the interpreter's prefix (``<python>``) and
+    the home folder (``~``) in a failed run's text files: ``reports/_failed/`` is published with
+    the site, and must not show where or as whom the build ran."""
+    swaps = [(str(root), "."), (sys.base_prefix, "<python>"), (str(Path.home()), "~")]
+    swaps = sorted(((a, b) for a, b in swaps if len(a) > 1), key=lambda x: -len(x[0]))
+    for pattern in _FAILED_TEXT:
+        for file in folder.glob(pattern):
+            text = file.read_text(encoding="utf-8", errors="replace")
+            cleaned = text
+            for before, after in swaps:
+                cleaned = cleaned.replace(before, after)
+            if cleaned != text:
+                atomic.write_text(file, cleaned)
 
 
 def warm_up() -> None:
