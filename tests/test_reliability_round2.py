@@ -570,3 +570,28 @@ def test_a_failed_run_shows_no_local_paths(home: Path) -> None:
     assert "error.txt" in texts and "ZeroDivisionError" in texts["error.txt"]
     leaks = [name for name, text in texts.items() if str(home) in text or sys.base_prefix in text]
     assert leaks == []
+
+
+# -- 10. What arrives is checked before it replaces the last good file ------------------------
+
+
+@pytest.mark.parametrize("bad", [b"", b"   \n", b"\x00\x01synthetic garbage\n"])
+def test_an_empty_or_garbage_update_keeps_the_last_good_raw_file(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: bytes
+) -> None:
+    from analysis.config import SNAPSHOT_ENV, paths
+    from analysis.fetch.fetch import fetch
+    from analysis.fetch.lock import load_lock
+
+    fixtures = FIXTURES / "fetch"
+    monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
+    registry = (fixtures / "sources.toml").read_text().replace("@SERVER@", "https://127.0.0.1:9")
+    (home / "sources.toml").write_text(registry)
+    snap = Path(shutil.copytree(fixtures / "snapshot", tmp_path / "snapshot"))
+    assert fetch(snap, progress=False).ok
+    rel = "worldbank/API_SY.NTH.A_DS2_en_csv_v2_101.csv"
+    good, entry = (paths().raw / rel).read_bytes(), load_lock()[rel]
+    (snap / rel).write_bytes(bad)
+    report = fetch(snap, update=True, progress=False)
+    assert not report.ok and [f.what for f in report.failed] == [rel]
+    assert (paths().raw / rel).read_bytes() == good and load_lock()[rel] == entry

@@ -23,6 +23,7 @@ Rules:
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import time
@@ -150,6 +151,11 @@ class _Run:
         if held_back and not self.update:
             self.pending.add(a.path)
             self.report.changed.append(change)
+            return
+        problem = implausible(a.path, a.data)
+        if problem:  # the last good raw file and its lock entry stay
+            self.fail(a.source_id, a.path, f"refused new bytes ({size} B): {problem}")
+            self.settled.add(a.path)
             return
         self._write(a)
         self.lock[a.path] = LockEntry(
@@ -289,6 +295,45 @@ def _unpack(source: Source, d: Download, body: bytes) -> list[Arrival]:
         return [
             Arrival(source.id, path, zf.read(i), d.origin(i.filename), live) for i, path in picked
         ]
+
+
+#: What the first bytes of each binary family must be (.xlsx is a zip). Not ``.xls``: IMF
+#: WEO's ``.xls`` is tab-separated text.
+_MAGIC = {
+    ".xlsx": b"PK\x03\x04",
+    ".zip": b"PK\x03\x04",
+    ".xls": b"\xd0\xcf\x11\xe0",
+    ".pdf": b"%PDF",
+}
+
+
+def implausible(path: str, data: bytes) -> str | None:
+    """Why ``data`` cannot be a good copy of ``path`` (empty; not its family's format: a workbook
+    without its signature, JSON that does not parse, CSV that is binary), or None. A cheap
+    check before new bytes replace the last good raw file; the cleaner's checks come later."""
+    if not data.strip():
+        return "the file is empty"
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix in _MAGIC:
+        return None if data.startswith(_MAGIC[suffix]) else f"not a {suffix} file"
+    if suffix == ".json":
+        try:
+            json.loads(data)
+        except ValueError as err:
+            return f"not JSON ({err})"
+    if suffix == ".csv":
+        head = data[:65536]
+        if b"\x00" in head:
+            return "not CSV: binary bytes (NUL) in the first 64 KiB"
+        try:
+            head.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            if err.start < len(head) - 4:  # not merely a character cut at the 64 KiB mark
+                try:
+                    head.decode("cp1252")
+                except UnicodeDecodeError:
+                    return "not CSV: not text"
+    return None
 
 
 def _walk(folder: Path) -> list[Path]:
