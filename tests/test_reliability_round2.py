@@ -595,3 +595,15 @@ def test_an_empty_or_garbage_update_keeps_the_last_good_raw_file(
     report = fetch(snap, update=True, progress=False)
     assert not report.ok and [f.what for f in report.failed] == [rel]
     assert (paths().raw / rel).read_bytes() == good and load_lock()[rel] == entry
+
+
+def test_source_row_is_the_editor_line_after_a_multi_line_field(home: Path) -> None:
+    ledgers = _ledgers_home(home)
+    claims = ledgers / "claims.csv"
+    claims.write_text(claims.read_text().replace("synthetic quote", '"synthetic\nquote"', 1))
+    pipeline.clean(only=["us_cpi", "claims"], echo=lambda _l: None)
+    table = store.load("claims").set_index("claim_id")
+    lines = claims.read_text().splitlines()
+    s002 = next(i for i, line in enumerate(lines, 1) if line.startswith("S002,"))
+    assert int(table.loc["S001", "source_row"]) == 2
+    assert int(table.loc["S002", "source_row"]) == s002 == 4
