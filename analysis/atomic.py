@@ -6,6 +6,7 @@ A crash at any point leaves either the old file or the new one, never half of ei
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -55,11 +56,13 @@ def write_with(target: Path, writer: Callable[[Path], object]) -> None:
         writer(tmp)
 
 
-def replace_dir(staged: Path, target: Path) -> None:
+def replace_dir(staged: Path, target: Path, *, keep: Path | None = None) -> None:
     """Move the folder ``staged`` to ``target``, replacing it, with the shortest possible gap.
 
     The old folder is renamed aside first, then the new one renamed in, then the old one
-    removed; a crash between the two renames leaves the old folder beside the target as
+    removed, or moved to ``keep`` (the one-back copy) once the new one is in place: ``keep`` is
+    not touched before. If the new one cannot be renamed in, the old one is put back and the
+    error raised. A crash between the two renames leaves the old folder beside the target as
     ``.<name>.old`` where :func:`recover_dir` finds it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,8 +71,25 @@ def replace_dir(staged: Path, target: Path) -> None:
         shutil.rmtree(old)
     if target.exists():
         os.replace(target, old)
-    os.replace(staged, target)
+    try:
+        os.replace(staged, target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        raise
+    if keep is not None and old.exists():
+        replace_dir(old, keep)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def check_writable(*folders: Path) -> None:
+    """Raise ``PermissionError`` (EACCES) naming the first of ``folders`` (or its nearest
+    existing parent, where it is still to be made) that this process cannot write: called
+    before a step's first write, so that nothing is half done."""
+    for folder in folders:
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(existing))
 
 
 def recover_dir(target: Path) -> None:

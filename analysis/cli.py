@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands, so ``analysis --help`` answers
 from __future__ import annotations
 
 import errno
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -15,10 +16,12 @@ from typing import Any
 import click
 
 from analysis import __version__
-from analysis.errors import AnalysisError, ExitCode
+from analysis.config import MAX_RUNS_WITHOUT_YES
+from analysis.errors import DISK_ERRNOS, AnalysisError, ExitCode, Terminated
 
 #: Errors of the disk, not of the package: full, over quota, read-only.
-DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+#: A file or folder this process may not write (exit 8 as well: not a bug).
+PERMISSION_ERRNOS = frozenset({errno.EACCES, errno.EPERM})
 
 SNAPSHOT_HELP = (
     "Local folder laid out like ../shared/mirror to fetch from instead of upstream "
@@ -131,6 +134,9 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
     help="Report config to build instead of reports.toml (e.g. reports-grid.toml).",
 )
 @click.option(
+    "--yes", "-y", is_flag=True, help=f"Build more than {MAX_RUNS_WITHOUT_YES} runs at once."
+)
+@click.option(
     "-p",
     "--param",
     "params",
@@ -150,6 +156,7 @@ def build(
     executor: str,
     scheduler: str | None,
     config_path: Path | None,
+    yes: bool,
     params: tuple[str, ...],
     notebook: Path | None,
 ) -> None:
@@ -184,6 +191,7 @@ def build(
         executor=executor,
         scheduler=scheduler,
         config_path=config_path,
+        yes=yes,
     )
     raise SystemExit(summary.exit_code)
 
@@ -374,9 +382,14 @@ def clean_reports() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI; turn known errors into one line and an exit code."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return cli.main(args=argv, prog_name="analysis", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (Terminated, click.exceptions.Abort) as err:
+        # click turns a KeyboardInterrupt (so also Terminated) into Abort
+        if isinstance(err, Terminated) or isinstance(err.__cause__, Terminated):
+            click.echo("Terminated.", err=True)
+            sys.exit(ExitCode.TERMINATED)
         click.echo("Interrupted.", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except click.ClickException as err:
@@ -391,17 +404,33 @@ def main(argv: list[str] | None = None) -> Any:
     except SystemExit:
         raise
     except OSError as err:
+        if err.errno in PERMISSION_ERRNOS:
+            click.echo(
+                f"error: permission denied: {err.filename or err}; nothing was written there and "
+                "the last good outputs stay in use. Make it writable (or run as its owner) and "
+                "run again.",
+                err=True,
+            )
+            sys.exit(ExitCode.DISK)
         if err.errno not in DISK_ERRNOS:
             _unexpected(err)
         click.echo(
             f"error: cannot write: {err.strerror or err} ({err.filename or 'a temporary file'}); "
-            "the last good outputs are intact. Free space (or make the folder writable) and run "
-            "again.",
+            "nothing was half-written: the last good outputs stay in use (a table whose files "
+            "disagree with the manifest is refused until it is rebuilt). Free space (or make "
+            "the folder writable) and run again.",
             err=True,
         )
         sys.exit(ExitCode.DISK)
     except Exception as err:  # noqa: BLE001 - the last line of defence: explain, then show
         _unexpected(err)
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C (see :class:`~analysis.errors.Terminated`); a second one
+    during that clean-up is ignored (SIGKILL still works)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
 
 
 def _unexpected(err: BaseException) -> None:

@@ -195,6 +195,9 @@ LOCK_WAIT_SECONDS = 5.0
 #: Seconds one notebook cell may run when no --cell-timeout is given (a hung cell must not
 #: hang cron).
 DEFAULT_CELL_TIMEOUT = 600.0
+#: More report runs than this in one ``analysis build`` need ``--yes`` (a grid typed by
+#: mistake, e.g. 500 runs, would otherwise occupy the machine for hours without a word).
+MAX_RUNS_WITHOUT_YES = 100
 #: Refresh logs kept in logs/ (older ones are removed).
 KEEP_REFRESH_LOGS = 200
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
+
+#: OS errors that mean the disk, not the step, failed (exit 8): full, over quota, read-only.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 class ExitCode(IntEnum):
@@ -19,12 +23,18 @@ class ExitCode(IntEnum):
     DISK = 8  #: the disk is full or read-only: nothing was half-written; free space, run again
     DIFFERENT = 9  #: ``verify`` only: a rebuild differs from what is published (or is missing)
     INTERRUPTED = 130  #: Ctrl-C
+    TERMINATED = 143  #: SIGTERM (``kill``, ``timeout``, a CI step cancelled): 128 + 15
 
 
 class AnalysisError(Exception):
     """Base class: an error with a user-facing message and an exit code."""
 
     exit_code: ExitCode = ExitCode.FAILED
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so that it unwinds the same way
+    (temporary files removed, workers stopped) before exit 143."""
 
 
 class UsageError(AnalysisError):

@@ -1,9 +1,15 @@
 """The processed store: the only reader and writer of ``data/processed/`` and its manifest.
 
-- :func:`load` reads one processed table (what notebooks use, through :mod:`analysis.report`);
-- :func:`manifest` reads ``manifest.json`` (tables, inputs with checksums, counts, sources);
+- :func:`load` reads one processed table (what notebooks use, through :mod:`analysis.report`),
+  after checking its sha256 against the manifest: a table's files are published as one unit,
+  the manifest last, so a table whose parquet disagrees with its manifest entry (a clean killed
+  between the renames) is refused until the next ``analysis clean`` rebuilds it;
+- :func:`manifest` reads ``manifest.json`` (tables, inputs with checksums, counts, sources;
+  an entry that is not an object is dropped, so that table counts as never cleaned);
   :func:`write_manifest` is the one writer (``analysis clean``);
-- :func:`write_table` writes a table's parquet, CSV and quarantine copies atomically;
+- :func:`write_table` writes a table's parquet, CSV and quarantine copies to temporary files,
+  and renames the three into place only once all three are written (a full disk replaces
+  none of them);
 - :func:`digest` is the project's one sha256-of-a-file helper (raw files, processed tables,
   the lock and the registry all go through it).
 
@@ -13,8 +19,10 @@ this module and must stay light.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +59,8 @@ def table_digest(name: str) -> str | None:
 
 
 def load(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The processed table ``name`` (from ``data/processed/<name>.parquet``)."""
+    """The processed table ``name`` (from ``data/processed/<name>.parquet``), checked against
+    the manifest (:func:`verify`)."""
     import pandas as pd
 
     path = table_path(name)
@@ -59,7 +68,54 @@ def load(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         raise DataError(
             f"processed table {name!r} is missing; run `analysis clean`", file=str(path)
         )
+    verify(name)
     return pd.read_parquet(path, columns=list(columns) if columns else None)
+
+
+def verify(name: str) -> None:
+    """Raise :class:`DataError` unless table ``name``'s parquet has the sha256 its manifest
+    entry records. Without a manifest there is nothing to check against (the report appendix
+    then says the manifest is missing); a manifest that does not list the table, or lists
+    another checksum, means its files were not published together."""
+    path = table_path(name)
+    if manifest_problem() is not None:
+        return
+    entry = manifest()["tables"].get(name)
+    if entry is None:
+        raise DataError(
+            f"processed table {name!r} is not in the manifest (a clean was interrupted); "
+            "run `analysis clean`",
+            file=str(path),
+        )
+    expected = (entry.get("outputs") or {}).get("parquet")
+    if expected is not None and digest(path) != expected:
+        raise DataError(
+            f"processed table {name!r} does not match its manifest entry (a clean was "
+            "interrupted between its files); run `analysis clean`",
+            file=str(path),
+        )
+
+
+def outputs_match(name: str, entry: dict[str, Any]) -> bool:
+    """True when table ``name``'s parquet, CSV and quarantine files all have the checksums
+    ``entry["outputs"]`` records (every file of the unit is there and current)."""
+    recorded = entry.get("outputs")
+    if not isinstance(recorded, dict):
+        return False
+    return all(
+        recorded.get(kind) is not None and digest(path) == recorded.get(kind)
+        for kind, path in output_paths(name).items()
+    )
+
+
+def output_paths(name: str) -> dict[str, Path]:
+    """The files of table ``name``: ``parquet``, ``csv`` and ``quarantine``."""
+    out = config.paths()
+    return {
+        "parquet": table_path(name),
+        "csv": out.processed / f"{name}.csv",
+        "quarantine": out.quarantine / f"{name}.csv",
+    }
 
 
 def manifest() -> dict[str, Any]:
@@ -71,6 +127,7 @@ def manifest() -> dict[str, Any]:
         return {"tables": {}}
     if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
         return {"tables": {}}
+    data["tables"] = {k: v for k, v in data["tables"].items() if isinstance(v, dict)}
     return data
 
 
@@ -91,6 +148,13 @@ def write_manifest(data: dict[str, Any]) -> None:
     atomic.write_text(config.paths().processed_manifest, json.dumps(data, indent=2, sort_keys=True))
 
 
+def check_writable() -> None:
+    """Raise ``PermissionError`` naming ``data/processed`` (or its quarantine folder) when this
+    process cannot write there: ``clean`` calls it before its first write."""
+    out = config.paths()
+    atomic.check_writable(out.processed, out.quarantine)
+
+
 def clean_stale_temp() -> None:
     """Remove temporary files a killed ``clean`` left in the store."""
     out = config.paths()
@@ -99,9 +163,12 @@ def clean_stale_temp() -> None:
 
 
 def write_table(name: str, table: pd.DataFrame, quarantine: pd.DataFrame) -> dict[str, str | None]:
-    """Write ``<name>.parquet``, ``<name>.csv`` and ``quarantine/<name>.csv`` atomically; return
-    the three files' checksums.
+    """Write ``<name>.parquet``, ``<name>.csv`` and ``quarantine/<name>.csv`` as one unit; return
+    the three files' checksums (for the manifest, written after them).
 
+    All three are written to temporary files first and renamed into place only when all three
+    are complete: a write error (a full disk) replaces none. A kill between the renames leaves
+    files that disagree with the manifest, which :func:`verify` refuses and ``clean`` rebuilds.
     The table is converted to Arrow once; both copies are written from it (Arrow's CSV writer
     is several times faster than pandas' on the large tables).
     """
@@ -109,15 +176,51 @@ def write_table(name: str, table: pd.DataFrame, quarantine: pd.DataFrame) -> dic
     import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
-    out = config.paths()
-    parquet = table_path(name)
-    csv = out.processed / f"{name}.csv"
-    rejected = out.quarantine / f"{name}.csv"
+    paths = output_paths(name)
     arrow = pa.Table.from_pandas(table, preserve_index=False)
-    atomic.write_with(parquet, lambda p: pq.write_table(arrow, p))
-    atomic.write_with(csv, lambda p: pa_csv.write_csv(_dates_as_days(arrow), p))
-    atomic.write_with(rejected, lambda p: quarantine.to_csv(p, index=False))
-    return {"parquet": digest(parquet), "csv": digest(csv), "quarantine": digest(rejected)}
+    with contextlib.ExitStack() as stack:
+        tmp = {kind: stack.enter_context(atomic.atomic_path(p)) for kind, p in paths.items()}
+        pq.write_table(arrow, tmp["parquet"])
+        pa_csv.write_csv(neutralise_formulas(_dates_as_days(arrow)), tmp["csv"])
+        _neutralise_text(quarantine).to_csv(tmp["quarantine"], index=False)
+    return {kind: digest(path) for kind, path in paths.items()}
+
+
+#: How a text cell a spreadsheet would run as a formula starts (OWASP's CSV injection list:
+#: ``=``, ``+``, ``-``, ``@``, tab, carriage return); read by Python's and Arrow's regex alike.
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def neutralise_formulas(table: Any) -> Any:
+    """The Arrow ``table`` with every text cell that starts like a formula prefixed with ``'``
+    (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``), for the CSV copies only: the parquet keeps the
+    value as read. Numbers are not text and stay as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, field in enumerate(table.schema):
+        kind = field.type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            continue
+        column = table.column(i).cast(kind)
+        risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA.pattern), False)
+        if pc.any(risky).as_py():
+            safe = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+            table = table.set_column(i, field.name, safe)
+    return table
+
+
+def _neutralise_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`neutralise_formulas` for a pandas frame (the quarantine's text columns)."""
+    out = frame.copy()
+    for name in out.columns:
+        if out[name].dtype == object or str(out[name].dtype) == "string":
+            text = out[name]
+            risky = text.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v)))
+            out[name] = text.mask(risky, "'" + text.astype(str))
+    return out
 
 
 def _dates_as_days(table: Any) -> Any:

@@ -166,8 +166,7 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
 def _is_fresh(entry: dict[str, Any] | None, key: str, name: str) -> bool:
     if not entry or entry.get("key") != key:
         return False
-    parquet = store.table_digest(name)
-    return parquet is not None and entry.get("outputs", {}).get("parquet") == parquet
+    return store.outputs_match(name, entry)  # all three files, as the manifest records them
 
 
 def clean(
@@ -190,8 +189,10 @@ def clean(
     unknown = sorted(set(only or ()) - set(TABLES))
     if unknown:
         raise UsageError(f"unknown table(s): {', '.join(unknown)}; known: {', '.join(TABLES)}")
+    store.check_writable()
     store.clean_stale_temp()
     manifest = store.manifest()
+    only = _with_unrecorded(only, manifest, echo)
     code = code_digest()
     outcomes: list[TableOutcome] = []
     selected = [name for name in TABLES if not only or name in only]
@@ -250,6 +251,23 @@ def clean(
         )
         echo(outcomes[-1].line())
     return outcomes
+
+
+def _with_unrecorded(
+    only: Sequence[str] | None, manifest: dict[str, Any], echo: Callable[[str], None]
+) -> Sequence[str] | None:
+    """``only`` plus the tables on disk the manifest does not record (it was truncated or an
+    entry was damaged), so that the manifest written at the end lists every table on disk."""
+    if not only:
+        return only
+    missing = [
+        t
+        for t in TABLES
+        if t not in only and t not in manifest["tables"] and store.table_path(t).exists()
+    ]
+    if missing:
+        echo(f"the manifest does not record {', '.join(missing)}: rebuilding them as well")
+    return [*only, *missing]
 
 
 def _clean_table(name: str, table: Table, raw: Path) -> dict[str, Any]:

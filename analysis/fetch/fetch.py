@@ -23,6 +23,9 @@ Rules:
 from __future__ import annotations
 
 import io
+import json
+import os
+import stat
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -149,6 +152,11 @@ class _Run:
             self.pending.add(a.path)
             self.report.changed.append(change)
             return
+        problem = implausible(a.path, a.data)
+        if problem:  # the last good raw file and its lock entry stay
+            self.fail(a.source_id, a.path, f"refused new bytes ({size} B): {problem}")
+            self.settled.add(a.path)
+            return
         self._write(a)
         self.lock[a.path] = LockEntry(
             a.source_id, a.path, sha, size, a.origin, date.today().isoformat()
@@ -204,6 +212,10 @@ def _from_snapshot(run: _Run, snap: Path, sources: list[Source], progress: bool)
         rel = file.relative_to(snap).as_posix()
         if not source.matches(rel):
             run.report.skipped.append(rel)
+            continue
+        odd = _not_a_regular_file(file)
+        if odd:
+            run.fail(source.id, rel, f"refused: {file} is {odd}; a snapshot holds regular files")
             continue
         try:
             data = file.read_bytes()
@@ -285,15 +297,64 @@ def _unpack(source: Source, d: Download, body: bytes) -> list[Arrival]:
         ]
 
 
+#: What the first bytes of each binary family must be (.xlsx is a zip). Not ``.xls``: IMF
+#: WEO's ``.xls`` is tab-separated text.
+_MAGIC = {
+    ".xlsx": b"PK\x03\x04",
+    ".zip": b"PK\x03\x04",
+    ".xls": b"\xd0\xcf\x11\xe0",
+    ".pdf": b"%PDF",
+}
+
+
+def implausible(path: str, data: bytes) -> str | None:
+    """Why ``data`` cannot be a good copy of ``path`` (empty; not its family's format: a workbook
+    without its signature, JSON that does not parse, CSV that is binary), or None. A cheap
+    check before new bytes replace the last good raw file; the cleaner's checks come later."""
+    if not data.strip():
+        return "the file is empty"
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix in _MAGIC:
+        return None if data.startswith(_MAGIC[suffix]) else f"not a {suffix} file"
+    if suffix == ".json":
+        try:
+            json.loads(data)
+        except ValueError as err:
+            return f"not JSON ({err})"
+    if suffix == ".csv":
+        head = data[:65536]
+        if b"\x00" in head:
+            return "not CSV: binary bytes (NUL) in the first 64 KiB"
+        try:
+            head.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            if err.start < len(head) - 4:  # not merely a character cut at the 64 KiB mark
+                try:
+                    head.decode("cp1252")
+                except UnicodeDecodeError:
+                    return "not CSV: not text"
+    return None
+
+
 def _walk(folder: Path) -> list[Path]:
-    """Files below ``folder``, sorted, without hidden files or folders."""
+    """Entries below ``folder`` other than real folders (files, and also links and special
+    files, for :func:`_from_snapshot` to refuse), sorted, without hidden ones."""
     if not folder.is_dir():
         return []
     return sorted(
         f
         for f in folder.rglob("*")
-        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+        if (f.is_symlink() or not f.is_dir())
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
     )
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (a link, a FIFO, a device...), or None."""
+    if path.is_symlink():
+        return f"a symbolic link (to {os.readlink(path)})"
+    mode = path.lstat().st_mode
+    return None if stat.S_ISREG(mode) else "a special file (not a regular file)"
 
 
 def _select(registry: dict[str, Source], only: Sequence[str] | None) -> list[Source]:

@@ -11,13 +11,14 @@ partial, unparsed) with a ``parse_reason``.
 How a fragment is read, in order:
 
 1. normalise: Persian/Arabic digits and letters, dashes, ``US-Dollar``, ``quarter-billion``,
-   ``d'un``, spaced thousands (``5 000 000``);
+   ``d'un``, spaced thousands (``5 000 000``), a leading point (``$.5m`` → ``$0.5m``); a sign
+   (``-$50 million``) or an exponent (``$2.5e7``) makes the claim ``unparsed``, never misread;
 2. cut into tokens: numbers, currency symbols, words;
 3. name known phrases: currencies, multipliers (``m``, ``Mio.``, ``Milliarden``, ``مليون``, the
    Arabic duals ``مليونا`` ...), percent words, vague magnitudes (``tens of``, ``several``
    before a multiplier), number words (text2num for en, de, fr, it, pt, es; a small table for
-   Arabic; ``half a``, ``a third of a``; ``مليون ونصف``, ``un milliard et demi``), qualifiers
-   before (``about``, ``nicht weniger als``, ``ما لا يقل عن`` ...) and after the amount
+   Arabic and Persian; ``half a``, ``a third of a``; ``مليون ونصف``, ``un milliard et demi``),
+   qualifiers before (``about``, ``nicht weniger als``, ``ما لا يقل عن`` ...) and after the amount
    (``or more``, ``تقريبا``), share words (``most of``, ``a third of``, ``die Hälfte``; ``a large
    part of`` names no fraction), range words (``between``, ``to``, ``-``);
 4. group them into amounts (``$``, number, multiplier, currency), percents and vague magnitudes;
@@ -206,6 +207,30 @@ _HYPHENATED_FRACTION = re.compile(
 _SPACED_THOUSANDS = re.compile(r"\b\d{1,3}(?: \d{3})+\b")
 
 
+#: A decimal point with no digit before it (``$.5m``).
+_LEADING_POINT = re.compile(r"(?<![\w.,])\.(?=\d)")
+_SYMBOL = r"(?:us\$|r\$|\$|£|€|₪)"
+#: Notations the grammar does not read, and why (looked for in the normalised text).
+_REFUSED = (
+    (re.compile(r"\d(?:[.,]\d+)?e[+-]?\d"), "a number in exponent notation"),
+    (
+        re.compile(rf"(?:^|(?<=[\s(\[:;]))-(?={_SYMBOL}?\d)|{_SYMBOL}\s?-\s?\d"),
+        "a negative amount (funding cannot be negative: check the sign)",
+    ),
+)
+
+
+def refuse_notation(fragment: str) -> None:
+    """Raise :class:`_Unparsed` for a sign or an exponent the grammar would otherwise misread
+    (``-$50 million`` as +$50m, ``$2.5e7`` as $2.50)."""
+    text = normalise(fragment)
+    for pattern, why in _REFUSED:
+        found = pattern.search(text)
+        if found:
+            start = max(found.start() - 4, 0)
+            raise _Unparsed(f"{why}: {text[start : found.end() + 6].strip()!r}")
+
+
 def normalise(text: str) -> str:
     """Lower-case, ASCII digits, one kind of dash and space, Arabic letter variants unified."""
     s = latin_digits(str(text)).lower()
@@ -214,6 +239,7 @@ def normalise(text: str) -> str:
     s = s.replace("’", "'")
     s = re.sub(r"\bd'(?=[^\W\d_])", "de ", s)  # près d'un milliard → près de un milliard
     s = _SPACED_THOUSANDS.sub(lambda m: m.group().replace(" ", ""), s)  # 5 000 000
+    s = _LEADING_POINT.sub("0.", s)  # $.5m → $0.5m
     s = re.sub(r"(?<![^\W\d_])([כמ])[-־]?(?=\d)", r"\1 ", s)  # Hebrew כ-100 (about 100)
     s = re.sub(r"\bu\.\s?s\.\s?", "us ", s)
     s = re.sub(r"\bus[- ]?dollars?\b", "usd", s)
@@ -1003,6 +1029,8 @@ def _guard(fragments: Sequence[str], reading: _Reading) -> None:
 
 
 def _parse(fragments: list[str], stated: list[str], period_as_stated: str) -> ParsedAmount:
+    for fragment in fragments:
+        refuse_notation(fragment)
     reading, _ = _read_fragment(fragments[0])
     anaphoric = _anaphoric_share(fragments) if reading.kind == "absolute" else None
     if anaphoric is not None:

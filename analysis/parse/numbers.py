@@ -13,10 +13,11 @@ import re
 import pandas as pd
 
 #: Tokens that mean "no value" in the sources we read (named once, at the point of reading).
-#: World Bank / datahub: empty; IMF WEO: ``n/a``, ``--``; SIPRI: ``...``, ``. .``, ``xxx``;
-#: Energy Institute: ``n/a``, ``-``, ``–`` and whitespace; SCI CPI: ``-``.
+#: World Bank / datahub: empty (DataBank: ``..``); IMF WEO: ``n/a``, ``--``; SIPRI: ``...``,
+#: ``. .``, ``xxx``; Energy Institute: ``n/a``, ``-``, ``–`` and whitespace; SCI CPI: ``-``.
 NA_TOKENS: frozenset[str] = frozenset(
-    {"", "n/a", "na", "n.a.", "nan", "none", "null", "--", "-", "–", "—", "...", "…", ". .", "xxx"}
+    {"", "n/a", "na", "n.a.", "nan", "none", "null", "--", "-", "–", "—", "..", "...", "…", ". ."}
+    | {"xxx"}
 )
 
 #: Persian (U+06F0–U+06F9) and Arabic-Indic (U+0660–U+0669) digits, and their separators.

@@ -14,8 +14,12 @@ fails with ``KilledWorker`` and the others go on.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
+import signal
+import sys
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,15 +38,46 @@ CONNECT_TIMEOUT = 30
 Finished = tuple[str, "TaskResult | BaseException"]
 
 
+#: prctl(2) option: the signal this process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this process when ``parent`` dies (Linux ``PR_SET_PDEATHSIG``),
+    and exit now if it already has. Elsewhere a no-op: the pool's own checks remain."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def init_pool_worker(root: str, parent: int) -> None:
+    """Pool initializer: die with the build (its kernels, which poll ``JPY_PARENT_PID``, then
+    exit on their own), take SIGTERM's default action (the build's handler is inherited by a
+    fork) and set up as :func:`analysis.render.execute.init_worker` does."""
+    from analysis.render.execute import init_worker
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    init_worker(root)
+
+
 def run_local(tasks: Sequence[Task], *, jobs: int, root: str) -> Generator[Finished, None, None]:
-    """Run ``tasks`` in a local process pool of ``jobs`` workers; yield each as it finishes."""
+    """Run ``tasks`` in a local process pool of ``jobs`` workers; yield each as it finishes.
+
+    Workers die with this process (even after SIGKILL). If the caller stops early (Ctrl-C,
+    SIGTERM, an error), the workers still running are terminated, not waited for."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from analysis.render.execute import execute_task, init_worker
+    from analysis.render.execute import execute_task
 
     pool = ProcessPoolExecutor(
-        max_workers=max(1, min(jobs, len(tasks))), initializer=init_worker, initargs=(root,)
+        max_workers=max(1, min(jobs, len(tasks))),
+        initializer=init_pool_worker,
+        initargs=(root, os.getpid()),
     )
+    finished = False
     try:
         futures = {pool.submit(execute_task, task): task.name for task in tasks}
         for future in as_completed(futures):
@@ -50,8 +85,18 @@ def run_local(tasks: Sequence[Task], *, jobs: int, root: str) -> Generator[Finis
                 yield futures[future], future.result()
             except Exception as err:  # noqa: BLE001 - e.g. BrokenProcessPool: that run failed
                 yield futures[future], err
+        finished = True
     finally:
+        if not finished:
+            _terminate(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate(pool: Any) -> None:
+    """SIGTERM every worker process of ``pool`` (they take the default action: exit)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
 
 
 def dask_task(task: Task, root: str) -> TaskResult:

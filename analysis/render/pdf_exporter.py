@@ -250,6 +250,41 @@ class MissingSystemLibraries(RuntimeError):
     """The PDF engine's system libraries (Pango) are not installed; the message says how."""
 
 
+def _asset_roots() -> tuple[Path, ...]:
+    """The folders a report PDF may read files from: this package's (templates, CSS) and the
+    installed Arabic font's (:func:`font_css`)."""
+    try:
+        from fontpkg_noto_sans_arabic import ROOT
+    except ImportError:
+        return (HERE,)
+    return (HERE, Path(ROOT).resolve())
+
+
+def report_url_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs and files of this package's own
+    folder and of the installed font (:func:`_asset_roots`) and refuses everything else
+    (``file:`` elsewhere, ``http:``, ``ftp:``...): a report's HTML must not pull a local file (``<link rel="attachment"
+    href="file:///etc/passwd">`` would embed it in the PDF) or reach the network. A refused
+    resource is left out with WeasyPrint's warning."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    class ReportURLFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not any(path.is_relative_to(root) for root in _asset_roots()):
+                    raise ValueError(f"report PDF: refused a local file outside the package: {url}")
+            elif scheme != "data":
+                raise ValueError(f"report PDF: refused a {scheme or 'relative'} URL: {url[:80]}")
+            return super().fetch(url, headers)
+
+    return ReportURLFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+
 def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
     """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS).
 
@@ -268,8 +303,15 @@ def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None)
-    extra = [weasyprint.CSS(string=font_css(), font_config=fonts)] if font_css() else []
+    fetcher = report_url_fetcher()
+    document = weasyprint.HTML(
+        string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher
+    )
+    extra = (
+        [weasyprint.CSS(string=font_css(), font_config=fonts, url_fetcher=fetcher)]
+        if font_css()
+        else []
+    )
     pdf = document.write_pdf(stylesheets=extra, font_config=fonts)
     assert pdf is not None
     return bytes(pdf)

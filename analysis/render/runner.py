@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from analysis import atomic, config, store
-from analysis.errors import ExitCode, UsageError
+from analysis.errors import DISK_ERRNOS, ExitCode, UsageError
 from analysis.render.cache import (
     RECORD,
     KeyContext,
@@ -301,28 +301,38 @@ def _promote(
     )
     failed_dir = out.failed_reports / run.name
     if result.ok:
-        _keep_previous(out.reports / run.name, out.previous_reports / run.name)
-        atomic.replace_dir(result.staging, out.reports / run.name)
+        current = out.reports / run.name
+        # the replaced report becomes the one-back copy only once the new one is in place
+        keep = out.previous_reports / run.name if read_record(current) is not None else None
+        atomic.replace_dir(result.staging, current, keep=keep)
         shutil.rmtree(failed_dir, ignore_errors=True)
         outcome.outputs = _outputs(run.name, read_record(out.reports / run.name))
     else:
+        _strip_paths(result.staging, out.root)
         atomic.replace_dir(result.staging, failed_dir)
         reports = config.Paths(out.root).reports  # reports/, also for one-off runs
         outcome.failed_dir = f"{failed_dir.relative_to(reports).as_posix()}/"
     return outcome
 
 
-def _keep_previous(current: Path, previous: Path) -> None:
-    """Before a good run replaces ``current``, copy the report it replaces (if it was a good
-    build) to ``reports/_previous/<run>/`` so the previous build stays reachable."""
-    if read_record(current) is None:
-        return
-    staged = previous.with_name(f".{previous.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        shutil.copytree(current, staged)
-        atomic.replace_dir(staged, previous)
-    finally:
-        shutil.rmtree(staged, ignore_errors=True)
+#: Text files of a failed run that may quote local paths (tracebacks, the kernel's log).
+_FAILED_TEXT = ("*.txt", "*.log", "*.html", "*.ipynb")
+
+
+def _strip_paths(folder: Path, root: Path) -> None:
+    """Replace the project's absolute path (``.``), the interpreter's prefix (``<python>``) and
+    the home folder (``~``) in a failed run's text files: ``reports/_failed/`` is published with
+    the site, and must not show where or as whom the build ran."""
+    swaps = [(str(root), "."), (sys.base_prefix, "<python>"), (str(Path.home()), "~")]
+    swaps = sorted(((a, b) for a, b in swaps if len(a) > 1), key=lambda x: -len(x[0]))
+    for pattern in _FAILED_TEXT:
+        for file in folder.glob(pattern):
+            text = file.read_text(encoding="utf-8", errors="replace")
+            cleaned = text
+            for before, after in swaps:
+                cleaned = cleaned.replace(before, after)
+            if cleaned != text:
+                atomic.write_text(file, cleaned)
 
 
 def warm_up() -> None:
@@ -382,6 +392,8 @@ def _execute_all(
             bar = tqdm(total=len(tasks), unit="run", desc="building", file=sys.stderr)
         for name, result in finished:
             run, reasons = by_name[name]
+            if isinstance(result, OSError) and result.errno in DISK_ERRNOS:
+                raise result  # a full disk is not this run's failure: stop, exit 8
             if isinstance(result, BaseException):
                 outcome = RunOutcome(
                     name,
@@ -439,6 +451,7 @@ def build(
     config_path: Path | None = None,
     notebook: Path | None = None,
     values: Mapping[str, Any] | None = None,
+    yes: bool = False,
 ) -> BuildSummary:
     """Build the report runs whose cache key changed (all with ``force``); see the module doc.
 
@@ -447,6 +460,7 @@ def build(
     ``quiet``: no progress bar, one line per run; ``echo``: where lines go (default: stdout);
     ``executor``: "local" (process pool) or "dask" (``scheduler`` address, else a LocalCluster);
     ``config_path``: another report config than ``reports.toml`` (e.g. ``reports-grid.toml``);
+    ``yes``: build more than :data:`analysis.config.MAX_RUNS_WITHOUT_YES` runs.
     ``notebook`` and ``values``: one run of that notebook with those parameters instead of the
     config, into ``reports/_oneoff/<run>/`` (no index, no build summary).
     An entry of the config that cannot run (unknown notebook, bad parameters cell or value)
@@ -464,6 +478,11 @@ def build(
         all_runs, all_broken = load_config(config_path)
         runs, broken = select(all_runs, only, all_broken)
         out = config.paths()
+    if len(runs) > config.MAX_RUNS_WITHOUT_YES and not (yes or dry_run):
+        raise UsageError(
+            f"{len(runs)} report runs selected, more than {config.MAX_RUNS_WITHOUT_YES}: pass "
+            "--yes to build them all (see --dry-run for what would run), or pick with --only"
+        )
     config_failed = [_broken_outcome(b) for b in broken]
     workers = jobs or os.cpu_count() or 1
     timeout = config.DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout
@@ -487,6 +506,7 @@ def build(
 
     from analysis.locking import pipeline_lock
 
+    atomic.check_writable(out.cache, out.reports, out.previous_reports, out.failed_reports)
     with pipeline_lock("build"):
         _recover(runs, out)
         ctx = KeyContext.current()

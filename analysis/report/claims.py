@@ -218,7 +218,8 @@ def spread_by_period(
 
     Columns: ``period``, ``claims``, ``lowest`` (the smallest stated bound), ``highest`` (the
     largest stated bound), ``median_mid`` (median of each claim's midpoint, or its one stated
-    bound when open-ended), ``spread`` (highest / lowest: how many times apart).
+    bound when open-ended), ``spread`` (highest / lowest: how many times apart; empty when the
+    lowest is $0, which no ratio describes).
     """
     bounds = claim_ranges.assign(
         low_b=claim_ranges["low"].fillna(claim_ranges["high"]),
@@ -236,10 +237,18 @@ def spread_by_period(
     )
     grouped["claims"] = grouped["claims"].fillna(0).astype(int)
     return (
-        grouped.assign(spread=grouped["highest"] / grouped["lowest"])
+        grouped.assign(spread=grouped["highest"] / grouped["lowest"].where(grouped["lowest"] > 0))
         .rename_axis("period")
         .reset_index()
     )
+
+
+def spread_phrase(spread: float) -> str:
+    """How many times the highest claim is the lowest, as HTML ("the highest is <b>4.0</b> times
+    the lowest"), or why there is no such number (the lowest is $0)."""
+    if pd.isna(spread):
+        return "the lowest is $0, so no ratio says how far apart they are"
+    return f"the highest is <b>{spread:,.1f}</b> times the lowest"
 
 
 def money(value: float) -> str:

@@ -13,6 +13,7 @@ choice, and set the article's "most of the $260m" beside Lieberman's own January
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -186,6 +187,25 @@ def share_summary(
         .sort_values(["_p", "_b"])
         .drop(columns=["_p", "_b"])
         .reset_index(drop=True)
+    )
+
+
+def missing_claims(
+    claims: pd.DataFrame, ids: tuple[str, ...] = (FOUNDING_CLAIM_ID, LIEBERMAN_JANUARY_2018_ID)
+) -> list[str]:
+    """The claim ids among ``ids`` that the claims table lacks (quarantined by the cleaner, or
+    removed from the ledger): a report says so instead of failing."""
+    present = set(claims["claim_id"])
+    return [i for i in ids if i not in present]
+
+
+def missing_claims_note(missing: list[str]) -> str:
+    """One HTML paragraph saying which claims are missing and where to look."""
+    ids = ", ".join(html.escape(i) for i in missing)
+    return (
+        f"<p><b>Left out:</b> claim {ids} is not in the claims table (a statement that fails "
+        "the data checks is set aside, and the appendix counts it), so this comparison cannot be "
+        "made.</p>"
     )
 
 

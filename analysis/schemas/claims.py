@@ -8,6 +8,8 @@ the cleaner (:mod:`analysis.clean.tables.claims`) quarantines ledger rows outsid
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -143,6 +145,21 @@ PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 ISO_4217 = r"^[A-Z]{3}$"
 
 
+def not_future(today: str | None = None) -> pa.Check:
+    """A ``YYYY[-MM[-DD]]`` text that is not after ``today`` (ISO; default: the day it runs).
+    Text comparison is enough: ``2099`` > ``2026-11-30`` and the current month or year passes."""
+    limit = today or date.today().isoformat()
+    return pa.Check(
+        lambda s: s.isna() | (s.astype("string") <= limit),
+        name="not_future",
+        error=f"a date after today ({limit})",
+    )
+
+
+def _this_year_at_most() -> pa.Check:
+    return pa.Check.in_range(1900, date.today().year)
+
+
 def _text(*checks: pa.Check, required: bool = False) -> pa.Column:
     return pa.Column(str, list(checks), nullable=not required)
 
@@ -178,7 +195,7 @@ def _iran_figure_only(d: pd.DataFrame) -> pd.Series:
 SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _text(pa.Check.str_matches(r"^[A-Za-z][A-Za-z0-9_-]*$"), required=True),
-        "claim_date": _text(pa.Check.str_matches(PARTIAL_DATE)),
+        "claim_date": _text(pa.Check.str_matches(PARTIAL_DATE), not_future()),
         "claimant": _text(required=True),
         "claimant_type": _text(pa.Check.isin(CLAIMANT_TYPES), required=True),
         "amount_as_stated": _text(required=True),
@@ -186,12 +203,12 @@ SCHEMA = pa.DataFrameSchema(
         "period_as_stated": _text(),
         "recipient_as_stated": _text(),
         "purpose_as_stated": _text(),
-        "period_start": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
+        "period_start": pa.Column("Int64", _this_year_at_most(), nullable=True),
         "period_end": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
         "source_publisher": _text(),
         "source_title": _text(),
         "source_url": _text(pa.Check.str_matches(r"^https?://[^\s/]+"), required=True),
-        "source_date": _text(pa.Check.str_matches(PARTIAL_DATE)),
+        "source_date": _text(pa.Check.str_matches(PARTIAL_DATE), not_future()),
         "quote": _text(),
         "notes": _text(),
         "recipient_scope": _text(pa.Check.isin(RECIPIENT_SCOPES), required=True),
@@ -200,7 +217,7 @@ SCHEMA = pa.DataFrameSchema(
         "curation_note": _text(),
         "dated_by": _text(pa.Check.isin(DATED_BY), required=True),
         "source_grade": _text(pa.Check.isin(SOURCE_GRADES), required=True),
-        "claim_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
+        "claim_year": pa.Column("Int64", _this_year_at_most(), nullable=True),
         "value_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
         "amount_kind": _text(pa.Check.isin(AMOUNT_KINDS), required=True),
         "bound": _text(pa.Check.isin(BOUNDS), required=True),

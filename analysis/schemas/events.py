@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from analysis.schemas.claims import not_future
+
 LEDGER_COLUMNS = [
     "event_id",
     "date",
@@ -44,7 +46,7 @@ COLUMNS = LEDGER_COLUMNS + DERIVED_COLUMNS + ["source_id", "source_file", "sourc
 SCHEMA = pa.DataFrameSchema(
     {
         "event_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
-        "date": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$")),
+        "date": pa.Column(str, [pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$"), not_future()]),
         "event": pa.Column(str, pa.Check.str_length(min_value=1)),
         "category": pa.Column(str, pa.Check.isin(CATEGORIES)),
         "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://[^\s/]+")),

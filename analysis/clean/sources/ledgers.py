@@ -42,7 +42,26 @@ def read_ledger(path: Path, raw_dir: Path, columns: Sequence[str]) -> pd.DataFra
                 row=1,
             )
         text = frame[list(columns)].apply(lambda col: col.str.strip()).replace("", None)
-        return text.assign(source_file=rel, source_row=frame.index + 2)  # line 1 is the header
+        lines = record_lines(path)
+        rows = lines if len(lines) == len(frame) else list(frame.index + 2)  # line 1: the header
+        return text.assign(source_file=rel, source_row=rows)
+
+
+def record_lines(path: Path) -> list[int]:
+    """The line (1-based) on which each data record of a CSV file starts: a quoted field that
+    spans several lines moves every later record down, so an editor's line is not the record
+    number + 1. Blank lines are skipped, as the reader skips them."""
+    import csv
+
+    starts: list[int] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        previous = 0
+        for record in reader:
+            if record:
+                starts.append(previous + 1)
+            previous = reader.line_num
+    return starts[1:]
 
 
 def partial_date_ok(value: object) -> bool:

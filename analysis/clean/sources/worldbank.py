@@ -18,6 +18,7 @@ Iranian year under the Gregorian year in which it starts); see
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -42,7 +43,10 @@ INPUTS = ("worldbank/API_*_DS2_*.csv", "worldbank/Metadata_Country_*.csv")
 ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
 _PREAMBLE = re.compile(r'^\ufeff?"?Data Source"?,')
 _UPDATED = re.compile(r'^"?Last Updated Date"?,"?(\d{4}-\d{2}-\d{2})"?')
-_YEAR = re.compile(r"^\d{4}$")
+#: A year column's header: WDI's ``2018`` or DataBank's ``2018 [YR2018]``.
+_YEAR = re.compile(r"^(\d{4})(?: \[YR\1\])?$")
+#: DataBank's names for the indicator columns (``Series Name``, ``Series Code``).
+_DATABANK_IDS = {"Series Name": "Indicator Name", "Series Code": "Indicator Code"}
 #: The parentheses that end a WDI indicator name: "GDP (current US$)", "Unemployment, total
 #: (% of total labor force) (modeled ILO estimate)".
 _TRAILING = re.compile(r"(?:\s*\([^()]*\))+\s*$")
@@ -55,23 +59,27 @@ def read_wide(path: Path) -> tuple[pd.DataFrame, str | None, int]:
     """A WDI wide file as text cells, its "Last Updated Date" (or None) and its header line.
 
     Numbers stay as read by pandas (floats); a cell that is text where a number belongs stays
-    text, for the caller to quarantine.
+    text, for the caller to quarantine. Every column is the ID columns, a year (``2018`` or
+    DataBank's ``2018 [YR2018]``, each year once) or an empty trailing column; any other header
+    is a :class:`DataError` naming the file and the header, so that no cell goes unread.
     """
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        head = [handle.readline() for _ in range(4)]
+        head = [handle.readline() for _ in range(5)]
     has_preamble = bool(_PREAMBLE.match(head[0]))
     updated = next((m.group(1) for line in head if (m := _UPDATED.match(line))), None)
     skip = 4 if has_preamble else 0
+    header = next(csv.reader([head[skip]]), [])
     frame = pd.read_csv(
         path,
         skiprows=skip,
         encoding="utf-8-sig",
-        dtype={c: "string" for c in ID_COLUMNS},
+        dtype={c: "string" for c in [*ID_COLUMNS, *_DATABANK_IDS]},
         skip_blank_lines=False,
         keep_default_na=False,
         na_values=[""],
         low_memory=False,
     )
+    frame = frame.rename(columns=_DATABANK_IDS)
     missing = [c for c in ID_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(
@@ -79,12 +87,48 @@ def read_wide(path: Path) -> tuple[pd.DataFrame, str | None, int]:
             file=str(path),
             row=skip + 1,
         )
+    check_header(frame, header, path, skip + 1)
     return frame, updated, skip + 1
 
 
+def check_header(frame: pd.DataFrame, header: list[str], path: Path, line: int) -> None:
+    """Refuse a header the loader would not read whole: an unknown column, a repeated year, or
+    values under a column with no name."""
+    labels = [h.strip() for h in header]
+    seen: dict[int, str] = {}
+    for label, column in zip(labels, frame.columns, strict=False):
+        match = _YEAR.match(label)
+        if match:
+            year = int(match.group(1))
+            if year in seen:
+                raise DataError(
+                    f"World Bank file names year {year} twice (columns {seen[year]!r} and "
+                    f"{label!r}): which one holds the data is not known",
+                    file=str(path),
+                    row=line,
+                    column=label,
+                )
+            seen[year] = label
+        elif not _known(label, frame[column]):
+            raise DataError(
+                "World Bank file has a column this loader does not read "
+                "(expected the ID columns and years such as 2018 or 2018 [YR2018])",
+                file=str(path),
+                row=line,
+                column=label or "(no header)",
+            )
+
+
+def _known(label: str, cells: pd.Series) -> bool:
+    """True for an ID column, or an unnamed column with no values (WDI's trailing comma)."""
+    return (
+        label in ID_COLUMNS or label in _DATABANK_IDS or (label == "" and bool(cells.isna().all()))
+    )
+
+
 def year_columns(frame: pd.DataFrame) -> dict[str, int]:
-    """The year columns of a WDI frame ("1960" … "2024"), as label → year."""
-    return {c: int(c) for c in frame.columns if _YEAR.match(str(c))}
+    """The year columns of a WDI frame ("1960" or "1960 [YR1960]" …), as label → year."""
+    return {c: int(m.group(1)) for c in frame.columns if (m := _YEAR.match(str(c).strip()))}
 
 
 def unit_from_name(name: str) -> str:
