@@ -263,9 +263,9 @@ def _asset_roots() -> tuple[Path, ...]:
 def report_url_fetcher() -> Any:
     """A WeasyPrint URL fetcher that serves ``data:`` URLs and files of this package's own
     folder and of the installed font (:func:`_asset_roots`) and refuses everything else
-    (``file:`` elsewhere, ``http:``, ``ftp:``...): a report's HTML must not pull a local file (``<link rel="attachment"
-    href="file:///etc/passwd">`` would embed it in the PDF) or reach the network. A refused
-    resource is left out with WeasyPrint's warning."""
+    (``file:`` elsewhere, ``http:``, ``ftp:``...): a report's HTML must not pull a local file
+    (``<link rel="attachment" href="file:///etc/passwd">`` would embed it in the PDF) or reach
+    the network. A refused resource is left out with WeasyPrint's warning."""
     from urllib.parse import unquote, urlsplit
 
     from weasyprint.urls import URLFetcher
