@@ -288,13 +288,21 @@ def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str)
                    "same)")  # fmt: skip
 
 
-def check_260m(check: dict[str, object]) -> Verdict:
+#: The article's sentence on the $260m, as the claims table quotes it.
+CLAIM_260M = (
+    "Lieberman said in March that most of the $260m Hamas invested in 2017 in tunnels and "
+    "weapons came from Tehran."
+)
+
+
+def check_260m(check: dict[str, object] | None) -> Verdict:
     """ "Most of the $260m" against Lieberman's own January 2018 figure (``check``:
-    :func:`analysis.report.rapprochement.founding_claim_check`)."""
-    claim = (
-        "Lieberman said in March that most of the $260m Hamas invested in 2017 in tunnels and "
-        "weapons came from Tehran."
-    )
+    :func:`analysis.report.rapprochement.founding_claim_check`; None when one of the two
+    statements is missing from the claims table: the claim cannot be tested then)."""
+    claim = CLAIM_260M
+    if check is None:
+        why = "a statement this comparison needs did not pass the data checks"
+        return Verdict("The $260m", claim, "One of the two statements is missing.", UNTESTABLE, why)
     total, share = float(check["total_usd"]), float(check["lieberman_share"])  # type: ignore[arg-type]
     amount = float(check["lieberman_usd"])  # type: ignore[arg-type]
     lieberman = check["lieberman"]

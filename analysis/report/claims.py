@@ -211,6 +211,15 @@ def not_annual(selected: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def spread_phrase(spread: float) -> str:
+    """How many times the highest yearly figure is the lowest, in words (HTML); no ratio when
+    the lowest is $0 (``spread`` empty) or there is nothing to compare."""
+    if pd.isna(spread) or not np.isfinite(spread):
+        return "no ratio describes how far apart they are (the lowest is $0)"
+    shown = f"{spread:,.1f}" if spread < 10 else f"{spread:,.0f}"
+    return f"the highest is <b>{shown}</b> times the lowest"
+
+
 def spread_by_period(
     claim_ranges: pd.DataFrame, breaks: tuple[int, int] = periods.PERIOD_BREAKS
 ) -> pd.DataFrame:
@@ -241,14 +250,6 @@ def spread_by_period(
         .rename_axis("period")
         .reset_index()
     )
-
-
-def spread_phrase(spread: float) -> str:
-    """How many times the highest claim is the lowest, as HTML ("the highest is <b>4.0</b> times
-    the lowest"), or why there is no such number (the lowest is $0)."""
-    if pd.isna(spread):
-        return "the lowest is $0, so no ratio says how far apart they are"
-    return f"the highest is <b>{spread:,.1f}</b> times the lowest"
 
 
 def money(value: float) -> str:

@@ -228,9 +228,9 @@ def period_items_html(r: FundingReport) -> str:
             f"<li><b>{escape(str(row.period))}</b>: "
             + (
                 f"{plots.statements(n)}, from {view.money(evidence.number(row.lowest))} to "
-                f"{view.money(evidence.number(row.highest))} a year; the highest is "
-                f"<b>{row.spread:,.1f}</b> "
-                f"times the lowest; median {view.money(evidence.number(row.median_mid))}.</li>"
+                f"{view.money(evidence.number(row.highest))} a year; "
+                f"{view.spread_phrase(evidence.number(row.spread))}; "
+                f"median {view.money(evidence.number(row.median_mid))}.</li>"
                 if n
                 else "no statement with a yearly amount paid.</li>"
             )

@@ -398,7 +398,7 @@ def verdicts(
         ),  # fmt: skip
         article.check_lower_rate(ev.spread, ev.breaks, grades),
         article.check_no_official_figures(ev.hamas),
-        article.check_260m(founding_claim_check(claims)),
+        article.check_260m(None if missing_claims(claims) else founding_claim_check(claims)),
         article.check_inflation(inflation, year),
         article.check_currency(monthly_rates, ev.published),
         article.check_investment(fdi, year),
@@ -506,8 +506,10 @@ class Report:
     shares: pd.DataFrame
     pse: pd.DataFrame
     gaza: pd.DataFrame
-    lieberman: dict[str, object]
+    lieberman: dict[str, object] | None  # None: a statement it needs is missing
     events: pd.DataFrame
+    #: The statements the $260m comparison needs that the claims table lacks.
+    missing_ids: tuple[str, ...] = ()
 
 
 def make(
@@ -568,8 +570,9 @@ def make(
         ),
         pse=pse,
         gaza=context.gaza_money_events(t["events"]),
-        lieberman=founding_claim_check(t["claims"]),
+        lieberman=None if missing_claims(t["claims"]) else founding_claim_check(t["claims"]),
         events=t["events"],
+        missing_ids=tuple(missing_claims(t["claims"])),
     )
 
 
@@ -737,7 +740,10 @@ def palestine_html(r: Report) -> str:
 
 
 def lieberman_html(r: Report) -> str:
-    """The article's "most of the $260m" beside Lieberman's January 2018 words."""
+    """The article's "most of the $260m" beside Lieberman's January 2018 words (or which of the
+    two statements is missing)."""
+    if r.lieberman is None:
+        return missing_claims_note(list(r.missing_ids))
     rows = pd.DataFrame([r.lieberman["founding"], r.lieberman["lieberman"]])
     return html_table(
         pd.DataFrame(
