@@ -51,7 +51,7 @@ def partial_date_ok(value: object) -> bool:
     >>> [partial_date_ok(v) for v in (None, "2018", "2018-03", "2018-02-30", "March 2018")]
     [True, True, True, False, False]
     """
-    if value is None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # pandas 3: NaN
         return True
     m = PARTIAL_DATE.match(str(value))
     if not m:
@@ -72,7 +72,7 @@ def year_of(values: pd.Series) -> pd.Series:
 
 def http_url_ok(value: object) -> bool:
     """True for an absolute ``http(s)://host/...`` URL."""
-    if value is None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return False
     parsed = urlparse(str(value))
     return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in str(value)

@@ -221,7 +221,11 @@ def _map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Serie
 
 def _to_datetime64(results: pd.Series) -> pd.Series:
     """Dates (or ``None``) → ``datetime64[ns]``; dates outside pandas' range become ``NaT``."""
-    return pd.to_datetime(results, errors="coerce").astype("datetime64[ns]")
+    dates = pd.to_datetime(results, errors="coerce")
+    # pandas 3 keeps the parsed resolution (seconds, microseconds...), so a year such as 2647
+    # parses; it is out of the nanosecond range the tables use, hence NaT, as on pandas 2.
+    in_range = (dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max)
+    return dates.where(in_range).astype("datetime64[ns]")
 
 
 def to_dates(values: pd.Series, style: DateStyle) -> pd.Series:
