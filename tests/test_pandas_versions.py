@@ -1,4 +1,4 @@
-"""What changed under the cleaner with pandas 3, pinned on the behaviour both 2.x and 3.x must share.
+"""What changed under the cleaner with pandas 3, pinned on behaviour both 2.x and 3.x share.
 
 pandas 3 reads text as its ``str`` dtype (missing = NaN, not None), keeps a parsed datetime's own
 resolution instead of nanoseconds, compares text into Arrow booleans, and infers ``str``
@@ -54,3 +54,19 @@ def test_an_empty_ledger_cell_read_as_nan_is_empty() -> None:
     """pandas 3 gives NaN, not None, for an empty cell of a text column."""
     assert partial_date_ok(np.nan) and partial_date_ok(None)
     assert not http_url_ok(np.nan)
+
+
+def test_validated_tables_keep_arrow_text_with_na() -> None:
+    """pandera coerces Arrow strings to pandas 3's ``str`` (NaN for missing); the tables do not."""
+    import pandera.pandas as pa
+
+    from analysis.clean import pipeline
+    from analysis.clean.base import TableResult
+    from analysis.schemas import TEXT
+
+    schema = pa.DataFrameSchema(
+        {"name": pa.Column(TEXT, nullable=True), "n": pa.Column(int)}, coerce=True
+    )
+    frame = pd.DataFrame({"name": pd.array(["a", None], dtype=TEXT), "n": [1, 2]})
+    table = pipeline.validate(TableResult(frame, rows_read=2), schema, "t").table
+    assert table["name"].dtype == TEXT and table["name"].iloc[1] is pd.NA

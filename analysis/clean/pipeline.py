@@ -39,6 +39,7 @@ from analysis.clean.base import (
 from analysis.clean.inputs import stamp
 from analysis.errors import AnalysisError, DataError
 from analysis.provenance import code_version, package_versions
+from analysis.schemas import TEXT
 
 #: Processed tables in build order. Each name has ``analysis.clean.<name>`` (INPUTS, build)
 #: and ``analysis.schemas.<name>`` (SCHEMA).
@@ -161,6 +162,23 @@ def build_table(module: ModuleType, raw: Path, table: str) -> TableResult:
     return result
 
 
+def arrow_text(frame: pd.DataFrame, schema: Any) -> pd.DataFrame:
+    """``frame`` with every text column of ``schema`` as :data:`~analysis.schemas.TEXT`.
+
+    On pandas 3, pandera coerces Arrow strings to pandas' default ``str`` (NaN for missing);
+    the tables keep the same dtype (``pd.NA`` for missing) on pandas 2 and 3.
+    """
+    columns = getattr(schema, "columns", {})
+    text = [
+        name
+        for name, column in columns.items()
+        if name in frame.columns
+        and isinstance(getattr(column.dtype, "type", None), pd.StringDtype)
+        and frame[name].dtype != TEXT
+    ]
+    return frame.astype(dict.fromkeys(text, TEXT)) if text else frame
+
+
 def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     """Validate ``result.table`` lazily; move every failing row to the quarantine.
 
@@ -173,7 +191,7 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     try:
         validated = schema.validate(frame, lazy=True)
         return TableResult(
-            validated,
+            arrow_text(validated, schema),
             result.quarantine,
             result.rows_read,
             result.excluded,
@@ -210,7 +228,7 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     kept = frame.drop(index=bad_index.unique()).reset_index(drop=True)
     kept = schema.validate(kept, lazy=True)
     return TableResult(
-        kept,
+        arrow_text(kept, schema),
         pd.concat([result.quarantine, entries], ignore_index=True),
         result.rows_read,
         result.excluded,
