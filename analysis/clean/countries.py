@@ -143,7 +143,8 @@ def iso3_from_names(names: pd.Series) -> pd.Series:
     raw = names.astype(str)
     cleaned = {n: clean_name(n) for n in raw.unique()}
     _prime(list(set(cleaned.values())), "regex", "ISO3")
-    return raw.map({n: _name_to_iso3(c) for n, c in cleaned.items()})
+    codes = raw.map({n: _name_to_iso3(c) for n, c in cleaned.items()})
+    return codes.astype(object).where(codes.notna(), None)  # pandas 3's str map gives NaN
 
 
 def fix_codes(codes: pd.Series) -> pd.Series:
