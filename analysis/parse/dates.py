@@ -216,7 +216,7 @@ def _map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Serie
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:-1] = [func(v) for v in uniques]
     results[-1] = func(None)  # code -1: a missing value
-    return pd.Series(results[codes], index=values.index)
+    return pd.Series(results[codes], index=values.index, dtype=object)  # pandas 3 infers str
 
 
 def _to_datetime64(results: pd.Series) -> pd.Series:
