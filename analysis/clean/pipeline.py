@@ -165,8 +165,9 @@ def build_table(module: ModuleType, raw: Path, table: str) -> TableResult:
 def arrow_text(frame: pd.DataFrame, schema: Any) -> pd.DataFrame:
     """``frame`` with every text column of ``schema`` as :data:`~analysis.schemas.TEXT`.
 
-    On pandas 3, pandera coerces Arrow strings to pandas' default ``str`` (NaN for missing);
-    the tables keep the same dtype (``pd.NA`` for missing) on pandas 2 and 3.
+    On pandas 3, pandera coerces text columns (``TEXT`` and ``str`` alike) to pandas' default
+    ``str`` (NaN for missing); they become ``TEXT`` (``pd.NA`` for missing), as ``TEXT`` columns
+    are on pandas 2. On pandas 2 pandera keeps ``str`` columns as objects, left as they are.
     """
     columns = getattr(schema, "columns", {})
     text = [
