@@ -122,3 +122,17 @@ def test_constraints_pin_every_declared_dependency() -> None:
     assert not missing, f"{CONSTRAINTS.name} does not pin: {missing}"
     assert all(re.fullmatch(r"\d[\w.+!-]*", v) for v in pins.values()), "name==version"
     assert "analysis" not in pins, "the project itself is not pinned (pip freeze's editable line)"
+
+
+def test_every_install_that_runs_the_reports_uses_the_lock() -> None:
+    """make (and so CI and cron) and the scheduled GitHub workflow install with the lock."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "CONSTRAINTS := requirements/constraints.txt" in makefile
+    installs = [line for line in makefile.splitlines() if "$(PIP_INSTALL) -e" in line]
+    assert (
+        len(installs) == 2
+        and "PIP_INSTALL := $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS)" in makefile
+    )
+    workflow = (ROOT / "docs/examples/refresh.yml").read_text(encoding="utf-8")
+    pip_lines = [line for line in workflow.splitlines() if "pip install" in line]
+    assert pip_lines and all("-c requirements/constraints.txt" in line for line in pip_lines)
