@@ -4,28 +4,32 @@ PYTHON   ?= python3
 VENV     ?= .venv
 BIN      := $(VENV)/bin
 ANALYSIS := $(BIN)/analysis
+# The tested versions of every package (see README, "Tested versions and the lock").
+CONSTRAINTS := requirements/constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS)
 ifneq ($(wildcard ../shared/mirror/MANIFEST.csv),)
 export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help check-system reports data processed refresh verify test lint lab kernel bench clean-reports
+.PHONY: help check-system reports data processed refresh verify test lint lab kernel bench clean-reports upgrade-deps
 
 ## help: list the targets (default)
 help:
 	@awk '/^## / { sub(/^## /, ""); split($$0, a, ": "); printf "  %-14s %s\n", a[1], a[2] }' $(MAKEFILE_LIST)
 
-# The virtual environment is (re)made whenever pyproject.toml changes.
-$(BIN)/.runtime: pyproject.toml
+# The virtual environment is (re)made whenever pyproject.toml or the lock changes, with the
+# locked versions (pip itself included).
+$(BIN)/.runtime: pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) pip
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(BIN)/.dev: pyproject.toml
+$(BIN)/.dev: pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(PIP_INSTALL) pip
+	$(PIP_INSTALL) -e ".[dev]"
 	touch $@ $(BIN)/.runtime
 
 ## check-system: check the system libraries the PDF step needs (Pango); print the install line
@@ -73,6 +77,18 @@ kernel: $(BIN)/.runtime
 ## bench: benchmarks (build speed, cleaner at scale); prints a table (see README, Performance)
 bench: $(BIN)/.dev
 	$(BIN)/python benchmarks/run.py
+
+## upgrade-deps: rewrite the lock with the newest releases pyproject.toml allows (then: make test)
+upgrade-deps:
+	rm -rf $(VENV)-upgrade
+	$(PYTHON) -m venv $(VENV)-upgrade
+	$(VENV)-upgrade/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)-upgrade/bin/python -m pip install --quiet --upgrade -e ".[dev]"
+	{ echo "# Tested versions: every package of the dev environment (make upgrade-deps writes this;"; \
+	  echo "# see README, 'Tested versions and the lock')."; \
+	  $(VENV)-upgrade/bin/python -m pip freeze --all --exclude-editable | grep -v '^setuptools=='; } > $(CONSTRAINTS)
+	rm -rf $(VENV)-upgrade
+	@echo "$(CONSTRAINTS) rewritten: run 'make test', read 'git diff $(CONSTRAINTS)', commit both"
 
 ## clean-reports: remove reports/ and the build cache (raw and processed data stay)
 clean-reports: $(BIN)/.runtime

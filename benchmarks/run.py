@@ -341,7 +341,7 @@ for p in sorted(Path(sys.argv[1]).rglob("*")):
         else:
             pd.json_normalize(data)
     elif s in (".xlsx", ".xls"):
-        pd.read_excel(p, sheet_name=None, header=None)
+        pd.read_excel(p, sheet_name=None, header=None, engine="calamine" if s == ".xls" else None)
 print(time.perf_counter() - start)
 """
 

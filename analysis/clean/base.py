@@ -53,8 +53,18 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _stack(parts: list[pd.Series]) -> pd.Series:
     if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+        if len({p.cat.categories.dtype for p in parts}) > 1:
+            parts = [_object_categories(p) for p in parts]
         return pd.Series(union_categoricals(parts), name=parts[0].name)
     return pd.concat(parts, ignore_index=True)
+
+
+def _object_categories(part: pd.Series) -> pd.Series:
+    """``part`` with its categories as Python objects: pandas 3 infers ``str`` categories from
+    text but keeps ``object`` ones from an object column, and cannot union the two."""
+    categories = part.cat.categories.astype(object)
+    codes = pd.Categorical.from_codes(part.cat.codes, categories=categories)
+    return pd.Series(codes, index=part.index, name=part.name)
 
 
 @dataclass

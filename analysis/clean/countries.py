@@ -2,6 +2,8 @@
 
 Names go through ``country_converter`` (regular expressions kept by its maintainers); the few
 spellings it gets wrong or cannot know are fixed by the constants below, each with its reason.
+Its table is read here (:func:`_country_data`), not by country_converter itself, whose own read
+fails on pandas 3 (see there).
 Work is done once per distinct name, so a long table costs no more than its list of countries.
 """
 
@@ -65,6 +67,24 @@ def clean_name(name: object) -> str:
     return _NAME_NOISE.sub("", str(name)).strip()
 
 
+#: country_converter's table columns it reads as whole numbers (nullable), as its own loader does.
+_COCO_INT_COLUMNS = (
+    "ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNmember", "obsolete", "GEOnumeric"
+)  # fmt: skip
+
+
+def _country_data(path: Path) -> pd.DataFrame:
+    """country_converter's ``country_data.tsv`` with every text cell kept as written.
+
+    Only empty cells are missing: pandas 3 reads Namibia's ISO2 code ``NA`` as a missing value
+    through country_converter's own ``read_csv`` call, whose regular expressions then fail to
+    compile (``TypeError: first argument must be string``). Read as text here, the table is the
+    same on pandas 2 and 3.
+    """
+    data = pd.read_csv(path, sep="\t", encoding="utf-8", keep_default_na=False, na_values=[""])
+    return data.astype({c: "Int64" for c in _COCO_INT_COLUMNS if c in data.columns})
+
+
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     import country_converter as coco
@@ -73,7 +93,8 @@ def _converter() -> Any:
     # loaders (quarantine), so its own messages are noise here.
     logging.getLogger("country_converter").setLevel(logging.ERROR)
     logging.getLogger(coco.country_converter.__name__).setLevel(logging.ERROR)
-    return coco.CountryConverter()
+    table = Path(coco.country_converter.COUNTRY_DATA_FILE)
+    return coco.CountryConverter(country_data=_country_data(table))
 
 
 #: country_converter answers, by (source format, target format, text); one batch call per
@@ -124,7 +145,8 @@ def iso3_from_names(names: pd.Series) -> pd.Series:
     raw = names.astype(str)
     cleaned = {n: clean_name(n) for n in raw.unique()}
     _prime(list(set(cleaned.values())), "regex", "ISO3")
-    return raw.map({n: _name_to_iso3(c) for n, c in cleaned.items()})
+    codes = raw.map({n: _name_to_iso3(c) for n, c in cleaned.items()})
+    return codes.astype(object).where(codes.notna(), None)  # pandas 3's str map gives NaN
 
 
 def fix_codes(codes: pd.Series) -> pd.Series:

@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {"year_basis": "calendar", "is_aggregate": False, "is
 
 def is_gap(raw: pd.Series) -> pd.Series:
     """True where a cell is empty or a missing-value token (a gap, not a defect)."""
-    if raw.dtype != object:
+    if not pd.api.types.is_string_dtype(raw.dtype):  # object, or pandas 3's str
         return raw.isna()
     text = raw[raw.map(type).isin([str])]
     # each distinct text is normalised once (a wide sheet repeats "n/a" thousands of times)

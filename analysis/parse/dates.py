@@ -216,12 +216,16 @@ def _map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Serie
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:-1] = [func(v) for v in uniques]
     results[-1] = func(None)  # code -1: a missing value
-    return pd.Series(results[codes], index=values.index)
+    return pd.Series(results[codes], index=values.index, dtype=object)  # pandas 3 infers str
 
 
 def _to_datetime64(results: pd.Series) -> pd.Series:
     """Dates (or ``None``) → ``datetime64[ns]``; dates outside pandas' range become ``NaT``."""
-    return pd.to_datetime(results, errors="coerce").astype("datetime64[ns]")
+    dates = pd.to_datetime(results, errors="coerce")
+    # pandas 3 keeps the parsed resolution (seconds, microseconds...), so a year such as 2647
+    # parses; it is out of the nanosecond range the tables use, hence NaT, as on pandas 2.
+    in_range = (dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max)
+    return dates.where(in_range).astype("datetime64[ns]")
 
 
 def to_dates(values: pd.Series, style: DateStyle) -> pd.Series:

@@ -5,7 +5,9 @@
   30 June).
 - .xls ``eia-oil-prices/<benchmark>-<day|week|month|year>.xls``: legacy BIFF workbooks, sheet
   ``Data 1``, title rows (``Back to Contents``, ``Sourcekey``) above a ``Date`` header, dates as
-  Excel serial numbers (1900 system: 31917 = 1987-05-20).
+  date-formatted Excel serial numbers (31917 = 1987-05-20). Read with python-calamine, which
+  returns date-formatted cells as dates in the workbook's own date system (1900 or 1904); a
+  plain number in the date column is read as a 1900-system serial.
 
 The .xls files are an older vintage (to 2018) of the same series. Choice: the CSV value is kept,
 an .xls row is used only for a date its CSV lacks, and .xls rows whose date the CSV has are counted
@@ -22,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlrd
 
 from analysis.clean.base import Collector, TableResult, reading, relative
+from analysis.clean.xlsx import read_rows
 from analysis.errors import DataError
 from analysis.parse.dates import excel_serials_to_dates, to_dates
 from analysis.parse.numbers import to_numeric
@@ -103,16 +105,14 @@ def read_csv(path: Path, raw_dir: Path) -> TableResult:
 
 def read_xls(path: Path, raw_dir: Path) -> TableResult:
     """One EIA workbook: the ``Data 1`` sheet below its ``Date`` header row."""
-    book = xlrd.open_workbook(path, on_demand=True)
-    if book.datemode != 0:
-        raise DataError("EIA workbook uses the 1904 date system", file=relative(path, raw_dir))
-    sheet = book.sheet_by_name(XLS_SHEET)
-    first_column = sheet.col_values(0)
+    rows = read_rows(path, XLS_SHEET)
+    first_column = [row[0] if row else "" for row in rows]
     header = next((i for i, v in enumerate(first_column) if v == XLS_HEADER), None)
     if header is None:
         raise DataError(f"no {XLS_HEADER!r} header in sheet {XLS_SHEET}", file=path.name)
+    second_column = [row[1] if len(row) > 1 else "" for row in rows]
     dates = pd.Series(first_column[header + 1 :], dtype=object)
-    prices = pd.Series(sheet.col_values(1)[header + 1 :], dtype=object)
+    prices = pd.Series(second_column[header + 1 :], dtype=object)
     frame = pd.DataFrame(
         {
             "Date": dates,

@@ -146,7 +146,8 @@ def read_sheet(path: Path, sheet: str, rel: str, month: pd.Timestamp | None = No
     kind[is_header] = "repeated_header"
     # a reporter's block starts after a header row or after the previous block's "Sum:" row (the
     # April and December sheets do not repeat the header): a name never leaks into the next block
-    block = (is_header | kind.shift(fill_value="").eq("reporter_subtotal")).cumsum()
+    # (numpy booleans: on pandas 3 a text comparison gives Arrow booleans, which cannot cumsum)
+    block = (is_header | kind.shift(fill_value="").eq("reporter_subtotal")).astype(bool).cumsum()
     reporter = rows["reporter"].where(kind.isin(["data", "reporter_subtotal"]))
     return rows.assign(
         kind=kind,

@@ -7,6 +7,7 @@ never dropped silently. Empty cells are ``None`` after reading (optional fields)
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -64,13 +65,18 @@ def record_lines(path: Path) -> list[int]:
     return starts[1:]
 
 
+def _missing(value: object) -> bool:
+    """An empty cell: None, pd.NA, or NaN (what pandas 3's ``str`` columns hold)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def partial_date_ok(value: object) -> bool:
     """True for an empty cell or a real ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date.
 
     >>> [partial_date_ok(v) for v in (None, "2018", "2018-03", "2018-02-30", "March 2018")]
     [True, True, True, False, False]
     """
-    if value is None:
+    if _missing(value):
         return True
     m = PARTIAL_DATE.match(str(value))
     if not m:
@@ -91,7 +97,7 @@ def year_of(values: pd.Series) -> pd.Series:
 
 def http_url_ok(value: object) -> bool:
     """True for an absolute ``http(s)://host/...`` URL."""
-    if value is None:
+    if _missing(value):
         return False
     parsed = urlparse(str(value))
     return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in str(value)

@@ -20,6 +20,7 @@ Kept rows gain ``event_date`` (the first day of what the date names: ``2006-01``
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,8 @@ def check_numbers(frame: pd.DataFrame, q: Collector) -> pd.Series:
     bad = pd.Series(False, index=frame.index)
     for column in NUMBER_COLUMNS:
         values = pd.to_numeric(frame[column], errors="coerce")
-        wrong = frame[column].notna() & ~(values > 0)
+        # pandas 3 reads an absurd "1e999" as infinity (pandas 2: NaN): neither is a number here
+        wrong = frame[column].notna() & ~((values > 0) & (values < math.inf))
         reason = f"{column} is not a positive number (digits only, no separators)"
         bad |= ledgers.flag(frame, wrong, column, "number", reason, q)
     return bad
