@@ -123,7 +123,7 @@ def test_markers_come_from_the_events_table(raw: Path) -> None:
         "label": ["Synthetic marker"],
     }
     assert charts.key_events(table, start_year=2011).empty
-    assert charts.events_note(marked) == "dashed lines: 2010-01-15 Synthetic marker"
+    assert charts.events_note(marked) == "Events: (1) 2010-01-15 Synthetic marker"
 
 
 # --- rial levels -------------------------------------------------------------------------------

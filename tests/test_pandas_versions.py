@@ -11,11 +11,11 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from analysis.clean.ledgers import http_url_ok, partial_date_ok
 
 from analysis.clean import countries
 from analysis.clean.base import concat_frames
 from analysis.clean.longform import is_gap
+from analysis.clean.sources.ledgers import http_url_ok, partial_date_ok
 from analysis.parse.dates import excel_serials_to_dates
 
 
