@@ -1,0 +1,398 @@
+"""The ``iran_finances`` report's sections: each function draws one finished chart or writes one
+paragraph (HTML) from the processed tables, every number computed, so the notebook holds only
+its parameters, calls and prose."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.report import charts, finances
+from analysis.report.html import html_table
+from analysis.report.oil_trade import draw_crude_exports
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Where the exports chart's two series come from.
+EXPORTS_SOURCES = [
+    "US EIA international energy statistics, series INTL.57-4-IRN-TBPD.A (last updated 2021-07-09)",
+    "European Commission DG ENER, EU crude oil imports register 2013-2019",
+]
+
+
+def _thousands(value: float, _: object = None) -> str:
+    return f"{value:,.0f}"
+
+
+def _in_span(frame: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
+    return frame[(frame["year"] >= start_year) & (frame["year"] <= end_year)]
+
+
+def inflation_paragraph(inflation: pd.DataFrame) -> str:
+    """Average, fastest and latest yearly inflation of ``finances.series`` output."""
+    peak = inflation.sort_values("value", ascending=False, kind="stable").iloc[0]
+    last = inflation.iloc[-1]
+    latest = (
+        "which is also the latest year"
+        if peak["year"] == last["year"]
+        else f"and the latest, {int(last['year'])}, was <b>{last['value']:.1f}%</b>"
+    )
+    return (
+        f"<p>Over {len(inflation)} years consumer prices rose on average "
+        f"<b>{inflation['value'].mean():.1f}%</b> a year (the mean of the yearly rates); the "
+        f"fastest rise was <b>{peak['value']:.1f}%</b> in {int(peak['year'])}, {latest}.</p>"
+    )
+
+
+def rate_chart(
+    fx_rates: pd.DataFrame,
+    indicators: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    fx_rate_type: str,
+    start_year: int,
+    end_year: int,
+) -> Figure:
+    """The rial per US dollar at its three rates on a log axis, the chosen one drawn bold."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    lines = finances.rate_lines(fx_rates, indicators, start_year=start_year, end_year=end_year)
+    fig, ax = plt.subplots()
+    for rate_type, rows in lines.groupby("rate_type"):
+        width = 2.8 if rate_type == fx_rate_type else 1.2
+        label = finances.RATE_LABELS[str(rate_type)] + (
+            " — used here" if rate_type == fx_rate_type else ""
+        )
+        color = charts.PALETTE[str(rate_type)]
+        if (rows["frequency"] == "year").all():
+            ends = rows["date"] + pd.DateOffset(years=1)
+            ax.hlines(rows["irr_per_usd"], rows["date"], ends, color=color, lw=width, label=label)
+        else:
+            ax.plot(rows["date"], rows["irr_per_usd"], color=color, lw=width, label=label)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    charts.mark_events(ax, events)
+    ax.legend(fontsize=8, loc="upper left")
+    years = lines["date"].dt.year
+    quoted = fx_rates[fx_rates["date"].dt.year.between(start_year, end_year)]
+    return charts.finish(
+        ax,
+        title=f"Rial per US dollar at three rates, {years.min()}–{years.max()}",
+        ylabel="rial per US$ (log scale)",
+        sources=[
+            charts.source_line(quoted, "US$ rates in Tehran", time_column="date"),
+            "World Bank WDI PA.NUS.FCRF official rate",
+        ],
+    )
+
+
+def annual_rates_in_span(annual: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
+    """``finances.annual_rate_table`` of ``annual`` for the years shown."""
+    return _in_span(finances.annual_rate_table(annual), start_year, end_year)
+
+
+def rates_paragraph(rates: pd.DataFrame) -> str:
+    """Open market against official rate, first and latest year both are quoted ('' if none)."""
+    if "open_market" not in rates or "official" not in rates:
+        return ""
+    both = rates.dropna(subset=["open_market", "official"])
+    if both.empty:
+        return ""
+    first, latest = both.iloc[0], both.iloc[-1]
+    return (
+        f"<p>In {int(latest['year'])} a dollar cost on average "
+        f"<b>{latest['open_market']:,.0f}</b> rial on the open market and "
+        f"<b>{latest['official']:,.0f}</b> at the official rate: "
+        f"<b>{latest['open_market_to_official']:.1f}</b> times as many. In {int(first['year'])} "
+        f"the ratio was {first['open_market_to_official']:.1f}. Over those years the open-market "
+        f"dollar became {latest['open_market'] / first['open_market']:.1f} times dearer.</p>"
+    )
+
+
+def rates_table(rates: pd.DataFrame) -> str:
+    """The annual averages as an HTML table, one column per rate and their ratio."""
+    shown = pd.DataFrame({"year": rates["year"].astype(str)})
+    for column in ("official", "nima", "open_market"):
+        if column in rates:
+            shown[finances.RATE_NAMES[column]] = rates[column].map(
+                lambda v: f"{v:,.0f}" if pd.notna(v) else ""
+            )
+    if "open_market_to_official" in rates:
+        shown["open market ÷ official"] = rates["open_market_to_official"].map(
+            lambda v: f"{v:.1f}" if pd.notna(v) else ""
+        )
+    return html_table(
+        shown,
+        caption=(
+            "Annual average rial per US$ (Gregorian years; a year with fewer than "
+            f"{finances.MIN_QUOTED_DAYS} quoted days is left blank)"
+        ),
+        numeric=[c for c in shown.columns if c != "year"],
+    )
+
+
+def _production_source(oil: pd.DataFrame) -> tuple[str, str]:
+    """(unit, publisher) of the production series ``finances.oil`` chose."""
+    unit = oil["production_unit"].dropna()
+    source = oil["production_source"].dropna()
+    name = str(source.iloc[0]) if not source.empty else "n/a"
+    return (str(unit.iloc[0]) if not unit.empty else "n/a"), finances.SOURCE_NAMES.get(name, name)
+
+
+def oil_paragraph(oil: pd.DataFrame, indicators: pd.DataFrame) -> str:
+    """What the oil chart shows and what stands in for oil rents where they are missing."""
+    rents = finances.has_indicator(indicators, finances.OIL_RENTS)
+    text = f"<p>The World Bank's oil-rents indicator ({finances.OIL_RENTS}) " + (
+        "is in the data and is drawn below."
+        if rents
+        else "is <b>not</b> among the series this report draws on, so it does not show oil "
+        "rents. As a proxy for what oil could earn, it multiplies Iran's output by the Brent "
+        "price: the gross market value of the oil produced. That is an upper bound: part of the "
+        "output is used at home at subsidised prices, and sanctioned exports sell at a discount."
+    )
+    if oil["fuel_exports_pct"].notna().any():
+        text += (
+            f" Fuel's share of Iran's merchandise exports ({finances.FUEL_EXPORTS}) shows how "
+            "much the country depends on it."
+        )
+    return text + " What Iran sold abroad, rather than produced, is the next chart.</p>"
+
+
+def oil_chart(
+    oil: pd.DataFrame,
+    oil_prices: pd.DataFrame,
+    indicators: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    start_year: int,
+    end_year: int,
+) -> Figure:
+    """Four panels: Brent, Iran's output, output × Brent, and dependence on oil."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    unit, source = _production_source(oil)
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.6), sharex=True)
+    (ax_price, ax_prod), (ax_value, ax_fuel) = axes
+    ax_price.plot(
+        oil["year"], oil["brent_usd_per_barrel"], color=charts.PALETTE["brent"], marker="."
+    )
+    ax_price.set_title("Brent crude, annual average", loc="left", fontsize=10)
+    ax_price.set_ylabel("US$ per barrel")
+    ax_prod.plot(oil["year"], oil["production"], color=charts.PALETTE["iran"], marker=".")
+    ax_prod.set_title(f"Iran's oil production ({source})", loc="left", fontsize=10)
+    ax_prod.set_ylabel(unit)
+    ax_prod.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax_value.bar(oil["year"], oil["output_value_usd_bn"], color=charts.PALETTE["iran"], width=0.8)
+    ax_value.set_title("Output × Brent price (proxy for oil revenue)", loc="left", fontsize=10)
+    ax_value.set_ylabel("US$ bn, current")
+    if finances.has_indicator(indicators, finances.OIL_RENTS):
+        rents = finances.series(
+            indicators, finances.OIL_RENTS, start_year=start_year, end_year=end_year
+        )
+        ax_fuel.plot(rents["year"], rents["value"], color=charts.PALETTE["iran"], marker=".",
+                     label="oil rents, % of GDP")  # fmt: skip
+    ax_fuel.plot(oil["year"], oil["fuel_exports_pct"], color=charts.PALETTE["aggregate"],
+                 marker=".", label="fuel, % of merchandise exports")  # fmt: skip
+    ax_fuel.legend(fontsize=7, loc="lower left")
+    for ax in axes.flat:
+        charts.years_axis(ax, oil["year"])
+        charts.mark_events(ax, events, yearly=True, label=ax is ax_price)
+    fig.suptitle(
+        f"Oil: price, Iran's output and its value, {oil['year'].min()}–{oil['year'].max()}",
+        x=0.01, ha="left", fontweight="bold",
+    )  # fmt: skip
+    brent = oil_prices[oil_prices["benchmark"] == "brent"]
+    figure = charts.finish(
+        ax_fuel,
+        title="Dependence on oil",
+        ylabel="%",
+        sources=[
+            charts.source_line(brent, "Brent spot price", time_column="date"),
+            f"{source} oil production",
+            f"World Bank WDI {finances.FUEL_EXPORTS}",
+        ],
+        note="output value = production × 365.25 days × annual Brent price; an upper bound on "
+        "oil revenue.",
+    )
+    for ax in axes.flat:
+        ax.title.set_fontsize(10)
+    return figure
+
+
+def oil_value_paragraph(oil: pd.DataFrame) -> str:
+    """The year the oil produced was worth most, and the latest year ('' without values)."""
+    value = oil.dropna(subset=["output_value_usd_bn"])
+    if value.empty:
+        return ""
+    top = value.sort_values("output_value_usd_bn", ascending=False, kind="stable").iloc[0]
+    last = value.iloc[-1]
+    return (
+        f"<p>The oil Iran produced was worth most in {int(top['year'])}: about "
+        f"<b>US${top['output_value_usd_bn']:,.0f} bn</b> at Brent prices. In "
+        f"{int(last['year'])} it was about <b>US${last['output_value_usd_bn']:,.0f} bn</b>.</p>"
+    )
+
+
+def exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> Figure:
+    """Iran's crude exports (EIA) beside the EU's imports from Iran (``finances.crude_exports``)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    draw_crude_exports(ax, exports, colors=(charts.PALETTE["iran"], charts.PALETTE["aggregate"]))
+    charts.years_axis(ax, exports["year"])
+    charts.mark_events(ax, events, yearly=True)
+    return charts.finish(
+        ax,
+        title="Iran's crude-oil exports and the EU's imports from Iran",
+        ylabel="thousand barrels a day",
+        sources=EXPORTS_SOURCES,
+        note="EU imports are the year's volume divided by its days; a year with no import from "
+        "Iran is 0. " + charts.events_note(events),
+    )
+
+
+def exports_paragraph(exports: pd.DataFrame) -> str:
+    """:func:`finances.crude_exports_summary` as an HTML paragraph."""
+    return f"<p>{html.escape(finances.crude_exports_summary(exports))}</p>"
+
+
+def military_in_constant_dollars(
+    indicators: pd.DataFrame,
+    annual: pd.DataFrame,
+    us_cpi: pd.DataFrame,
+    *,
+    rate_type: str,
+    base_year: int,
+    start_year: int,
+    end_year: int,
+) -> pd.DataFrame:
+    """``finances.military`` plus SIPRI's and the chosen rate's dollars in constant US$ bn."""
+    milex = finances.military(
+        indicators, annual, rate_type=rate_type, start_year=start_year, end_year=end_year
+    )
+    const = {
+        column: finances.to_constant(milex[source] * 1e6, milex["year"], base_year, us_cpi) / 1e9
+        for column, source in (
+            ("sipri_const_bn", "usd_m_sipri"),
+            ("at_rate_const_bn", "usd_m_at_rate"),
+        )
+    }
+    return milex.assign(**const)
+
+
+def military_chart(
+    milex: pd.DataFrame, events: pd.DataFrame, *, fx_rate_type: str, base_year: int
+) -> Figure:
+    """Share of GDP beside constant-dollar spending (SIPRI's and at the chosen rate)."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax_pct, ax_usd) = plt.subplots(1, 2, figsize=(10, 4.2))
+    ax_pct.plot(milex["year"], milex["pct_gdp"], color=charts.PALETTE["iran"], marker=".")
+    ax_pct.set_ylim(bottom=0)
+    ax_usd.plot(milex["year"], milex["sipri_const_bn"], color=charts.PALETTE["official"],
+                marker=".", label=finances.RATE_LABELS[finances.SIPRI_BASIS])  # fmt: skip
+    at_rate = f"rial spending at the {finances.RATE_LABELS[fx_rate_type]} rate"
+    ax_usd.plot(milex["year"], milex["at_rate_const_bn"], color=charts.PALETTE[fx_rate_type],
+                marker=".", lw=2.4, label=at_rate)  # fmt: skip
+    ax_usd.set_title(f"In constant {base_year} US$", loc="left", fontsize=10)
+    ax_usd.set_ylabel(f"US$ bn, {base_year} prices")
+    ax_usd.set_ylim(bottom=0)
+    ax_usd.legend(fontsize=7, loc="upper right")
+    for ax in (ax_pct, ax_usd):
+        charts.years_axis(ax, milex["year"])
+        charts.mark_events(ax, events, yearly=True, label=ax is ax_pct)
+    return charts.finish(
+        ax_pct,
+        title="Iran's military expenditure, share of GDP",
+        ylabel="% of GDP",
+        sources=[
+            "SIPRI Military Expenditure Database (World Bank MS.MIL.XPND.GD.ZS for years it lacks)",
+            "rial rates: bonbast.com, TGJU.org and World Bank PA.NUS.FCRF",
+            "US BLS CPI-U",
+        ],
+    )
+
+
+def military_bases_paragraph(
+    indicators: pd.DataFrame, annual: pd.DataFrame, start_year: int, end_year: int
+) -> str:
+    """The latest year's military spending in US$ at every conversion basis ('' if none)."""
+    bases = finances.military_bases(indicators, annual)
+    wide = bases.pivot_table(index="year", columns="basis", values="milex_usd_m")
+    wide = wide[(wide.index >= start_year) & (wide.index <= end_year)].dropna()
+    if wide.empty:
+        return ""
+    year = int(wide.index.max())
+    row = wide.loc[year]
+    parts = ", ".join(
+        f"<b>US${row[b] / 1e3:,.1f} bn</b> in SIPRI's own conversion"
+        if b == finances.SIPRI_BASIS
+        else f"<b>US${row[b] / 1e3:,.1f} bn</b> at the {finances.RATE_NAMES[b]} rate"
+        for b in wide.columns
+    )
+    return (
+        f"<p>The exchange rate decides the size: Iran's {year} military spending in rial comes "
+        f"to {parts} (current dollars) — the largest is {row.max() / row.min():.1f} times the "
+        "smallest. The official rate has not been a market price since 2018, so its figure is "
+        "shown for comparison only.</p>"
+    )
+
+
+def revisions_paragraph(indicators: pd.DataFrame, start_year: int, end_year: int) -> str:
+    """Where a later SIPRI release revised Iran's current-dollar spending ('' if nowhere)."""
+    revised = _in_span(
+        finances.release_revisions(indicators, finances.SIPRI_USD_CURRENT, source_id="sipri"),
+        start_year,
+        end_year,
+    )
+    if revised.empty:
+        return ""
+    changes = "; ".join(
+        f"{year}: US${float(old) / 1e3:,.2f} bn in the {html.escape(str(old_release))} "
+        f"release, <b>US${float(new) / 1e3:,.2f} bn</b> in the "
+        f"{html.escape(str(new_release))} release"
+        for year, old, old_release, new, new_release in revised[
+            ["year", "old_value", "old_release", "new_value", "new_release"]
+        ].itertuples(index=False)
+    )
+    usd = _in_span(
+        indicators[
+            (indicators["indicator_code"] == finances.SIPRI_USD_CURRENT)
+            & (indicators["country_code"] == finances.IRAN)
+        ],
+        start_year,
+        end_year,
+    )
+    later_years = sorted(usd.loc[usd["vintage"].isin(set(revised["new_release"])), "year"])
+    later = (
+        f" The figures of {', '.join(map(str, later_years))} come only from the later release: "
+        "compare them with its revised figures, not with the older release's."
+        if later_years
+        else ""
+    )
+    return (
+        "<p>A later SIPRI release revised Iran's military spending in current dollars for these "
+        f"years (the charts keep each year's figures from one release): {changes}.{later}</p>"
+    )
+
+
+def fdi_paragraph(investment: pd.DataFrame) -> str:
+    """Where the two FDI series end, their last values and the share's peak ('' if either is
+    empty)."""
+    usd = investment.dropna(subset=["usd_bn"])
+    pct = investment.dropna(subset=["pct_gdp"])
+    if usd.empty or pct.empty:
+        return ""
+    peak = pct.sort_values("pct_gdp", ascending=False, kind="stable").iloc[0]
+    return (
+        f"<p>The dollar series ends in {int(usd['year'].max())} "
+        f"(last value US${usd['usd_bn'].iloc[-1]:,.2f} bn); the share of GDP runs to "
+        f"{int(pct['year'].max())} (last value {pct['pct_gdp'].iloc[-1]:.2f}% of GDP, peak "
+        f"{peak['pct_gdp']:.2f}% in {int(peak['year'])}).</p>"
+    )
