@@ -210,7 +210,7 @@ def test_hamas_funding_claims(
         if row.claims:
             assert f"{row.period}: {plots.statements(row.claims)}, from" in text
     assert plots.period_ticks(r.spread) == [
-        f"{p}\n({plots.statements(int(n))})"
+        f"{p}\n({plots.yearly_amounts(int(n))})"
         for p, n in zip(r.spread["period"], r.spread["claims"], strict=True)
     ]
     if parameters.get("statuses"):

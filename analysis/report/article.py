@@ -316,8 +316,9 @@ def check_260m(check: dict[str, object] | None) -> Verdict:
     low = float(check["article_share_low"])  # type: ignore[arg-type]
     if share < low:
         return Verdict("The $260m", claim, shows, CONTRADICTED,
-                       f"“most” means over {low:.0%}; no statement of his from March was "
-                       "found in the sources collected")  # fmt: skip
+                       f"not borne out by the one statement of his found: “most” means over "
+                       f"{low:.0%}, and no statement of his from March is in the sources "
+                       "collected")  # fmt: skip
     return Verdict("The $260m", claim, shows, SUPPORTED, f"{share:.0%} is more than half")
 
 

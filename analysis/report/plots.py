@@ -245,11 +245,17 @@ def statements(n: int) -> str:
     return "no statement" if n == 0 else f"{n} statement{'s' if n != 1 else ''}"
 
 
+def yearly_amounts(n: int) -> str:
+    """ "no yearly amount", "3 with a yearly amount": a period's label on the by-period chart,
+    which draws only statements that give an amount per year (others may exist)."""
+    return "no yearly amount" if n == 0 else f"{n} with a yearly amount"
+
+
 def period_ticks(spread: pd.DataFrame) -> list[str]:
-    """The x labels of :func:`by_period_figure`: each period with its number of statements (the
-    same ``claims`` column the text quotes)."""
-    return [f"{p}\n({statements(int(n))})" for p, n in zip(spread["period"], spread["claims"],
-                                                          strict=True)]  # fmt: skip
+    """The x labels of :func:`by_period_figure`: each period with its number of statements that
+    give a yearly amount (the same ``claims`` column the text quotes)."""
+    return [f"{p}\n({yearly_amounts(int(n))})" for p, n in zip(spread["period"], spread["claims"],
+                                                              strict=True)]  # fmt: skip
 
 
 def by_period_figure(
