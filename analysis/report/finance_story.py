@@ -27,10 +27,6 @@ def _thousands(value: float, _: object = None) -> str:
     return f"{value:,.0f}"
 
 
-def _in_span(frame: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
-    return frame[(frame["year"] >= start_year) & (frame["year"] <= end_year)]
-
-
 def inflation_paragraph(inflation: pd.DataFrame) -> str:
     """Average, fastest and latest yearly inflation of ``finances.series`` output."""
     peak = inflation.sort_values("value", ascending=False, kind="stable").iloc[0]
@@ -93,7 +89,7 @@ def rate_chart(
 
 def annual_rates_in_span(annual: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """``finances.annual_rate_table`` of ``annual`` for the years shown."""
-    return _in_span(finances.annual_rate_table(annual), start_year, end_year)
+    return finances.in_years(finances.annual_rate_table(annual), start_year, end_year)
 
 
 def rates_paragraph(rates: pd.DataFrame) -> str:
@@ -346,7 +342,7 @@ def military_bases_paragraph(
 
 def revisions_paragraph(indicators: pd.DataFrame, start_year: int, end_year: int) -> str:
     """Where a later SIPRI release revised Iran's current-dollar spending ('' if nowhere)."""
-    revised = _in_span(
+    revised = finances.in_years(
         finances.release_revisions(indicators, finances.SIPRI_USD_CURRENT, source_id="sipri"),
         start_year,
         end_year,
@@ -361,7 +357,7 @@ def revisions_paragraph(indicators: pd.DataFrame, start_year: int, end_year: int
             ["year", "old_value", "old_release", "new_value", "new_release"]
         ].itertuples(index=False)
     )
-    usd = _in_span(
+    usd = finances.in_years(
         indicators[
             (indicators["indicator_code"] == finances.SIPRI_USD_CURRENT)
             & (indicators["country_code"] == finances.IRAN)

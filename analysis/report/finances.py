@@ -78,6 +78,19 @@ SERIES_COLUMNS = [
 ]
 
 
+def in_years(
+    frame: pd.DataFrame, start_year: int | None = None, end_year: int | None = None
+) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``year`` lies in ``start_year``–``end_year`` (either bound
+    may be None: open on that side)."""
+    keep = pd.Series(True, index=frame.index)
+    if start_year is not None:
+        keep &= frame["year"] >= start_year
+    if end_year is not None:
+        keep &= frame["year"] <= end_year
+    return frame[keep]
+
+
 def series(
     indicators: pd.DataFrame,
     code: str,
@@ -96,10 +109,7 @@ def series(
     rows = indicators[
         (indicators["indicator_code"] == code) & (indicators["country_code"] == country)
     ]
-    if start_year is not None:
-        rows = rows[rows["year"] >= start_year]
-    if end_year is not None:
-        rows = rows[rows["year"] <= end_year]
+    rows = in_years(rows, start_year, end_year)
     rows = rows.dropna(subset=["value"])
     if rows.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
@@ -290,10 +300,7 @@ def oil(
             how="left",
         )
     )
-    if start_year is not None:
-        frame = frame[frame["year"] >= start_year]
-    if end_year is not None:
-        frame = frame[frame["year"] <= end_year]
+    frame = in_years(frame, start_year, end_year)
     per_day = production["indicator_code"].eq(OIL_PRODUCTION[0]).any()
     value = (
         frame["production"].astype(float)
@@ -341,10 +348,7 @@ def crude_exports(
         on="year",
         how="outer",
     )
-    if start_year is not None:
-        frame = frame[frame["year"] >= start_year]
-    if end_year is not None:
-        frame = frame[frame["year"] <= end_year]
+    frame = in_years(frame, start_year, end_year)
     return (
         frame.astype({"year": int, "eu_months": "Int64"}).sort_values("year").reset_index(drop=True)
     )

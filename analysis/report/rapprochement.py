@@ -79,10 +79,7 @@ def yearly_capacity(
         )
         .astype({"year": int})
     )
-    if start_year is not None:
-        frame = frame[frame["year"] >= start_year]
-    if end_year is not None:
-        frame = frame[frame["year"] <= end_year]
+    frame = finances.in_years(frame, start_year, end_year)
     return (
         frame.assign(period=lambda d: periods.period_of(d["year"], breaks))
         .sort_values("year")
