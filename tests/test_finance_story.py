@@ -160,7 +160,7 @@ def test_military_conversion_paragraph_says_which_dollars_and_explains_the_drop(
         base_year=2024, annual=CONVERSION_ANNUAL,
     )  # fmt: skip
     texts = " ".join(t.get_text() for t in fig.texts)
-    assert "SIPRI's dollars fall in 2019 while its rial figures rise" in texts
+    assert "SIPRI's dollars fall in 2019 while its rial figures rise: the fall comes from" in texts
     labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     assert labels == [
         "SIPRI's dollars (converted at SIPRI's rate)",
@@ -211,3 +211,16 @@ def test_deflator_paragraph_picks_the_widest_gap() -> None:
     assert f"in {int(row['year'])} consumer prices rose <b>{row['value']:.1f}%</b>" in text
     assert f"the deflator <b>{row['value'] + 9:.1f}%</b>" in text
     assert story.deflator_paragraph(rows, inflation) == ""  # no deflator: nothing said
+
+
+def test_oil_chart_axes_start_at_zero_and_value_is_current_dollars(
+    ind: pd.DataFrame, events: pd.DataFrame
+) -> None:
+    oil = finances.oil(syn.oil_prices(), ind, **SPAN)
+    fig = story.oil_chart(oil, syn.oil_prices(), ind, events, **SPAN)
+    price, production, value, fuel = fig.axes[:4]
+    assert price.get_ylim()[0] == 0 and production.get_ylim()[0] == 0  # no cut axis
+    assert fuel.get_ylim() == (0, 100)
+    assert "current" in value.get_ylabel()
+    plt.close(fig)
+    assert "(current dollars)" in story.oil_value_paragraph(oil)

@@ -146,7 +146,8 @@ def _production_source(oil: pd.DataFrame) -> tuple[str, str]:
 def oil_paragraph(oil: pd.DataFrame, indicators: pd.DataFrame) -> str:
     """What the oil chart shows and what stands in for oil rents where they are missing."""
     rents = finances.has_indicator(indicators, finances.OIL_RENTS)
-    text = "<p>The World Bank's oil rents (oil's profit as a share of GDP) " + (
+    rents_name = "oil rents (what oil earns above its cost of production, as a share of GDP)"
+    text = f"<p>The World Bank's {rents_name} " + (
         "is in the data and is drawn below."
         if rents
         else "is <b>not</b> among the series this report draws on, so it does not show oil "
@@ -187,6 +188,8 @@ def oil_chart(
     ax_prod.set_title(f"Iran's oil production ({source})", loc="left", fontsize=10)
     ax_prod.set_ylabel(unit)
     ax_prod.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    for ax in (ax_price, ax_prod):
+        ax.set_ylim(bottom=0)  # a cut axis would magnify the swings
     ax_value.bar(oil["year"], oil["output_value_usd_bn"], color=charts.PALETTE["iran"], width=0.8)
     ax_value.set_title("Output × Brent price (proxy for oil revenue)", loc="left", fontsize=10)
     ax_value.set_ylabel("US$ bn, current")
@@ -198,6 +201,7 @@ def oil_chart(
                      label="oil rents, % of GDP")  # fmt: skip
     ax_fuel.plot(oil["year"], oil["fuel_exports_pct"], color=charts.PALETTE["aggregate"],
                  marker=".", label="fuel, % of merchandise exports")  # fmt: skip
+    ax_fuel.set_ylim(0, 100)
     ax_fuel.legend(fontsize=7, loc="lower left")
     for ax in axes.flat:
         charts.years_axis(ax, oil["year"])
@@ -233,7 +237,7 @@ def oil_value_paragraph(oil: pd.DataFrame) -> str:
     last = value.iloc[-1]
     return (
         f"<p>The oil Iran produced was worth most in {int(top['year'])}: about "
-        f"<b>US${top['output_value_usd_bn']:,.0f} bn</b> at Brent prices. In "
+        f"<b>US${top['output_value_usd_bn']:,.0f} bn</b> at Brent prices (current dollars). In "
         f"{int(last['year'])} it was about <b>US${last['output_value_usd_bn']:,.0f} bn</b>.</p>"
     )
 
@@ -323,8 +327,8 @@ def military_chart(
     note = (
         "SIPRI's dollars fall in "
         + ", ".join(str(int(y)) for y in drops["year"])
-        + " while its rial figures rise: SIPRI changed the exchange rate it converts at "
-        "(see text)."
+        + " while its rial figures rise: the fall comes from the exchange rate SIPRI converts "
+        "at, not from fewer rials (see text)."
         if not drops.empty
         else None
     )
@@ -547,7 +551,8 @@ def deflator_paragraph(indicators: pd.DataFrame, inflation: pd.DataFrame) -> str
     row = both.iloc[int(gap.to_numpy().argmax())]
     return (
         "<p>Consumer prices are not the only measure of inflation: the GDP deflator covers "
-        "everything the economy produces. datahub.io, which republishes the World Bank's series, "
+        "everything the economy produces. The site datahub.io, which republishes the World Bank's "
+        "series, "
         "also ships two tables with the two labels swapped; the series shown is read from its "
         "copy of the World Bank file and checked against them, so it is the consumer-price one. "
         f"The two measures can differ widely: in {int(row['year'])} consumer "

@@ -48,7 +48,7 @@ RATE_LABELS: dict[str, str] = {
     "open_market": "open market (exchange houses)",
     "official": "official (World Bank annual average)",
     "nima": "NIMA (managed market for exporters' dollars)",
-    SIPRI_BASIS: "SIPRI's current US$ (at the rate SIPRI chose)",
+    SIPRI_BASIS: "SIPRI's current US$, at the rate SIPRI chose",
 }
 #: Short names of the same, for running text.
 RATE_NAMES: dict[str, str] = {
