@@ -194,8 +194,12 @@ def test_series_table_shows_reader_columns_not_provenance(ind: pd.DataFrame) -> 
     assert "source_file" not in table and "source_row" not in table
     assert ".csv" not in table
     assert "<th" in table and "inflation (%)" in table and ">unit<" in table
-    assert f"World Bank WDI: {inflation['indicator_name'].iloc[0]}" in table
+    assert f"Source: World Bank WDI: {inflation['indicator_name'].iloc[0]}" in table
     assert table.count("<tr>") == len(inflation) + 1
+    assert ">source<" not in table  # one source: named once, in the caption
+    two = pd.concat([inflation, inflation.tail(1).assign(source_id="imf-weo", year=2099)])
+    mixed = story.series_table(two, "inflation (%)")
+    assert ">source<" in mixed and "Source:" not in mixed
 
 
 def test_deflator_paragraph_picks_the_widest_gap() -> None:

@@ -507,9 +507,9 @@ DEFLATOR = "NY.GDP.DEFL.KD.ZG"
 
 
 def series_table(frame: pd.DataFrame, value_label: str) -> str:
-    """A :func:`finances.series` frame as readers see it: year, value, unit and source
-    (publisher and series name); the raw file and line stay in the chart's data download and
-    the appendix."""
+    """A :func:`finances.series` frame as readers see it: year, value and unit, with the source
+    (publisher and series name) as the caption when the series has one source, else as a
+    column; the raw file and line stay in the chart's data download and the appendix."""
     from analysis.report.charts import PUBLISHERS, VIA
 
     def source(source_id: object, name: object) -> str:
@@ -517,18 +517,21 @@ def series_table(frame: pd.DataFrame, value_label: str) -> str:
         publisher = PUBLISHERS.get(str(source_id), str(source_id))
         return f"{publisher}{f' (via {via})' if via else ''}: {name}"
 
+    sources = [
+        source(s, n) for s, n in zip(frame["source_id"], frame["indicator_name"], strict=True)
+    ]
     shown = pd.DataFrame(
         {
             "year": frame["year"].astype(int).astype(str),
             value_label: frame["value"].astype(float).map(lambda v: f"{v:,.1f}"),
             "unit": frame["unit"].astype(str),
-            "source": [
-                source(s, n)
-                for s, n in zip(frame["source_id"], frame["indicator_name"], strict=True)
-            ],
         }
     )
-    return html_table(shown, numeric=[value_label])
+    one = len(set(sources)) == 1
+    if not one:
+        shown["source"] = sources
+    caption = f"Source: {sources[0]}" if one else None
+    return html_table(shown, numeric=[value_label], caption=caption)
 
 
 def deflator_paragraph(indicators: pd.DataFrame, inflation: pd.DataFrame) -> str:
