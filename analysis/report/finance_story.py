@@ -122,14 +122,15 @@ def rates_table(rates: pd.DataFrame) -> str:
                 lambda v: f"{v:,.0f}" if pd.notna(v) else ""
             )
     if "open_market_to_official" in rates:
-        shown["open market ÷ official"] = rates["open_market_to_official"].map(
+        shown["ratio"] = rates["open_market_to_official"].map(
             lambda v: f"{v:.1f}" if pd.notna(v) else ""
         )
     return html_table(
         shown,
         caption=(
             "Annual average rial per US$ (Gregorian years; a year with fewer than "
-            f"{finances.MIN_QUOTED_DAYS} quoted days is left blank)"
+            f"{finances.MIN_QUOTED_DAYS} quoted days is left blank). Ratio: open market ÷ "
+            "official"
         ),
         numeric=[c for c in shown.columns if c != "year"],
     )
