@@ -320,19 +320,6 @@ def military_chart(
     for ax in (ax_pct, ax_usd):
         charts.years_axis(ax, milex["year"])
         charts.mark_events(ax, events, yearly=True, label=ax is ax_pct)
-    drops = (
-        finances.conversion_drops(finances.sipri_conversion(milex, annual))
-        if annual is not None
-        else pd.DataFrame(columns=["year"])
-    )
-    note = (
-        "SIPRI's dollars fall in "
-        + ", ".join(str(int(y)) for y in drops["year"])
-        + " while its rial figures rise: the fall comes from the exchange rate SIPRI converts "
-        "at, not from fewer rials (see text)."
-        if not drops.empty
-        else None
-    )
     return charts.finish(
         ax_pct,
         title="Iran's military expenditure, share of GDP",
@@ -342,7 +329,22 @@ def military_chart(
             "rial rates: bonbast.com, TGJU.org and World Bank PA.NUS.FCRF",
             "US BLS CPI-U",
         ],
-        note=note,
+        note=conversion_note(milex, annual) if annual is not None else None,
+    )
+
+
+def conversion_note(milex: pd.DataFrame, annual: pd.DataFrame) -> str | None:
+    """A chart note naming the years SIPRI's dollars fell while its rials rose
+    (:func:`finances.conversion_drops` of ``milex``, a :func:`finances.military` frame), or None.
+    For any chart that draws SIPRI's current dollars."""
+    drops = finances.conversion_drops(finances.sipri_conversion(milex, annual))
+    if drops.empty:
+        return None
+    return (
+        "SIPRI's dollars fall in "
+        + ", ".join(str(int(y)) for y in drops["year"])
+        + " while its rial figures rise: the fall comes from the exchange rate SIPRI converts "
+        "at, not from fewer rials (see text)."
     )
 
 
