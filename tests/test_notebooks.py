@@ -120,7 +120,7 @@ def test_iran_finances(
     html, images, streams = _outputs(nb)
     assert images == 6  # inflation, rial, oil, oil sales, military, FDI
     assert "Traceback" not in streams
-    assert "oil-rents indicator (NY.GDP.PETR.RT.ZS) is <b>not</b>" in html
+    assert "above its cost of production, as a share of GDP) is <b>not</b>" in html
     assert "not in the snapshot as a measured series" not in html
     assert "The EU bought most from Iran in 2017" in html  # computed from the synthetic tables
     assert "times as many" in html  # open market vs official, computed
@@ -330,7 +330,12 @@ def test_notebooks_on_the_real_snapshot(
     # datahub-inflation/FP.CPI.TOTL.ZG.csv, Iran: 2023 = 44.579..., the highest since 2000
     assert "the fastest rise was <b>44.6%</b> in 2023" in finances_html
     # the snapshot has no World Bank oil-rents file: the report says so instead of inventing one
-    assert "NY.GDP.PETR.RT.ZS) is <b>not</b>" in finances_html
+    assert "above its cost of production, as a share of GDP) is <b>not</b>" in finances_html
+    # SIPRI's rial ÷ dollars: the official 40,864 rial per US$ in 2018, 114,693 in 2019 (its dollars
+    # fall from 11.2 to 4.8 bn while its rials rise): a conversion effect, said so
+    assert "SIPRI converted at 40,875 rial per dollar in 2018 and <b>114,693</b> in 2019" in (
+        finances_html
+    )
 
     rapprochement_html = _outputs(_execute(home, "rapprochement", {}, tmp_path, monkeypatch))[0]
     # Lieberman, 15 Jan 2018 (Times of Israel): about $100m of a $260m budget, i.e. 38%

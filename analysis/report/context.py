@@ -8,6 +8,8 @@ is in :data:`PSE_MEANING`.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pandas as pd
 
 from analysis.report import finances
@@ -18,13 +20,14 @@ PALESTINE = "PSE"
 UNEMPLOYMENT = "SL.UEM.TOTL.ZS"
 FISCAL_BALANCE_PCT = "WEO.GGXCNL_NGDP"
 PSE_SERIES: dict[str, str] = {
-    UNEMPLOYMENT: "Unemployment, West Bank and Gaza (% of labour force)",
+    UNEMPLOYMENT: "Unemployment, West Bank and Gaza together (% of labour force)",
     FISCAL_BALANCE_PCT: "Palestinian Authority net lending/borrowing (% of GDP)",
 }
 PSE_MEANING: dict[str, tuple[str, str]] = {
     UNEMPLOYMENT: (
         "how hard times were for the people Hamas governs and taxes",
-        "it covers the West Bank and Gaza together, and says nothing of Hamas's own budget",
+        "it covers the West Bank and Gaza together (neither the World Bank nor the IMF series "
+        "here gives Gaza alone, where Hamas governs), and says nothing of Hamas's own budget",
     ),
     FISCAL_BALANCE_PCT: (
         "how squeezed the Palestinian Authority was when it cut its Gaza salaries",
@@ -60,6 +63,18 @@ def squeeze_monthly(
     return frame.rename_axis("month").reset_index()
 
 
+def source_name(urls: pd.Series) -> pd.Series:
+    """The publisher of each source URL as readers know it: the web address's host without
+    "www." (``washingtonpost.com``); "source" where a URL is missing or has no host. Events
+    tables show it as the link text instead of the bare word "source"."""
+
+    def host(url: object) -> str:
+        name = urlsplit(str(url)).hostname if isinstance(url, str) else None
+        return name.removeprefix("www.") if name else "source"
+
+    return urls.map(host).astype(str)
+
+
 def events_between(
     events: pd.DataFrame,
     start: str | pd.Timestamp,
@@ -68,7 +83,7 @@ def events_between(
 ) -> pd.DataFrame:
     """The ledger's events (not SignalMap's) of ``categories`` dated ``start``–``end``, in date
     order: ``event_id``, ``event_date``, ``date`` (as written), ``category``, ``lane``,
-    ``event``, ``chart_label``, ``source_url``."""
+    ``event``, ``chart_label``, ``source_url``, ``source_name`` (:func:`source_name`)."""
     dates = pd.to_datetime(events["event_date"])
     keep = (
         events["source_id"].eq("ledger")
@@ -78,7 +93,11 @@ def events_between(
     )
     return (
         events[keep]
-        .assign(event_date=dates[keep], lane=lambda d: d["category"].map(LANES))
+        .assign(
+            event_date=dates[keep],
+            lane=lambda d: d["category"].map(LANES),
+            source_name=lambda d: source_name(d["source_url"]),
+        )
         .sort_values(["event_date", "event_id"], kind="stable")[
             [
                 "event_id",
@@ -89,6 +108,7 @@ def events_between(
                 "event",
                 "chart_label",
                 "source_url",
+                "source_name",
             ]  # fmt: skip
         ]
         .reset_index(drop=True)
@@ -127,11 +147,13 @@ def gaza_money_events(events: pd.DataFrame) -> pd.DataFrame:
     """The Palestinian Authority's salary cut and Qatar's payments from the events ledger:
     ``event_id``, ``event_date``, ``date`` (as written), ``actor``, ``event``,
     ``amount_usd_as_reported`` (a pledge or
-    delivery as reported, not a flow series), ``source_url``."""
+    delivery as reported, not a flow series), ``source_url``, ``source_name``
+    (:func:`source_name`)."""
     actor = events["actor"].fillna("")
     keep = events["category"].eq("gaza") & actor.str.startswith(GAZA_MONEY_ACTORS)
     return (
         events[keep]
+        .assign(source_name=lambda d: source_name(d["source_url"]))
         .sort_values("event_date", kind="stable")[
             [
                 "event_id",
@@ -141,15 +163,29 @@ def gaza_money_events(events: pd.DataFrame) -> pd.DataFrame:
                 "event",
                 "amount_usd_as_reported",
                 "source_url",
+                "source_name",
             ]  # fmt: skip
         ]
         .reset_index(drop=True)
     )
 
 
-def palestine(indicators: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
+def palestine(
+    indicators: pd.DataFrame, start_year: int, end_year: int, *, full_history: bool = True
+) -> pd.DataFrame:
     """West Bank and Gaza by year: one column per :data:`PSE_SERIES` code (missing where the
-    source has no value), ``year`` first."""
+    source has no value), ``year`` first, to ``end_year``.
+
+    With ``full_history`` (the default) the frame starts at the first year any of the series
+    has, when that is before ``start_year``: a context chart cut at a chosen year can start at a
+    low and overstate a rise. The series cover the West Bank and Gaza together; the data hold
+    no Gaza-only series."""
+    codes = indicators["indicator_code"].isin(list(PSE_SERIES)) & indicators["country_code"].eq(
+        PALESTINE
+    )
+    held = indicators.loc[codes & indicators["value"].notna(), "year"]
+    if full_history and not held.empty:
+        start_year = min(start_year, int(held.min()))
     frames = [
         finances.series(
             indicators, code, country=PALESTINE, start_year=start_year, end_year=end_year
@@ -162,6 +198,21 @@ def palestine(indicators: pd.DataFrame, start_year: int, end_year: int) -> pd.Da
     for frame in frames:
         out = out.merge(frame, on="year", how="left")
     return out
+
+
+def span_text(frame: pd.DataFrame, column: str, unit: str) -> str:
+    """A by-year column over all the years it has: "X in FIRST, Y in LAST (lowest L in YEAR,
+    highest H in YEAR)", or "" when it has no value. For titles that should not start at a
+    chosen low."""
+    values = frame.dropna(subset=[column]).set_index("year")[column].astype(float)
+    if values.empty:
+        return ""
+    first, last = int(values.index.min()), int(values.index.max())
+    low, high = int(values.idxmin()), int(values.idxmax())  # type: ignore[call-overload]
+    return (
+        f"{values.loc[first]:.1f}{unit} in {first}, {values.loc[last]:.1f}{unit} in {last} "
+        f"(lowest {values.min():.1f}{unit} in {low}, highest {values.max():.1f}{unit} in {high})"
+    )
 
 
 def change_text(frame: pd.DataFrame, column: str, first: int, last: int, unit: str) -> str:

@@ -63,6 +63,9 @@ def rate_chart(
         label = finances.RATE_LABELS[str(rate_type)] + (
             " — used here" if rate_type == fx_rate_type else ""
         )
+        fixed = finances.fixed_since(rows.set_index(rows["date"].dt.year)["irr_per_usd"])
+        if rate_type == "official" and fixed is not None:
+            label += f", fixed at {fixed[1]:,.0f} from {fixed[0]}: no market price"
         color = charts.PALETTE[str(rate_type)]
         if (rows["frequency"] == "year").all():
             ends = rows["date"] + pd.DateOffset(years=1)
@@ -119,14 +122,15 @@ def rates_table(rates: pd.DataFrame) -> str:
                 lambda v: f"{v:,.0f}" if pd.notna(v) else ""
             )
     if "open_market_to_official" in rates:
-        shown["open market ÷ official"] = rates["open_market_to_official"].map(
+        shown["ratio"] = rates["open_market_to_official"].map(
             lambda v: f"{v:.1f}" if pd.notna(v) else ""
         )
     return html_table(
         shown,
         caption=(
             "Annual average rial per US$ (Gregorian years; a year with fewer than "
-            f"{finances.MIN_QUOTED_DAYS} quoted days is left blank)"
+            f"{finances.MIN_QUOTED_DAYS} quoted days is left blank). Ratio: open market ÷ "
+            "official"
         ),
         numeric=[c for c in shown.columns if c != "year"],
     )
@@ -143,7 +147,8 @@ def _production_source(oil: pd.DataFrame) -> tuple[str, str]:
 def oil_paragraph(oil: pd.DataFrame, indicators: pd.DataFrame) -> str:
     """What the oil chart shows and what stands in for oil rents where they are missing."""
     rents = finances.has_indicator(indicators, finances.OIL_RENTS)
-    text = f"<p>The World Bank's oil-rents indicator ({finances.OIL_RENTS}) " + (
+    rents_name = "oil rents (what oil earns above its cost of production, as a share of GDP)"
+    text = f"<p>The World Bank's {rents_name} " + (
         "is in the data and is drawn below."
         if rents
         else "is <b>not</b> among the series this report draws on, so it does not show oil "
@@ -153,8 +158,8 @@ def oil_paragraph(oil: pd.DataFrame, indicators: pd.DataFrame) -> str:
     )
     if oil["fuel_exports_pct"].notna().any():
         text += (
-            f" Fuel's share of Iran's merchandise exports ({finances.FUEL_EXPORTS}) shows how "
-            "much the country depends on it."
+            " Fuel's share of Iran's merchandise exports (World Bank) shows how much the "
+            "country depends on it."
         )
     return text + " What Iran sold abroad, rather than produced, is the next chart.</p>"
 
@@ -184,6 +189,8 @@ def oil_chart(
     ax_prod.set_title(f"Iran's oil production ({source})", loc="left", fontsize=10)
     ax_prod.set_ylabel(unit)
     ax_prod.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    for ax in (ax_price, ax_prod):
+        ax.set_ylim(bottom=0)  # a cut axis would magnify the swings
     ax_value.bar(oil["year"], oil["output_value_usd_bn"], color=charts.PALETTE["iran"], width=0.8)
     ax_value.set_title("Output × Brent price (proxy for oil revenue)", loc="left", fontsize=10)
     ax_value.set_ylabel("US$ bn, current")
@@ -195,6 +202,7 @@ def oil_chart(
                      label="oil rents, % of GDP")  # fmt: skip
     ax_fuel.plot(oil["year"], oil["fuel_exports_pct"], color=charts.PALETTE["aggregate"],
                  marker=".", label="fuel, % of merchandise exports")  # fmt: skip
+    ax_fuel.set_ylim(0, 100)
     ax_fuel.legend(fontsize=7, loc="lower left")
     for ax in axes.flat:
         charts.years_axis(ax, oil["year"])
@@ -230,7 +238,7 @@ def oil_value_paragraph(oil: pd.DataFrame) -> str:
     last = value.iloc[-1]
     return (
         f"<p>The oil Iran produced was worth most in {int(top['year'])}: about "
-        f"<b>US${top['output_value_usd_bn']:,.0f} bn</b> at Brent prices. In "
+        f"<b>US${top['output_value_usd_bn']:,.0f} bn</b> at Brent prices (current dollars). In "
         f"{int(last['year'])} it was about <b>US${last['output_value_usd_bn']:,.0f} bn</b>.</p>"
     )
 
@@ -283,23 +291,32 @@ def military_in_constant_dollars(
 
 
 def military_chart(
-    milex: pd.DataFrame, events: pd.DataFrame, *, fx_rate_type: str, base_year: int
+    milex: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    fx_rate_type: str,
+    base_year: int,
+    annual: pd.DataFrame | None = None,
 ) -> Figure:
-    """Share of GDP beside constant-dollar spending (SIPRI's and at the chosen rate)."""
+    """Share of GDP beside spending in current dollars deflated to ``base_year`` prices (SIPRI's
+    dollars and SIPRI's rials at the chosen rate). With ``annual`` (``finance.annual_rates``),
+    the note names the years SIPRI's dollars fell while its rials rose
+    (:func:`finances.conversion_drops`)."""
     import matplotlib.pyplot as plt
 
     fig, (ax_pct, ax_usd) = plt.subplots(1, 2, figsize=(10, 4.2))
     ax_pct.plot(milex["year"], milex["pct_gdp"], color=charts.PALETTE["iran"], marker=".")
     ax_pct.set_ylim(bottom=0)
     ax_usd.plot(milex["year"], milex["sipri_const_bn"], color=charts.PALETTE["official"],
-                marker=".", label=finances.RATE_LABELS[finances.SIPRI_BASIS])  # fmt: skip
-    at_rate = f"rial spending at the {finances.RATE_LABELS[fx_rate_type]} rate"
+                marker=".", label="SIPRI's dollars (converted at SIPRI's rate)")  # fmt: skip
+    at_rate = f"SIPRI's rials at the {finances.RATE_NAMES[fx_rate_type]} average rate"
     ax_usd.plot(milex["year"], milex["at_rate_const_bn"], color=charts.PALETTE[fx_rate_type],
                 marker=".", lw=2.4, label=at_rate)  # fmt: skip
-    ax_usd.set_title(f"In constant {base_year} US$", loc="left", fontsize=10)
-    ax_usd.set_ylabel(f"US$ bn, {base_year} prices")
-    ax_usd.set_ylim(bottom=0)
-    ax_usd.legend(fontsize=7, loc="upper right")
+    ax_usd.set_title(f"Current US$ deflated to {base_year} prices", loc="left", fontsize=10)
+    ax_usd.set_ylabel(f"US$ bn at {base_year} prices (US CPI)")
+    highest = float(milex[["sipri_const_bn", "at_rate_const_bn"]].max().max())
+    ax_usd.set_ylim(bottom=0, top=highest * 1.35 if highest > 0 else None)  # legend room
+    ax_usd.legend(fontsize=7, loc="upper left")
     for ax in (ax_pct, ax_usd):
         charts.years_axis(ax, milex["year"])
         charts.mark_events(ax, events, yearly=True, label=ax is ax_pct)
@@ -312,7 +329,95 @@ def military_chart(
             "rial rates: bonbast.com, TGJU.org and World Bank PA.NUS.FCRF",
             "US BLS CPI-U",
         ],
+        note=conversion_note(milex, annual) if annual is not None else None,
     )
+
+
+def conversion_note(milex: pd.DataFrame, annual: pd.DataFrame) -> str | None:
+    """A chart note naming the years SIPRI's dollars fell while its rials rose
+    (:func:`finances.conversion_drops` of ``milex``, a :func:`finances.military` frame), or None.
+    For any chart that draws SIPRI's current dollars."""
+    drops = finances.conversion_drops(finances.sipri_conversion(milex, annual))
+    if drops.empty:
+        return None
+    return (
+        "SIPRI's dollars fall in "
+        + ", ".join(str(int(y)) for y in drops["year"])
+        + " while its rial figures rise: the fall comes from the exchange rate SIPRI converts "
+        "at, not from fewer rials (see text)."
+    )
+
+
+def _rate(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:,.0f}"
+
+
+def military_conversion_paragraph(
+    milex: pd.DataFrame, annual: pd.DataFrame, start_year: int, end_year: int
+) -> str:
+    """Which dollars SIPRI's figures are, and each year in the span in which they fell only
+    because SIPRI converted at another rate ('' when SIPRI has no rial and dollar figures)."""
+    conversion = finances.sipri_conversion(milex, annual)
+    shown = finances.in_years(conversion, start_year, end_year)
+    if shown.empty:
+        return ""
+    official = shown.loc[shown["at_official"], "year"]
+    other = shown.loc[~shown["at_official"] & shown["official"].notna(), "year"]
+    used = (
+        f"Its rates equal the official rate in {_years(official)}"
+        + (f" and differ from it in {_years(other)}" if not other.empty else "")
+        + ". "
+        if not official.empty
+        else ""
+    )
+    drops = finances.in_years(finances.conversion_drops(conversion), start_year, end_year)
+    at_official = conversion.set_index("year")["at_official"]
+    items = "".join(
+        f"<li>{int(d['year'])}: SIPRI's dollars fell {-d['usd_change']:.0%}, from "
+        f"US${d['previous_usd_m'] / 1e3:,.1f} bn to <b>US${d['usd_m_sipri'] / 1e3:,.1f} bn</b>, "
+        f"while its rial figure rose {d['rial_change']:.0%}. SIPRI converted at "
+        f"{_rate(d['previous_rate'])} rial per dollar in {int(d['previous_year'])} and "
+        f"<b>{_rate(d['sipri_irr_per_usd'])}</b> in {int(d['year'])} (official rate "
+        f"{_rate(d['official'])}, open market {_rate(d['open_market'])})"
+        + _switch(bool(at_official.get(d["previous_year"], False)), bool(d["at_official"]))
+        + ".</li>"
+        for _, d in drops.iterrows()
+    )
+    falls = (
+        "<p>In these years SIPRI's dollar figure fell while its rial figure rose: the fall comes "
+        "from the exchange rate, not from fewer rials spent (prices in Iran rose too, so this "
+        f"says nothing of real spending):</p><ul>{items}</ul>"
+        if items
+        else ""
+    )
+    return (
+        "<p>SIPRI's dollar figures are <b>current US dollars</b>: Iran's spending in rial "
+        "divided by the exchange rate SIPRI chose for the year, which the two figures reveal "
+        f"(rial ÷ dollars). {used}The chart's right panel deflates those current dollars to "
+        "one year's prices with US consumer prices; that removes US inflation, not a change "
+        f"of exchange rate.</p>{falls}"
+    )
+
+
+def _switch(before: bool, after: bool) -> str:
+    """What moved the rate SIPRI converts at between two years (whether each was official)."""
+    if before and after:
+        return ": the official rate itself moved"
+    if before:
+        return ": SIPRI stopped converting at the official rate"
+    return ""
+
+
+def _years(years: pd.Series) -> str:
+    """Years as runs: "1960–2018, 2021"."""
+    values = sorted(int(y) for y in years)
+    runs: list[list[int]] = []
+    for year in values:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def military_bases_paragraph(
@@ -332,11 +437,17 @@ def military_bases_paragraph(
         else f"<b>US${row[b] / 1e3:,.1f} bn</b> at the {finances.RATE_NAMES[b]} rate"
         for b in wide.columns
     )
+    fixed = finances.fixed_since(finances.rate_for(annual, "official"))
+    official = (
+        f" The official rate has stayed at {fixed[1]:,.0f} rial per dollar every year since "
+        f"{fixed[0]}: it is no market price, so its figure is shown for comparison only."
+        if fixed is not None
+        else ""
+    )
     return (
         f"<p>The exchange rate decides the size: Iran's {year} military spending in rial comes "
-        f"to {parts} (current dollars) — the largest is {row.max() / row.min():.1f} times the "
-        "smallest. The official rate has not been a market price since 2018, so its figure is "
-        "shown for comparison only.</p>"
+        f"to {parts} (all current dollars) — the largest is {row.max() / row.min():.1f} times "
+        f"the smallest.{official}</p>"
     )
 
 
@@ -391,4 +502,66 @@ def fdi_paragraph(investment: pd.DataFrame) -> str:
         f"(last value US${usd['usd_bn'].iloc[-1]:,.2f} bn); the share of GDP runs to "
         f"{int(pct['year'].max())} (last value {pct['pct_gdp'].iloc[-1]:.2f}% of GDP, peak "
         f"{peak['pct_gdp']:.2f}% in {int(peak['year'])}).</p>"
+    )
+
+
+#: The GDP deflator's yearly change (World Bank code), the measure the datahub copy swaps in.
+DEFLATOR = "NY.GDP.DEFL.KD.ZG"
+
+
+def series_table(frame: pd.DataFrame, value_label: str) -> str:
+    """A :func:`finances.series` frame as readers see it: year, value and unit, with the source
+    (publisher and series name) as the caption when the series has one source, else as a
+    column; the raw file and line stay in the chart's data download and the appendix."""
+    from analysis.report.charts import PUBLISHERS, VIA
+
+    def source(source_id: object, name: object) -> str:
+        via = VIA.get(str(source_id))
+        publisher = PUBLISHERS.get(str(source_id), str(source_id))
+        return f"{publisher}{f' (via {via})' if via else ''}: {name}"
+
+    sources = [
+        source(s, n) for s, n in zip(frame["source_id"], frame["indicator_name"], strict=True)
+    ]
+    shown = pd.DataFrame(
+        {
+            "year": frame["year"].astype(int).astype(str),
+            value_label: frame["value"].astype(float).map(lambda v: f"{v:,.1f}"),
+            "unit": frame["unit"].astype(str),
+        }
+    )
+    one = len(set(sources)) == 1
+    if not one:
+        shown["source"] = sources
+    caption = f"Source: {sources[0]}" if one else None
+    return html_table(shown, numeric=[value_label], caption=caption)
+
+
+def deflator_paragraph(indicators: pd.DataFrame, inflation: pd.DataFrame) -> str:
+    """Why the series is the consumer-price one and not the GDP deflator, with the year in
+    ``inflation``'s span where the two differ most ('' when the deflator is not in the table)."""
+    sources = inflation["source_id"].dropna().unique().tolist()
+    deflator = finances.series(
+        indicators,
+        DEFLATOR,
+        start_year=int(inflation["year"].min()),
+        end_year=int(inflation["year"].max()),
+        prefer=sources,
+    )
+    both = inflation[["year", "value"]].merge(
+        deflator[["year", "value"]], on="year", suffixes=("_cpi", "_deflator")
+    )
+    if both.empty:
+        return ""
+    gap = (both["value_cpi"].astype(float) - both["value_deflator"].astype(float)).abs()
+    row = both.iloc[int(gap.to_numpy().argmax())]
+    return (
+        "<p>Consumer prices are not the only measure of inflation: the GDP deflator covers "
+        "everything the economy produces. The site datahub.io, which republishes the World Bank's "
+        "series, "
+        "also ships two tables with the two labels swapped; the series shown is read from its "
+        "copy of the World Bank file and checked against them, so it is the consumer-price one. "
+        f"The two measures can differ widely: in {int(row['year'])} consumer "
+        f"prices rose <b>{float(row['value_cpi']):.1f}%</b> and the deflator "
+        f"<b>{float(row['value_deflator']):.1f}%</b>.</p>"
     )

@@ -48,7 +48,7 @@ RATE_LABELS: dict[str, str] = {
     "open_market": "open market (exchange houses)",
     "official": "official (World Bank annual average)",
     "nima": "NIMA (managed market for exporters' dollars)",
-    SIPRI_BASIS: "SIPRI's own US$ conversion",
+    SIPRI_BASIS: "SIPRI's current US$, at the rate SIPRI chose",
 }
 #: Short names of the same, for running text.
 RATE_NAMES: dict[str, str] = {
@@ -559,3 +559,67 @@ def release_revisions(
         .sort_values(["source_id", "year"])
         .reset_index(drop=True)
     )
+
+
+#: SIPRI's implied rate is "the official rate" when within this share of it (rounding in SIPRI's
+#: published rial and dollar figures, and SIPRI's own copy of the rate: 0.7 % apart in 2017).
+SAME_RATE_TOLERANCE = 0.01
+
+
+def sipri_conversion(milex: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFrame:
+    """The exchange rate SIPRI's own dollars imply, year by year, beside the official and
+    open-market averages: ``year``, ``rial_bn``, ``usd_m_sipri`` (from :func:`military`),
+    ``sipri_irr_per_usd`` (SIPRI's rial figure ÷ its current-dollar figure), ``official``,
+    ``open_market`` (annual averages, rial per US$; missing where not quoted) and
+    ``at_official`` (True where SIPRI's rate is the official one, within
+    :data:`SAME_RATE_TOLERANCE`)."""
+    rows = milex.dropna(subset=["rial_bn", "usd_m_sipri"])
+    official = rate_for(annual, "official")
+    frame = pd.DataFrame(
+        {
+            "year": rows["year"].astype(int),
+            "rial_bn": rows["rial_bn"].astype(float),
+            "usd_m_sipri": rows["usd_m_sipri"].astype(float),
+            "sipri_irr_per_usd": rows["rial_bn"].astype(float)
+            * 1e9
+            / (rows["usd_m_sipri"].astype(float) * 1e6),
+            "official": rows["year"].map(official).astype(float),
+            "open_market": rows["year"].map(rate_for(annual, "open_market")).astype(float),
+        }
+    )
+    gap = (frame["sipri_irr_per_usd"] / frame["official"] - 1).abs()
+    return frame.assign(at_official=gap.le(SAME_RATE_TOLERANCE)).reset_index(drop=True)
+
+
+def conversion_drops(conversion: pd.DataFrame) -> pd.DataFrame:
+    """The years in which SIPRI's current-dollar figure fell from the year before while its
+    rial figure rose: a fall made by the exchange rate SIPRI converts at, not by spending.
+
+    ``conversion``: :func:`sipri_conversion`. Columns: its own for the year, plus
+    ``previous_year``, ``previous_usd_m``, ``previous_rate`` (SIPRI's implied rate that year),
+    ``usd_change`` and ``rial_change`` (fractions, e.g. -0.57 and 0.21)."""
+    ordered = conversion.sort_values("year").reset_index(drop=True)
+    previous = ordered.shift(1)
+    frame = ordered.assign(
+        previous_year=previous["year"],
+        previous_usd_m=previous["usd_m_sipri"],
+        previous_rate=previous["sipri_irr_per_usd"],
+        usd_change=ordered["usd_m_sipri"] / previous["usd_m_sipri"] - 1,
+        rial_change=ordered["rial_bn"] / previous["rial_bn"] - 1,
+    )
+    consecutive = frame["year"].sub(frame["previous_year"]).eq(1)
+    drops = frame[consecutive & frame["usd_change"].lt(0) & frame["rial_change"].gt(0)]
+    return drops.astype({"previous_year": int}).reset_index(drop=True)
+
+
+def fixed_since(rate: pd.Series) -> tuple[int, float] | None:
+    """(first year, value) of the run of identical yearly values that ends ``rate``'s series
+    (index: year), when it spans at least two years; None otherwise. The official rate has
+    stayed at one figure since the government fixed it: it is then no market price."""
+    values = rate.dropna().sort_index()
+    if len(values) < 2 or values.iloc[-1] != values.iloc[-2]:
+        return None
+    same = values.eq(values.iloc[-1])
+    changed = same[~same]
+    first = int(values.index[0] if changed.empty else same[same.index > changed.index[-1]].index[0])
+    return first, float(values.iloc[-1])
