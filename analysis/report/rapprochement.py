@@ -160,6 +160,8 @@ def share_summary(
     mid = shares.assign(
         mid=lambda d: d[["share_low", "share_high"]].mean(axis=1, skipna=True)
     ).dropna(subset=["mid"])
+    if mid.empty:  # no yearly amount paid in a year with spending data (e.g. a strict filter)
+        return pd.DataFrame(columns=["period", "basis", "claims", "median_share", "max_share"])
     # compare like with like: in each period, a basis is shown only when it converts every
     # claim the period's widest basis converts (the same claims in the same years)
     sets = mid.groupby(["period", "basis"], observed=True)["claim_id"].apply(frozenset)
