@@ -391,7 +391,7 @@ def coverage_text(ev: Evidence, end_year: int | None = None) -> str:
     out = "; ".join(f"{n} {what}" for n, what in parts if n)
     text = (
         f"This report counts {plots.statements(c['counted'])} of the {c['record']} on record "
-        f"about Iran's money for Hamas alone (the report on those statements lists them all)"
+        "about Iran's money for Hamas alone, whatever the years"
         + (f"; it leaves out {out}" if out else "")
         + "."
     )
