@@ -267,7 +267,10 @@ def check_oil_sales(
     data_to = month_end(pd.Timestamp(this["month"].iloc[-1]))
     if not eia_known.empty:
         year = int(eia_known.index[-1])
-        shows += f"; EIA puts Iran's crude exports at {eia_known.iloc[-1]:,.0f} in {year}"
+        shows += (
+            f"; EIA puts Iran's crude exports at {eia_known.iloc[-1]:,.0f} thousand barrels a day "
+            f"in {year}"
+        )
     shows += "."
     judged = partial(Verdict, later=later_text, as_of=published, data_to=data_to,
                      limit=ONE_BUYER)  # fmt: skip

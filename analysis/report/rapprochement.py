@@ -687,7 +687,11 @@ def verdicts_html(r: Report) -> str:
         {
             "The article says": frame["claim"],
             "What the data showed at the article's date": frame["shows"] + later,
-            "Verdict": frame["verdict"].str.capitalize() + "\n" + frame["why"],
+            "Verdict": frame["verdict"].str.capitalize()
+            + ".\n"
+            + frame["why"].str[:1].str.upper()
+            + frame["why"].str[1:]
+            + ".",
         }
     )
     return html_table(shown, caption="The article's factual claims, one by one")
