@@ -153,6 +153,10 @@ def test_the_rift_weighs_stops_against_payments(flow: int, paid: int, verdict: s
     got = article.check_rift(_tally(flow, paid), BREAKS, "every grade")
     assert got.verdict == verdict
     assert f"For 2012–2016, {flow} statement" in got.shows
+    assert "armed wing" not in got.why  # only a counted number of them is named
+    if verdict == article.PARTLY:
+        wing = article.check_rift(_tally(flow, paid), BREAKS, "g", to_armed_wing=1)
+        assert "(1 of them to the armed wing)" in wing.why
 
 
 def _spread(before: list[float], after: list[float]) -> pd.DataFrame:

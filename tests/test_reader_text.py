@@ -176,3 +176,12 @@ def test_the_rapprochement_counts_reconcile_with_the_report_listing_every_statem
     )
     if c["below_grade"]:
         assert f"{c['below_grade']} graded lower" in text
+
+
+def test_the_rift_names_only_a_counted_number_of_payments_to_the_armed_wing() -> None:
+    r = rp.make(_syn_load, start_year=2000, end_year=2024, min_grade="blog_listicle_aggregator")
+    rift = r.ev.shown[r.ev.shown["period"].astype(str).eq("2012–2016")]
+    wing = rift[rift["status"].eq("paid") & rift["recipient_scope"].eq("hamas_military_wing")]
+    assert rp.armed_wing_in_rift(r.ev) == len(wing)
+    row = next(c for c in r.checks if c.topic == "The rift")
+    assert "often" not in row.why

@@ -319,10 +319,13 @@ def check_investment(fdi: pd.DataFrame, published: pd.Timestamp) -> Verdict:
 # --- Hamas and Iran's money ---------------------------------------------------------------------
 
 
-def check_rift(tally: pd.DataFrame, breaks: tuple[int, int], grades: str) -> Verdict:
+def check_rift(
+    tally: pd.DataFrame, breaks: tuple[int, int], grades: str, to_armed_wing: int | None = None
+) -> Verdict:
     """ "Supporting the Syrian opposition cost Hamas the steady flow of funding": in the rift
     years, claims that the money stopped, fell or never came against claims of money paid
-    (``tally``: :func:`analysis.report.evidence.tally` of the claims shown)."""
+    (``tally``: :func:`analysis.report.evidence.tally` of the claims shown; ``to_armed_wing``:
+    how many of those payments were to the armed wing, when known)."""
     claim = (
         "Its decision to support the Syrian opposition cost Hamas the steady flow of funding "
         "coming from Tehran."
@@ -341,7 +344,8 @@ def check_rift(tally: pd.DataFrame, breaks: tuple[int, int], grades: str) -> Ver
     if stops and paid:
         return Verdict("The rift", claim, shows, PARTLY,
                        "statements that the money stopped or fell stand beside others that "
-                       "money still came (often to the armed wing)")  # fmt: skip
+                       "money still came" + (f" ({to_armed_wing} of them to the armed wing)"
+                       if to_armed_wing else ""))  # fmt: skip
     if paid:
         return Verdict("The rift", claim, shows, CONTRADICTED,
                        "the statements about those years say money was paid")  # fmt: skip

@@ -461,7 +461,7 @@ def verdicts(
             "breaking relations with Damascus and Tehran.",
         ),  # fmt: skip
         hamas_cash,
-        article.check_rift(ev.tally, ev.breaks, grades),
+        article.check_rift(ev.tally, ev.breaks, grades, armed_wing_in_rift(ev)),
         article.untestable(
             "Egypt's tunnel closures",
             "The Egyptian army destroyed Hamas's smuggling tunnels, one of its "
@@ -487,6 +487,15 @@ def verdicts(
             "no series here measures protest or opinion",
         ),  # fmt: skip
     ]
+
+
+def armed_wing_in_rift(ev: Evidence) -> int:
+    """How many statements of money paid in the rift years name the armed wing as recipient."""
+    rift = periods.labels(ev.breaks)[1]
+    in_rift = ev.shown[ev.shown["period"].astype(str).eq(rift)]
+    return int(
+        (in_rift["status"].eq("paid") & in_rift["recipient_scope"].eq("hamas_military_wing")).sum()
+    )
 
 
 def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFrame) -> list[str]:
