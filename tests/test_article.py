@@ -26,64 +26,110 @@ def test_a_verdict_outside_the_four_is_refused() -> None:
         article.Verdict("t", "c", "s", "probably", "w")
 
 
+def test_a_verdict_rests_only_on_data_known_at_the_article_date() -> None:
+    """The rule of every verdict: data to the article's date; later data go apart."""
+    with pytest.raises(ValueError, match="after the article's date"):
+        article.Verdict("t", "c", "s", article.SUPPORTED, "w", as_of=PUBLISHED,
+                        data_to=pd.Timestamp("2018-12-31"))  # fmt: skip
+    ok = article.Verdict("t", "c", "s", article.SUPPORTED, "w", later="2018: more",
+                         as_of=PUBLISHED, data_to=pd.Timestamp("2018-06-30"))  # fmt: skip
+    assert ok.later == "2018: more"
+
+
+def test_a_verdict_limited_to_part_of_the_claim_is_never_supported() -> None:
+    with pytest.raises(ValueError, match="cannot be 'supported'"):
+        article.Verdict("t", "c", "s", article.SUPPORTED, "one buyer", limit="one buyer")
+    with pytest.raises(ValueError, match="must state the limit"):
+        article.Verdict("t", "c", "s", article.PARTLY, "w", limit="one buyer")
+    assert article.Verdict("t", "c", "s", article.PARTLY, "one buyer", limit="one buyer")
+
+
+def test_known_and_later_splits() -> None:
+    years = pd.Series([1.0, 2.0, 3.0], index=[2016, 2017, 2018])
+    known, later = article.split_years(years, PUBLISHED)
+    assert known.index.tolist() == [2016, 2017] and later.index.tolist() == [2018]
+    months = pd.DataFrame({"month": pd.date_range("2018-05-01", periods=3, freq="MS")})
+    known_m, later_m = article.split_months(months, PUBLISHED)
+    # July ends after 26 July: its average was not known on the article's date
+    assert known_m["month"].dt.month.tolist() == [5, 6] and later_m["month"].dt.month.tolist() == [
+        7
+    ]
+
+
 @pytest.mark.parametrize(
     ("rates", "verdict"),
     [
-        ({2017: 8.0, 2018: 18.0, 2019: 40.0}, article.SUPPORTED),
-        ({2017: 8.0, 2018: 9.0, 2019: 40.0}, article.PARTLY),
-        ({2017: 8.0, 2018: 9.0, 2019: 10.0}, article.CONTRADICTED),
-        ({2017: 8.0}, article.UNTESTABLE),
+        ({2016: 9.0, 2017: 18.0, 2018: 40.0}, article.SUPPORTED),
+        ({2016: 9.0, 2017: 8.0, 2018: 40.0}, article.CONTRADICTED),
+        ({2016: 9.0, 2017: 8.0, 2018: 9.0}, article.CONTRADICTED),
+        ({2018: 40.0}, article.UNTESTABLE),
     ],
 )
-def test_inflation(rates: dict[int, float], verdict: str) -> None:
+def test_inflation_judged_on_the_last_full_year_before_the_article(
+    rates: dict[int, float], verdict: str
+) -> None:
     frame = pd.DataFrame({"year": list(rates), "value": list(rates.values())})
-    got = article.check_inflation(frame, 2018)
+    got = article.check_inflation(frame, PUBLISHED)
     assert got.verdict == verdict
+    assert "2018" not in got.shows  # 2018's rate was not known in July 2018
+    assert f"{rates[2018]:.1f}% in 2018" in got.later  # shown apart, as what happened next
     if verdict != article.UNTESTABLE:
-        assert f"{rates[2018]:.1f}% in 2018" in got.shows and "FP.CPI.TOTL.ZG" in got.shows
+        assert f"{rates[2017]:.1f}% in 2017" in got.shows and "FP.CPI" not in got.shows
 
 
-def _monthly(jan: float, jul: float) -> pd.DataFrame:
-    months = pd.to_datetime(["2018-01-01", "2018-07-01"])
-    return pd.DataFrame({"month": months, "rate_type": "open_market", "irr_per_usd": [jan, jul]})
+def _monthly(rates: list[float]) -> pd.DataFrame:
+    months = pd.date_range("2018-01-01", periods=len(rates), freq="MS")
+    return pd.DataFrame({"month": months, "rate_type": "open_market", "irr_per_usd": rates})
 
 
-def test_currency_fall_from_january_to_the_article_month() -> None:
-    got = article.check_currency(_monthly(44_000, 88_000), PUBLISHED)
-    assert got.verdict == article.SUPPORTED and "lost 50%" in got.shows
-    assert article.check_currency(_monthly(44_000, 50_000), PUBLISHED).verdict == article.PARTLY
-    empty = _monthly(44_000, 50_000).iloc[:1]
-    assert article.check_currency(empty, PUBLISHED).verdict == article.UNTESTABLE
+def test_currency_fall_from_january_to_the_last_full_month_before_the_article() -> None:
+    # January 44,000, June 88,000, July (not yet known on 26 July) and September after it
+    got = article.check_currency(
+        _monthly([44_000, 50_000, 60_000, 70_000, 80_000, 88_000, 90_000, 100_000, 150_000]),
+        PUBLISHED,
+    )
+    assert got.verdict == article.SUPPORTED and "lost 50%" in got.shows and "June 2018" in got.shows
+    assert "150,000 rial in September 2018" in got.later
+    assert article.check_currency(_monthly([44_000] * 5 + [50_000]), PUBLISHED).verdict == (
+        article.PARTLY
+    )
+    assert article.check_currency(_monthly([44_000]), PUBLISHED).verdict == article.UNTESTABLE
 
 
-def _eu(last_nonzero: str) -> pd.DataFrame:
-    months = pd.date_range("2018-01-01", "2019-12-01", freq="MS")
-    kbd = [500.0 if m <= pd.Timestamp(last_nonzero) else 0.0 for m in months]
+def _eu(last_nonzero: str, before: float = 500.0, during: float = 500.0) -> pd.DataFrame:
+    months = pd.date_range("2017-01-01", "2019-12-01", freq="MS")
+    kbd = [
+        0.0 if m > pd.Timestamp(last_nonzero) else before if m.year == 2017 else during
+        for m in months
+    ]
     return pd.DataFrame({"month": months, "kbd": kbd})
 
 
-def test_oil_sales_collapse_within_a_year_of_the_article() -> None:
+def test_oil_sales_are_judged_on_the_months_before_the_article_and_never_on_one_buyer() -> None:
     exports = pd.DataFrame({"year": [2017, 2018], "exports_kbd": [2500.0, 2200.0]})
     got = article.check_oil_sales(_eu("2018-11-01"), exports, PUBLISHED)
-    assert got.verdict == article.SUPPORTED
-    assert "none from December 2018" in got.shows and "2,500" in got.shows
-    # zero only from October 2019: 15 months after the article
+    # the collapse came after the article: what happened next, not the verdict
+    assert got.verdict == article.UNTESTABLE and "forecast" in got.why
+    assert "none from December 2018" in got.later and "2,200" in got.later
+    assert "2,500 thousand barrels a day in 2017" in got.shows and "2,200" not in got.shows
+    assert article.ONE_BUYER in got.why
+    # EU purchases already falling before the article: partly, never supported
+    falling = article.check_oil_sales(_eu("2018-11-01", 500.0, 300.0), exports, PUBLISHED)
+    assert falling.verdict == article.PARTLY and article.ONE_BUYER in falling.why
     assert article.first_zero_month(_eu("2019-09-01"), PUBLISHED) == pd.Timestamp("2019-10-01")
     late = article.check_oil_sales(_eu("2019-09-01"), exports, PUBLISHED)
-    assert late.verdict == article.PARTLY
-    assert article.check_oil_sales(_eu("2019-09-01"), exports, PUBLISHED, months=15).verdict == (
-        article.SUPPORTED
-    )
-    never = _eu("2019-12-01")
-    assert article.check_oil_sales(never, exports, PUBLISHED).verdict == article.UNTESTABLE
+    assert "15 months after the article" in late.later
+    gap = _eu("2019-12-01").query("month.dt.year != 2017")
+    assert article.check_oil_sales(gap, exports, PUBLISHED).verdict == article.UNTESTABLE
 
 
-def test_investment_fall_is_only_partly_the_sanctions() -> None:
-    fdi = pd.DataFrame({"year": [2017, 2018, 2019], "pct_gdp": [1.0, 0.6, 0.45]})
-    got = article.check_investment(fdi, 2018)
-    assert got.verdict == article.PARTLY and "0.60% in 2018" in got.shows
-    rose = fdi.assign(pct_gdp=[0.5, 0.6, 0.7])
-    assert article.check_investment(rose, 2018).verdict == article.CONTRADICTED
+def test_investment_is_judged_on_the_years_known_at_the_article_date() -> None:
+    fdi = pd.DataFrame({"year": [2016, 2017, 2018, 2019], "pct_gdp": [0.5, 0.7, 0.6, 0.45]})
+    got = article.check_investment(fdi, PUBLISHED)
+    assert got.verdict == article.UNTESTABLE and "still rising" in got.why
+    assert "0.70% in 2017" in got.shows and "0.60% of GDP in 2018" in got.later
+    fell = article.check_investment(fdi.assign(pct_gdp=[0.9, 0.7, 0.6, 0.45]), PUBLISHED)
+    assert "already falling" in fell.why
 
 
 def _tally(flow: int, paid: int) -> pd.DataFrame:
@@ -107,6 +153,10 @@ def test_the_rift_weighs_stops_against_payments(flow: int, paid: int, verdict: s
     got = article.check_rift(_tally(flow, paid), BREAKS, "every grade")
     assert got.verdict == verdict
     assert f"For 2012–2016, {flow} statement" in got.shows
+    assert "armed wing" not in got.why  # only a counted number of them is named
+    if verdict == article.PARTLY:
+        wing = article.check_rift(_tally(flow, paid), BREAKS, "g", to_armed_wing=1)
+        assert "(1 of them to the armed wing)" in wing.why
 
 
 def _spread(before: list[float], after: list[float]) -> pd.DataFrame:
@@ -137,8 +187,10 @@ def test_a_lower_rate_needs_enough_statements_and_no_overlap() -> None:
 
 def test_the_260m_against_liebermans_own_figure() -> None:
     got = article.check_260m(rp.founding_claim_check(syn.claims()))
-    assert got.verdict == article.CONTRADICTED
+    # his words can be checked, the money cannot: never "contradicted" on one statement
+    assert got.verdict == article.UNTESTABLE
     assert "$100m of $260m: 38%" in got.shows and "15 January 2018" in got.shows
+    assert "no statement of his from March" in got.why and "no data measure" in got.why
 
 
 def test_official_figures_come_from_adversaries_only() -> None:
@@ -157,4 +209,5 @@ def test_an_event_the_article_names_is_checked_against_the_record() -> None:
     events = syn.events()
     got = article.check_event(events, "E024", "conference", "claim")
     assert got.verdict == article.SUPPORTED and got.shows.startswith("16 July 2018")
+    assert "E024" not in got.shows and "record" not in got.shows
     assert article.check_event(events, "E999", "x", "y").verdict == article.UNTESTABLE

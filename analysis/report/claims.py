@@ -36,6 +36,29 @@ GRADE_NAMES: dict[str, str] = {
 
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
 HAMAS_ONLY_SCOPES = ("hamas", "hamas_military_wing")
+#: The Hamas-led government of the Palestinian Authority (2006–07): not the movement's money, so
+#: not in Hamas alone; the reports on Hamas alone say how many such statements they leave out.
+GOVERNMENT_SCOPE = "hamas_led_government"
+#: How each recipient scope is written for readers.
+RECIPIENT_NAMES: dict[str, str] = {
+    "hamas": "Hamas",
+    "hamas_military_wing": "Hamas's armed wing",
+    GOVERNMENT_SCOPE: "the Hamas-led Palestinian Authority government (2006–07)",
+    "palestinian_groups_incl_hamas": "Palestinian groups including Hamas",
+    "iran_proxies_incl_hamas": "Iran's allies including Hamas",
+    "other": "others",
+}
+#: How each status is written for readers (``reduced``: "cut").
+STATUS_NAMES: dict[str, str] = {
+    "paid": "paid",
+    "reduced": "cut",
+    "pledged": "pledged",
+    "requested": "requested",
+    "offered": "offered",
+    "denied": "denied",
+    "stopped": "stopped",
+    "unknown": "not stated",
+}
 RECIPIENT_CHOICES = ("hamas_only", "including_aggregates")
 
 #: What the timeline's lower strip calls the claims that have no annual US$ range.
@@ -46,6 +69,8 @@ NOT_ANNUAL = {
     "absolute": "amount not per year",
     "pooled": "Iran with other donors, not Iran's figure",
 }
+#: How the review table names a reading that was not complete.
+PARSE_NAMES = {"unparsed": "not read", "partial": "read in part"}
 #: ``dated_by`` of a claim that has no year (:data:`analysis.schemas.claims.DATED_BY`).
 UNDATED = "undated"
 
@@ -85,9 +110,25 @@ def pooled_donors(claims: pd.DataFrame) -> pd.Series:
 
 
 def recipient_text(claims: pd.DataFrame) -> pd.Series:
-    """``recipient_scope`` as shown in tables, marked when other donors are pooled with Iran."""
-    scope = claims["recipient_scope"].astype("string")
+    """``recipient_scope`` in reader words (:data:`RECIPIENT_NAMES`), marked when other donors
+    are pooled with Iran."""
+    scope = claims["recipient_scope"].map(RECIPIENT_NAMES).fillna(claims["recipient_scope"])
+    scope = scope.astype("string")
     return scope.where(~pooled_donors(claims), scope + " (Iran with other donors)")
+
+
+def status_text(statuses: pd.Series) -> pd.Series:
+    """Each status in reader words (:data:`STATUS_NAMES`: "cut", "stopped", "pledged")."""
+    unknown = sorted(set(statuses.dropna()) - set(STATUS_NAMES))
+    if unknown:
+        raise ValueError(f"unknown status(es) {unknown}; expected some of {sorted(STATUS_NAMES)}")
+    return statuses.map(STATUS_NAMES).astype("string")
+
+
+def government_left_out(claims: pd.DataFrame) -> int:
+    """How many statements are about the Hamas-led Palestinian Authority government
+    (:data:`GOVERNMENT_SCOPE`): left out of Iran's money for Hamas alone."""
+    return int(claims["recipient_scope"].eq(GOVERNMENT_SCOPE).sum())
 
 
 def select(
@@ -216,8 +257,26 @@ def spread_phrase(spread: float) -> str:
     the lowest is $0 (``spread`` empty) or there is nothing to compare."""
     if pd.isna(spread) or not np.isfinite(spread):
         return "no ratio describes how far apart they are (the lowest is $0)"
-    shown = f"{spread:,.1f}" if spread < 10 else f"{spread:,.0f}"
-    return f"the highest is <b>{shown}</b> times the lowest"
+    return f"the highest is <b>{ratio_text(spread)}</b> times the lowest"
+
+
+#: Significant figures a ratio of ten or more is shown with ("about 450", not "445.5").
+RATIO_FIGURES = 2
+
+
+def ratio_text(ratio: float) -> str:
+    """A ratio ("how many times") at a sensible precision: one decimal below ten ("4.0"),
+    else :data:`RATIO_FIGURES` significant figures, with "about" when that rounds
+    ("about 450" for 445.5, "20" for 20.0). ValueError for a ratio that is not a positive
+    finite number."""
+    if not (np.isfinite(ratio) and ratio > 0):
+        raise ValueError(f"a ratio must be a positive finite number, not {ratio!r}")
+    if ratio < 10:
+        return f"{ratio:.1f}"
+    digits = RATIO_FIGURES - 1 - int(np.floor(np.log10(ratio)))
+    rounded = float(round(ratio, digits))
+    shown = f"{rounded:,.0f}"
+    return shown if np.isclose(rounded, ratio) else f"about {shown}"
 
 
 def spread_by_period(
@@ -295,7 +354,6 @@ def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
     year = selected["reference_year"].astype("string")
     table = pd.DataFrame(
         {
-            "id": selected["claim_id"],
             "said / for year": _lines(said, ("for " + year).where(year.notna())),
             "claimant / source grade": _lines(
                 selected["claimant"],
@@ -309,9 +367,7 @@ def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
                     selected["annual_low_usd"], selected["annual_high_usd"], strict=True
                 )
             ],
-            "recipient / status": _lines(
-                recipient_text(selected).str.replace("_", " "), selected["status"]
-            ),
+            "recipient / status": _lines(recipient_text(selected), status_text(selected["status"])),
             "source": selected["source_publisher"].fillna(selected["source_url"]),
             "url": selected["source_url"],
             "quote": with_translations(selected)["quote_shown"],
@@ -345,8 +401,7 @@ def review_table(claims: pd.DataFrame, caption: str | None = None) -> str:
     frame = needs_review(claims)
     table = pd.DataFrame(
         {
-            "id": frame["claim_id"],
-            "status": frame["parse_status"],
+            "read": frame["parse_status"].map(PARSE_NAMES).fillna(frame["parse_status"]),
             "as stated": frame["amount_as_stated"],
             "period as stated": frame["period_as_stated"],
             "reason": frame["parse_reason"],

@@ -30,7 +30,8 @@ TABLES = ("claims", "us_cpi", "events")
 TITLES: dict[str, str] = {
     "hamas_only": "What has been said about Iran's money for Hamas: Hamas and its armed wing only",
     "including_aggregates": "What has been said about Iran's money for Hamas, including money "
-    "for groups or from donor pools that include it",
+    "for the Hamas-led Palestinian Authority government, for groups that include Hamas, or from "
+    "donor pools",
 }
 
 
@@ -123,15 +124,17 @@ def _filters(
     scope = (
         "Iran's money for Hamas and its armed wing alone"
         if recipient_scope == "hamas_only"
-        else "Iran's money for Hamas, and for groups or from donor pools that include it"
+        else "Iran's money for Hamas, and for the Hamas-led Palestinian Authority government, "
+        "for groups that include Hamas, or from donor pools"
     )
     grade = (
         "every source grade"
         if min_grade == evidence.GRADES[-1]
         else f"sources graded “{GRADE_NAMES[min_grade]}” or better"
     )
+    status = ", ".join(view.STATUS_NAMES[s] for s in evidence.check_statuses(statuses))
     parts = [who, scope, f"money for {start_year}–{end_year}", grade,
-             ", ".join(statuses) if statuses else "every status"]  # fmt: skip
+             status or "every status"]  # fmt: skip
     if not include_vague:
         parts.append("vague wordings left out")
     return "; ".join(parts)
@@ -155,7 +158,25 @@ def intro_html(r: FundingReport) -> str:
         "wording that could not be read) are drawn in the strip below it. "
         f"<b>{undated}</b> name no year and appear only in the table"
         + (f" ({undated_yearly} of them with a yearly amount)" if undated_yearly else "")
-        + ".</p>"
+        + "."
+        + government_note(r)
+        + "</p>"
+    )
+
+
+def government_note(r: FundingReport) -> str:
+    """For a report on Hamas alone: how many statements about the Hamas-led Palestinian
+    Authority government it leaves out, and why (HTML; empty for the other scope)."""
+    n = view.government_left_out(r.all_claims)
+    if r.recipient_scope != "hamas_only" or not n:
+        return ""
+    return (
+        f" <b>{n}</b> statement{'s' if n != 1 else ''} about money for the Hamas-led Palestinian "
+        "Authority government of 2006–07 "
+        + ("is" if n == 1 else "are")
+        + " left out: it was the Authority's government, paying its budget and salaries, not the "
+        "movement or its armed wing. The report including money for groups and governments "
+        "shows " + ("it" if n == 1 else "them") + "."
     )
 
 

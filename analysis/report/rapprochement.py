@@ -26,6 +26,7 @@ from analysis.report import article, context, evidence, finances, periods, plots
 from analysis.report import claims as claims_view
 from analysis.report.claims import GRADE_NAMES
 from analysis.report.html import escape, html_table
+from analysis.report.translations import with_translations
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -159,6 +160,8 @@ def share_summary(
     mid = shares.assign(
         mid=lambda d: d[["share_low", "share_high"]].mean(axis=1, skipna=True)
     ).dropna(subset=["mid"])
+    if mid.empty:  # no yearly amount paid in a year with spending data (e.g. a strict filter)
+        return pd.DataFrame(columns=["period", "basis", "claims", "median_share", "max_share"])
     # compare like with like: in each period, a basis is shown only when it converts every
     # claim the period's widest basis converts (the same claims in the same years)
     sets = mid.groupby(["period", "basis"], observed=True)["claim_id"].apply(frozenset)
@@ -270,6 +273,8 @@ class Evidence:
     #: The claims of ``shown`` with no year.
     undated: pd.DataFrame
     base_year: int
+    #: How the record's statements on Hamas alone come down to ``shown`` (:func:`coverage`).
+    counts: dict[str, int]
 
 
 def article_rows(claims: pd.DataFrame, claim_id: str = article.ARTICLE_CLAIM_ID) -> pd.Series:
@@ -299,6 +304,7 @@ def build(
     shown = evidence.place(
         evidence.restrict(hamas, min_grade=min_grade, statuses=statuses), breaks
     ).reset_index(drop=True)
+    counts = coverage(claims, min_grade=min_grade, statuses=statuses, end_year=end_year)
     ranges = claims_view.ranges(
         evidence.money_paid(shown), us_cpi=us_cpi, base_year=base_year, breaks=breaks
     )
@@ -317,19 +323,86 @@ def build(
         flow=shown[shown["status"].isin(evidence.FLOW_STATUSES)],
         undated=evidence.undated(shown),
         base_year=base_year,
+        counts=counts,
     )
+
+
+def coverage(
+    claims: pd.DataFrame,
+    *,
+    min_grade: str,
+    statuses: Sequence[str] = (),
+    end_year: int | None = None,
+) -> dict[str, int]:
+    """How the record's statements on Iran's money for Hamas alone come down to the ones the
+    report counts, step by step (each step leaves out the statements named by its key):
+
+    ``record`` (every statement on Hamas alone, as the claims report with that scope lists
+    them before its own year filter), ``article`` (the article's own sentences: what is tested),
+    ``later_years`` (about years after ``end_year``), ``below_grade`` (graded below
+    ``min_grade``), ``other_status`` (outside ``statuses``) and ``counted`` (what is left:
+    ``record`` minus the four). ``government``: statements about the Hamas-led Palestinian
+    Authority government, which are not in ``record`` (not money for the movement)."""
+    record = claims_view.select(claims, recipient_scope="hamas_only")
+    own = record[article_rows(record).to_numpy()]
+    rest = record[~article_rows(record).to_numpy()]
+    in_years = claims_view.select(rest, recipient_scope="hamas_only", end_year=end_year)
+    graded = evidence.restrict(in_years, min_grade=min_grade)
+    counted = evidence.restrict(in_years, min_grade=min_grade, statuses=statuses)
+    return {
+        "record": len(record),
+        "article": len(own),
+        "later_years": len(rest) - len(in_years),
+        "below_grade": len(in_years) - len(graded),
+        "other_status": len(graded) - len(counted),
+        "counted": len(counted),
+        "government": claims_view.government_left_out(claims),
+    }
+
+
+def grade_words(min_grade: str) -> str:
+    """The grade filter in words: "statements graded think tank or academic or better"."""
+    if min_grade == evidence.GRADES[-1]:
+        return "statements of every source grade"
+    return f"statements graded {GRADE_NAMES[evidence.check_grade(min_grade)]} or better"
 
 
 def filter_text(ev: Evidence) -> str:
     """Which statements the report counts, in words."""
-    grade = GRADE_NAMES[ev.min_grade]
-    which = (
-        "every source grade"
-        if ev.min_grade == evidence.GRADES[-1]
-        else f"sources graded “{grade}” or better"
+    status = (
+        "with the status " + ", ".join(claims_view.STATUS_NAMES[s] for s in ev.statuses)
+        if ev.statuses
+        else "of every status"
     )
-    status = ", ".join(ev.statuses) if ev.statuses else "every status"
-    return f"Iran's money for Hamas alone; {which}; {status}"
+    return f"Iran's money for Hamas alone; {grade_words(ev.min_grade)}; {status}"
+
+
+def coverage_text(ev: Evidence, end_year: int | None = None) -> str:
+    """How many statements the report counts and which it leaves out, in words, so that its
+    counts reconcile with the report listing every statement (:func:`coverage`)."""
+    c = ev.counts
+    lower = [GRADE_NAMES[g] for g in evidence.GRADES[evidence.GRADES.index(ev.min_grade) + 1 :]]
+    parts = [
+        (c["article"], "of the article's own sentences (they are what is tested)"),
+        (c["later_years"], f"about years after {end_year}"),
+        (c["below_grade"], "graded lower (" + "; ".join(lower) + ")"),
+        (c["other_status"], "of other statuses"),
+    ]
+    out = "; ".join(f"{n} {what}" for n, what in parts if n)
+    text = (
+        f"This report counts {plots.statements(c['counted'])} of the {c['record']} on record "
+        "about Iran's money for Hamas alone, whatever the years"
+        + (f"; it leaves out {out}" if out else "")
+        + "."
+    )
+    if c["government"]:
+        text += (
+            f" {plots.statements(c['government']).capitalize()} about money for the Hamas-led "
+            f"Palestinian Authority government of 2006–07 {'is' if c['government'] == 1 else 'are'}"
+            " not counted as money for Hamas: "
+            "it was the Authority's government, not the movement."
+        )
+    return text
 
 
 def verdicts(
@@ -347,16 +420,17 @@ def verdicts(
     """The article's factual claims, one by one, each with its verdict (in the article's
     order)."""
     year = ev.published.year
-    grades = filter_text(ev).split("; ", 1)[1]
+    grades = grade_words(ev.min_grade)
     pa_cut = context.gaza_money_events(events)
-    unemployment = context.change_text(pse, context.UNEMPLOYMENT, 2012, year, "%")
+    known = year - 1  # the last full year before the article
+    unemployment = context.change_text(pse, context.UNEMPLOYMENT, ev.breaks[0], known, "%")
     hamas_cash = article.Verdict(
         "Hamas short of money",
         "Hamas is strapped for cash; the Palestinian Authority cut funding for salaries in "
         "Gaza, precipitating a financial crisis.",
         (
             "The Palestinian Authority announced a pay cut for its Gaza employees on "
-            f"{article._date(pa_cut.iloc[0]['date'])} (events record). "
+            f"{article._date(pa_cut.iloc[0]['date'])}. "
             if not pa_cut.empty
             else ""
         )
@@ -368,6 +442,8 @@ def verdicts(
         article.PARTLY,
         "the pay cut and the hard times are on record; no public series measures Hamas's own "
         "budget",
+        as_of=ev.published,
+        data_to=article.year_end(known),
     )
     return [
         article.check_event(
@@ -385,20 +461,19 @@ def verdicts(
             "breaking relations with Damascus and Tehran.",
         ),  # fmt: skip
         hamas_cash,
-        article.check_rift(ev.tally, ev.breaks, grades),
+        article.check_rift(ev.tally, ev.breaks, grades, armed_wing_in_rift(ev)),
         article.untestable(
             "Egypt's tunnel closures",
             "The Egyptian army destroyed Hamas's smuggling tunnels, one of its "
             "main sources of income.",
-            "no series measures smuggling income; one dated testimony is in the "
-            "events record (E014)",
+            "no series measures smuggling income; one dated testimony is on the timeline below",
         ),  # fmt: skip
         article.check_lower_rate(ev.spread, ev.breaks, grades),
         article.check_no_official_figures(ev.hamas),
         article.check_260m(None if missing_claims(claims) else founding_claim_check(claims)),
-        article.check_inflation(inflation, year),
+        article.check_inflation(inflation, ev.published),
         article.check_currency(monthly_rates, ev.published),
-        article.check_investment(fdi, year),
+        article.check_investment(fdi, ev.published),
         article.check_oil_sales(eu_monthly, exports, ev.published),
         article.untestable(
             "Wars abroad",
@@ -412,6 +487,15 @@ def verdicts(
             "no series here measures protest or opinion",
         ),  # fmt: skip
     ]
+
+
+def armed_wing_in_rift(ev: Evidence) -> int:
+    """How many statements of money paid in the rift years name the armed wing as recipient."""
+    rift = periods.labels(ev.breaks)[1]
+    in_rift = ev.shown[ev.shown["period"].astype(str).eq(rift)]
+    return int(
+        (in_rift["status"].eq("paid") & in_rift["recipient_scope"].eq("hamas_military_wing")).sum()
+    )
 
 
 def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFrame) -> list[str]:
@@ -443,7 +527,17 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
             f"{ev.breaks[1]} on ({plots.statements(na)}), in {ev.base_year} dollars: "
             f"{by_topic['A lower rate'].why} ({by_topic['A lower rate'].verdict})."
         )
-    sentences.append(by_topic["The $260m"].shows + " The article's “most” is not borne out.")
+    tunnels = by_topic["The $260m"]
+    not_borne_out = tunnels.verdict == article.UNTESTABLE and "not the more than" in tunnels.why
+    sentences.append(
+        tunnels.shows
+        + (
+            " The article's “most” is not borne out by his words on record, and what Iran paid "
+            "cannot be tested."
+            if not_borne_out
+            else " What Iran paid cannot be tested."
+        )
+    )
     sentences.append(_squeeze_sentence(squeeze, ev.published))
     hamas = by_topic["Hamas short of money"]
     if hamas.shows:
@@ -458,24 +552,31 @@ def _range(row: pd.Series | pd.DataFrame) -> str:
 
 
 def _squeeze_sentence(squeeze: pd.DataFrame, published: pd.Timestamp) -> str:
-    """The rial's fall and the EU's oil purchases in the article's year, from ``squeeze``."""
+    """The rial's fall and the EU's oil purchases in the article's year, from ``squeeze``: what
+    was known by the article's date, then what happened next."""
     year = published.year
-    in_year = squeeze[squeeze["month"].dt.year.eq(year)].set_index("month")
-    rates = in_year["open_market"].dropna()
+    in_year = squeeze[squeeze["month"].dt.year.eq(year)]
+    known, later = article.split_months(in_year, published)
+    rates = known.set_index("month")["open_market"].dropna()
     if rates.empty:
         return ""
     text = (
-        f"Iran's squeeze was real: a dollar cost {rates.iloc[0]:,.0f} rial on the open market "
-        f"in {rates.index[0]:%B %Y} and {rates.max():,.0f} in {rates.idxmax():%B}"
+        f"Iran's squeeze was real by the article's date: a dollar cost {rates.iloc[0]:,.0f} rial "
+        f"on the open market in {rates.index[0]:%B %Y} and {rates.iloc[-1]:,.0f} in "
+        f"{rates.index[-1]:%B}"
     )
+    after = later.set_index("month")["open_market"].dropna()
+    if not after.empty and after.max() > rates.iloc[-1]:
+        text += f". After it, the dollar reached {after.max():,.0f} rial in {after.idxmax():%B}"
     eu = squeeze.dropna(subset=["eu_kbd"]).rename(columns={"eu_kbd": "kbd"})
     zero = article.first_zero_month(eu, published)
-    first_half = in_year["eu_kbd"].iloc[:6].dropna()
+    first_half = known["eu_kbd"].dropna()
     if zero is None or first_half.empty:
         return text + "."
+    span = f"{known['month'].iloc[0]:%B}–{known['month'].iloc[-1]:%B}"
     return (
         text + f"; the EU, which bought {first_half.mean():,.0f} thousand barrels a day of "
-        f"Iranian crude in the first half of {year}, bought none from {zero:%B %Y}."
+        f"Iranian crude in {span} {year}, bought none from {zero:%B %Y}."
     )
 
 
@@ -505,6 +606,8 @@ class Report:
     gaza: pd.DataFrame
     lieberman: dict[str, object] | None  # None: a statement it needs is missing
     events: pd.DataFrame
+    #: The last year shown (statements about later years are left out and counted).
+    end_year: int | None = None
     #: The statements the $260m comparison needs that the claims table lacks.
     missing_ids: tuple[str, ...] = ()
 
@@ -569,6 +672,7 @@ def make(
         gaza=context.gaza_money_events(t["events"]),
         lieberman=None if missing_claims(t["claims"]) else founding_claim_check(t["claims"]),
         events=t["events"],
+        end_year=end_year,
         missing_ids=tuple(missing_claims(t["claims"])),
     )
 
@@ -578,19 +682,25 @@ def findings_html(r: Report) -> str:
     items = "".join(f"<li>{escape(s)}</li>" for s in key_findings(r.ev, r.checks, r.squeeze))
     return (
         f"<ul class='findings'>{items}</ul><p class='muted'>Statements counted: "
-        f"{escape(filter_text(r.ev))}; the article's own sentences are what is tested, so they "
-        "are not counted as evidence.</p>"
+        f"{escape(filter_text(r.ev))}. {escape(coverage_text(r.ev, r.end_year))}</p>"
     )
 
 
 def verdicts_html(r: Report) -> str:
     """The article's claims one by one: claim | what the data shows | verdict and why."""
     frame = article.table(r.checks)
+    later = frame["later"].where(
+        frame["later"].eq(""), "\nWhat happened next: " + frame["later"] + "."
+    )
     shown = pd.DataFrame(
         {
             "The article says": frame["claim"],
-            "What the data shows": frame["shows"],
-            "Verdict": frame["verdict"].str.capitalize() + "\n" + frame["why"],
+            "What the data showed at the article's date": frame["shows"] + later,
+            "Verdict": frame["verdict"].str.capitalize()
+            + ".\n"
+            + frame["why"].str[:1].str.upper()
+            + frame["why"].str[1:]
+            + ".",
         }
     )
     return html_table(shown, caption="The article's factual claims, one by one")
@@ -637,10 +747,13 @@ def statements_html(frame: pd.DataFrame, caption: str) -> str:
         {
             "about": year,
             "who": frame["claimant"] + "\n(" + frame["source_grade"].map(GRADE_NAMES) + ")",
-            "said": frame["amount_as_stated"] + "\n[" + frame["status"] + "]",
+            "said": frame["amount_as_stated"]
+            + "\n("
+            + claims_view.status_text(frame["status"])
+            + ")",
             "source": frame["source_publisher"].fillna(frame["source_url"]),
             "url": frame["source_url"],
-            "quote": frame["quote"],
+            "quote": with_translations(frame)["quote_shown"],
         }
     )
     return html_table(table, links={"source": "url"}, hide=["url"], caption=caption,
@@ -750,7 +863,7 @@ def lieberman_html(r: Report) -> str:
                 "words": rows["amount_as_stated"].str.split(" | ", regex=False).str[0],
                 "source": rows["source_publisher"].fillna(rows["source_url"]),
                 "url": rows["source_url"],
-                "quote": rows["quote"],
+                "quote": with_translations(rows)["quote_shown"],
             }
         ),
         links={"source": "url"},
@@ -791,7 +904,8 @@ def capacity_title(r: Report) -> str:
         parts.append(f"inflation of {evidence.number(inflation[year]):.0f}% in {year}")
     rate = by_year["irr_per_usd"].dropna()
     if year in rate.index and first in rate.index:
-        parts.append(f"a dollar at {rate[year] / rate[first]:.1f} times its {first} price")
+        times = claims_view.ratio_text(rate[year] / rate[first])
+        parts.append(f"a dollar at {times} times its {first} price")
     return "Iran's squeeze by year: " + (", ".join(parts) if parts else "prices, rial, oil, army")
 
 

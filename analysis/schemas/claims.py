@@ -78,11 +78,13 @@ CLAIMANT_TYPES = (
     "un_international",
     "other",
 )
-#: Who the money went to: Hamas alone, its military wing, or an aggregate that must not be read
-#: as Hamas's own share.
+#: Who the money went to: Hamas alone, its military wing, the Hamas-led government of the
+#: Palestinian Authority (2006–07: not the movement's own money), or an aggregate that must not
+#: be read as Hamas's own share.
 RECIPIENT_SCOPES = (
     "hamas",
     "hamas_military_wing",
+    "hamas_led_government",
     "palestinian_groups_incl_hamas",
     "iran_proxies_incl_hamas",
     "other",
