@@ -265,7 +265,7 @@ def bounded(work: Callable[[], T], seconds: float, what: str = "export") -> T:
         _, status = os.waitpid(pid, 0)
     if not data:
         raise RuntimeError(
-            f"the {what} process died ({_how(status)}); out of memory? "
+            f"{what} stopped: its process died ({_how(status)}); out of memory? "
             f"(${config.MAX_OUTPUT_CHARS_ENV} bounds the output it prints)"
         )
     ok, value = pickle.loads(data)
