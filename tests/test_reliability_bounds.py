@@ -38,6 +38,14 @@ LINE = "synthetic hostile output, printed over and over by a loop\n"  # 58 chara
 MANY = LINE * 50_000  # 2.9 MB
 
 
+@pytest.fixture(autouse=True)
+def _restore_export_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build --export-timeout`` and ``--max-output-chars`` set the environment of the process
+    (for its workers); here that process is pytest's: undo it after each test."""
+    monkeypatch.setenv(config.EXPORT_TIMEOUT_ENV, repr(config.EXPORT_TIMEOUT))
+    monkeypatch.setenv(config.MAX_OUTPUT_CHARS_ENV, str(config.MAX_OUTPUT_CHARS))
+
+
 def _note(html: str) -> tuple[int, int, int]:
     """The truncation note's shown and total characters, and where it is in ``html``."""
     found = NOTE.search(html)
