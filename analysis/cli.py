@@ -114,6 +114,18 @@ def clean(force: bool, only: tuple[str, ...], quiet: bool) -> None:
     show_default=True,
     help="Seconds a cell may run.",
 )
+@click.option(
+    "--export-timeout",
+    type=click.FloatRange(min=1),
+    help="Seconds a run's export (HTML and PDF) may take; past it the run fails "
+    f"[default: {config_default('EXPORT_TIMEOUT'):g}; env: ANALYSIS_EXPORT_TIMEOUT].",
+)
+@click.option(
+    "--max-output-chars",
+    type=click.IntRange(min=1),
+    help="Characters of a cell's output a report shows; the rest is cut with a note "
+    f"[default: {config_default('MAX_OUTPUT_CHARS'):,}; env: ANALYSIS_MAX_OUTPUT_CHARS].",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Log-friendly: one line per run, no bars.")
 @click.option(
     "--executor",
@@ -152,6 +164,8 @@ def build(
     only: tuple[str, ...],
     jobs: int | None,
     cell_timeout: float | None,
+    export_timeout: float | None,
+    max_output_chars: int | None,
     quiet: bool,
     executor: str,
     scheduler: str | None,
@@ -179,6 +193,7 @@ def build(
         raise click.UsageError("-p needs a NOTEBOOK (the values of reports.toml runs live there)")
     if notebook is not None and (only or config_path):
         raise click.UsageError("NOTEBOOK builds one run: it takes no --only or --config")
+    _export_limits(export_timeout, max_output_chars)
     summary = run_build(
         notebook=notebook,
         values=_parse_params(params),
@@ -194,6 +209,24 @@ def build(
         yes=yes,
     )
     raise SystemExit(summary.exit_code)
+
+
+def _export_limits(timeout: float | None, max_output_chars: int | None) -> None:
+    """Hand the export bounds to the workers (forked, spawned or Dask's local ones) through
+    the environment, where :func:`analysis.config.export_timeout` and ``max_output_chars``
+    read them; a bad value there is a usage error now, not a failure of every run."""
+    import os
+
+    from analysis import config
+
+    if timeout is not None:
+        os.environ[config.EXPORT_TIMEOUT_ENV] = repr(timeout)
+    if max_output_chars is not None:
+        os.environ[config.MAX_OUTPUT_CHARS_ENV] = str(max_output_chars)
+    try:
+        config.export_timeout(), config.max_output_chars()
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
@@ -227,6 +260,9 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Report config instead of reports.toml.",
 )
+@click.option(
+    "--yes", "-y", is_flag=True, help=f"Build more than {MAX_RUNS_WITHOUT_YES} runs at once."
+)
 def refresh(
     snapshot: Path | None,
     update: bool,
@@ -235,6 +271,7 @@ def refresh(
     executor: str,
     scheduler: str | None,
     config_path: Path | None,
+    yes: bool,
 ) -> None:
     """Fetch, clean and build what changed (for cron/CI); a log per run in logs/.
 
@@ -245,6 +282,7 @@ def refresh(
     """
     from analysis.refresh import refresh as run_refresh
 
+    _export_limits(None, None)
     result = run_refresh(
         snapshot=snapshot,
         update=update,
@@ -253,6 +291,7 @@ def refresh(
         executor=executor,
         scheduler=scheduler,
         config_path=config_path,
+        yes=yes,
     )
     if result.error and not quiet:
         click.echo(f"error: {result.error}", err=True)

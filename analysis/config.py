@@ -167,6 +167,32 @@ def paths() -> Paths:
     return Paths(project_root())
 
 
+def _positive(env: str, default: float) -> float:
+    """``$env`` as a positive number, else ``default``; a bad value is a ValueError naming it."""
+    text = os.environ.get(env, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"${env}={text!r}: expected a positive number")
+    return value
+
+
+def max_output_chars() -> int:
+    """Characters of one cell's output a report shows (:data:`MAX_OUTPUT_CHARS`, or
+    ``$ANALYSIS_MAX_OUTPUT_CHARS``)."""
+    return int(_positive(MAX_OUTPUT_CHARS_ENV, MAX_OUTPUT_CHARS))
+
+
+def export_timeout() -> float:
+    """Seconds one run's export may take (:data:`EXPORT_TIMEOUT`, or
+    ``$ANALYSIS_EXPORT_TIMEOUT``)."""
+    return _positive(EXPORT_TIMEOUT_ENV, EXPORT_TIMEOUT)
+
+
 def snapshot_dir(override: str | os.PathLike[str] | None = None) -> Path | None:
     """The local snapshot folder: ``override`` (``--snapshot``), else ``$ANALYSIS_SNAPSHOT``."""
     value = override if override is not None else os.environ.get(SNAPSHOT_ENV)
@@ -198,6 +224,19 @@ DEFAULT_CELL_TIMEOUT = 600.0
 #: More report runs than this in one ``analysis build`` need ``--yes`` (a grid typed by
 #: mistake, e.g. 500 runs, would otherwise occupy the machine for hours without a word).
 MAX_RUNS_WITHOUT_YES = 100
+#: Characters of one cell's output a report shows: the text of its streams and plain-text
+#: results, and of its HTML results (markup and embedded images not counted). Past it the output
+#: is cut, and the report says so at that spot ("output truncated: N of M characters shown"):
+#: a notebook printing 100 MB would take WeasyPrint minutes and gigabytes. 20,000 characters
+#: are about 15 A4 pages of printed text; ``$ANALYSIS_MAX_OUTPUT_CHARS`` (or ``build
+#: --max-output-chars``) sets another limit.
+MAX_OUTPUT_CHARS = 100_000
+MAX_OUTPUT_CHARS_ENV = "ANALYSIS_MAX_OUTPUT_CHARS"
+#: Seconds one run's export (report HTML and PDF, in a child process) may take; past it the run
+#: fails with that message and the last good report stays. ``$ANALYSIS_EXPORT_TIMEOUT`` (or
+#: ``build --export-timeout``) sets another bound.
+EXPORT_TIMEOUT = 300.0
+EXPORT_TIMEOUT_ENV = "ANALYSIS_EXPORT_TIMEOUT"
 #: Refresh logs kept in logs/ (older ones are removed).
 KEEP_REFRESH_LOGS = 200
 

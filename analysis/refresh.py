@@ -129,9 +129,11 @@ def refresh(
     scheduler: str | None = None,
     config_path: Path | None = None,
     echo: Callable[[str], None] | None = None,
+    yes: bool = False,
 ) -> RefreshResult:
     """Fetch, clean and build what changed; see the module doc. Never raises for a failure
-    of a step: the error is logged and its exit code returned in the result."""
+    of a step: the error is logged and its exit code returned in the result. ``yes``: build
+    more than :data:`~analysis.config.MAX_RUNS_WITHOUT_YES` runs (as ``build --yes``)."""
     import filelock
 
     out = config.paths()
@@ -151,7 +153,7 @@ def refresh(
         out.cache.mkdir(parents=True, exist_ok=True)
         try:
             with filelock.FileLock(str(out.refresh_lock), timeout=0):
-                _steps(result, say, snapshot, update, jobs, executor, scheduler, config_path)
+                _steps(result, say, snapshot, update, jobs, executor, scheduler, config_path, yes)
         except filelock.Timeout:
             result.error_code = ExitCode.BUSY
             result.error = f"another refresh is running ({out.refresh_lock})"
@@ -181,6 +183,7 @@ def _steps(
     executor: str,
     scheduler: str | None,
     config_path: Path | None,
+    yes: bool = False,
 ) -> None:
     """Fetch → clean → build, filling ``result``; raises AnalysisError when a step fails."""
     from analysis.clean.pipeline import clean
@@ -209,6 +212,7 @@ def _steps(
         executor=executor,
         scheduler=scheduler,
         config_path=config_path,
+        yes=yes,
     )
     result.runs_built = [r.name for r in summary.runs if r.status == "built"]
     result.runs_failed = [r.name for r in summary.failed]

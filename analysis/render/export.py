@@ -1,22 +1,35 @@
-"""Export an executed notebook to report HTML and PDF in this process (no command-line start).
+"""Export an executed notebook to report HTML and PDF (no command-line start).
 
 One :class:`Exporter` per process holds the nbconvert exporters (templates compiled once):
 about 0.2 s for the HTML and 0.8 s for the PDF of a small report. The PDF is printed from the
 very HTML that is written, so the two always agree (except that each chart's "Download the
 data" link, a file in ``data/`` beside the report, is named rather than linked in the PDF).
+
+Both are bounded, so a hostile notebook cannot hold a build for long. Each cell's output is cut
+to :func:`analysis.config.max_output_chars` characters (:func:`bound_outputs`), with a note in
+the report at that spot: "output truncated: N of M characters shown". The export runs in a
+forked child process (:func:`bounded`, which inherits the compiled templates) that is killed
+after :func:`analysis.config.export_timeout` seconds: the run then fails with
+:class:`ExportTimeout` and the last good report stays.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import os
+import pickle
 import re
+import select
+import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from analysis import atomic
+from analysis import atomic, config
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -58,14 +71,226 @@ def pdf_data_notes(html: str) -> str:
 
 
 @dataclass(frozen=True)
+class Truncation:
+    """One cell whose output the report shows cut: how many of its characters are shown."""
+
+    cell: int  #: the cell's index in the notebook
+    shown: int
+    total: int
+
+    def note(self) -> str:
+        """What the report says at that spot."""
+        return f"output truncated: {self.shown:,} of {self.total:,} characters shown"
+
+
+#: The class of the note's paragraph (report.css may style it).
+TRUNCATED_CLASS = "output-truncated"
+
+
+def _note_output(truncation: Truncation) -> Any:
+    """The note as a display output (HTML for the report, plain text for other views)."""
+    from nbformat.v4 import new_output
+
+    text = truncation.note()
+    html = f'<p class="{TRUNCATED_CLASS}"><strong>[{text}]</strong></p>'
+    return new_output("display_data", data={"text/html": html, "text/plain": f"[{text}]"})
+
+
+def _cut_html(html: str, keep: int) -> tuple[str, int]:
+    """``html`` cut after ``keep`` characters of its text (markup, comments, scripts and styles
+    not counted), still well formed; and its text's length. Unchanged when it fits."""
+    from bs4 import BeautifulSoup, NavigableString
+
+    soup = BeautifulSoup(html, "html.parser")
+    strings = [s for s in soup.find_all(string=True) if type(s) is NavigableString]
+    total = sum(map(len, strings))
+    if total <= keep:
+        return html, total
+    for string in strings:
+        if len(string) < keep:
+            keep -= len(string)
+            continue
+        node: Any = NavigableString(str(string)[:keep])
+        string.replace_with(node)
+        while node is not None and node is not soup:  # everything after the cut goes
+            for later in list(node.next_siblings):
+                later.extract()
+            node = node.parent
+        break
+    return str(soup), total
+
+
+def _text_of(output: Any) -> tuple[str, str] | None:
+    """The text a report shows for ``output``, and where it sits (a stream's ``text``, an
+    error's ``traceback`` or a MIME type of ``data``); None for images and other outputs."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        text = output.get("text", "")
+        return ("text", "".join(text) if isinstance(text, list) else text)
+    if kind == "error":
+        return ("traceback", "\n".join(output.get("traceback", [])))
+    data = output.get("data", {})
+    for mime in ("text/html", "text/markdown", "text/plain"):
+        if mime in data:
+            value = data[mime]
+            return (mime, "".join(value) if isinstance(value, list) else value)
+    return None
+
+
+def _cut_output(output: Any, keep: int) -> int | None:
+    """Cut ``output``'s text to ``keep`` characters in place (its other views go, they would be
+    uncut); return the text's full length, None for an output without text."""
+    found = _text_of(output)
+    if found is None:
+        return None
+    where, text = found
+    if where == "text/html":
+        if len(text) <= keep:
+            return len(text)
+        cut, size = _cut_html(text, keep)  # the text of the HTML may still fit
+    else:
+        cut, size = text[:keep], len(text)
+    if size > keep:
+        if where == "text":
+            output["text"] = cut
+        elif where == "traceback":
+            output["traceback"] = cut.split("\n")
+        else:
+            output["data"] = {where: cut}
+    return size
+
+
+def bound_outputs(nb: NotebookNode, limit: int) -> list[Truncation]:
+    """Cut each code cell's outputs to ``limit`` characters of text in all (see
+    :data:`analysis.config.MAX_OUTPUT_CHARS`): the output that crosses it is cut there, the
+    text outputs after it are dropped, and a note follows. Returns what was cut."""
+    cut: list[Truncation] = []
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        left, total = limit, 0
+        kept: list[Any] = []
+        note_at: int | None = None
+        for output in cell.get("outputs", []):
+            size = _cut_output(output, left)
+            if size is not None:
+                total += size
+                if not left:  # dropped: the cell's budget is spent
+                    note_at = len(kept) if note_at is None else note_at
+                    continue
+                if size > left:
+                    note_at = len(kept) + 1
+                left -= min(size, left)
+            kept.append(output)
+        if note_at is not None:
+            truncation = Truncation(index, limit - left, total)
+            kept.insert(note_at, _note_output(truncation))
+            cut.append(truncation)
+            cell["outputs"] = kept
+    return cut
+
+
+class ExportTimeout(RuntimeError):
+    """The export of a run took longer than its bound (:func:`analysis.config.export_timeout`)."""
+
+
+T = TypeVar("T")
+
+
+def _portable(err: BaseException) -> BaseException:
+    """``err`` if it pickles (to cross back from the child), else a RuntimeError that names it."""
+    try:
+        pickle.loads(pickle.dumps(err))
+    except Exception:  # noqa: BLE001 - any failure to round-trip
+        return RuntimeError(f"{type(err).__name__}: {err}")
+    return err
+
+
+def _child(work: Callable[[], Any], pipe: int, parent: int) -> None:
+    """In the forked child: die with the parent, do ``work``, send its result (or error)."""
+    from analysis.render.executors import die_with_parent
+
+    try:
+        die_with_parent(parent)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            payload: tuple[bool, Any] = (True, work())
+        except BaseException as err:  # noqa: BLE001 - sent to the parent, raised there
+            payload = (False, _portable(err))
+        with os.fdopen(pipe, "wb") as out:
+            pickle.dump(payload, out)
+    finally:
+        os._exit(0)
+
+
+def _receive(pipe: int, pid: int, seconds: float, what: str) -> bytes:
+    """Everything the child sends before it closes the pipe; kill it after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        ready = select.select([pipe], [], [], max(left, 0))[0] if left > 0 else []
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            raise ExportTimeout(
+                f"{what} took longer than {seconds:g} s and was stopped "
+                f"(${config.EXPORT_TIMEOUT_ENV} or build --export-timeout sets the bound)"
+            )
+        chunk = os.read(pipe, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def bounded(work: Callable[[], T], seconds: float, what: str = "export") -> T:
+    """``work()`` in a forked child process, killed after ``seconds`` (raises
+    :class:`ExportTimeout`); its result or exception comes back. The child inherits this
+    process's state (compiled templates, fonts), so it starts at once, and it dies with this
+    process. Where there is no fork (Windows), ``work()`` runs here, unbounded."""
+    if not hasattr(os, "fork"):
+        return work()
+    read, write = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (coverage does not follow it)
+        os.close(read)
+        _child(work, write, parent)
+    os.close(write)
+    try:
+        data = _receive(read, pid, seconds, what)
+    finally:
+        os.close(read)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # gone already, unless interrupted here
+        _, status = os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError(
+            f"{what} stopped: its process died ({_how(status)}); out of memory? "
+            f"(${config.MAX_OUTPUT_CHARS_ENV} bounds the output it prints)"
+        )
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _how(status: int) -> str:
+    """A waitpid status in words."""
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit {os.waitstatus_to_exitcode(status)}"
+
+
+@dataclass(frozen=True)
 class ExportResult:
-    """Files written by :meth:`Exporter.export` and how long each took."""
+    """Files written by :meth:`Exporter.export`, how long each took and what it cut."""
 
     title: str
     html: Path
     pdf: Path | None
     html_seconds: float
     pdf_seconds: float
+    truncated: tuple[Truncation, ...] = ()
 
 
 class Exporter:
@@ -111,14 +336,30 @@ class Exporter:
         *,
         pdf: bool = True,
         show_code: bool = False,
+        max_output_chars: int | None = None,
+        timeout: float | None = None,
     ) -> ExportResult:
-        """Write ``out_dir/<stem>.html`` (and ``.pdf``) from the executed notebook ``nb_path``."""
+        """Write ``out_dir/<stem>.html`` (and ``.pdf``) from the executed notebook ``nb_path``,
+        each cell's output cut to ``max_output_chars`` and the whole in a child process killed
+        after ``timeout`` seconds (raises :class:`ExportTimeout`; defaults: config)."""
+        limit = config.max_output_chars() if max_output_chars is None else max_output_chars
+        seconds = config.export_timeout() if timeout is None else timeout
+        return bounded(
+            lambda: self._export(nb_path, out_dir, stem, pdf, show_code, limit),
+            seconds,
+            f"the export of {stem}",
+        )
+
+    def _export(
+        self, nb_path: Path, out_dir: Path, stem: str, pdf: bool, show_code: bool, limit: int
+    ) -> ExportResult:
         import nbformat
 
         from analysis.render.notebook import notebook_title
 
         nb = nbformat.read(nb_path, as_version=4)
         started = time.perf_counter()
+        truncated = bound_outputs(nb, limit)
         html = self.html(nb, name=stem, show_code=show_code)
         html, _ = publish_data(html, out_dir)
         html_path = out_dir / f"{stem}.html"
@@ -135,6 +376,7 @@ class Exporter:
             pdf_path,
             round(html_seconds, 3),
             round(time.perf_counter() - started, 3) if pdf else 0.0,
+            tuple(truncated),
         )
 
 
