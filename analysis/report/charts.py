@@ -14,7 +14,6 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.text import Text
 
 #: Colours by meaning, used across reports: Okabe-Ito, safe for the common colour-vision
 #: deficiencies, with a distinct hue for each category a chart sets side by side.
@@ -183,49 +182,14 @@ def chart_data(fig: Figure) -> tuple[str, str]:
     return _data_name(fig), text
 
 
-#: :func:`legible` raises a text at most this many times its own size.
-MAX_RAISE = 1.5
-
-
 def min_text_pt(width_in: float) -> float:
     """The smallest text size (pt) that reads at :data:`MIN_PHONE_PX` when a chart
     ``width_in`` inches wide is scaled to the phone column."""
     return MIN_PHONE_PX * 72 * width_in / PHONE_COLUMN_PX
 
 
-def _texts(fig: Figure) -> list[Text]:
-    from matplotlib.text import Text
-
-    found = fig.findobj(lambda artist: isinstance(artist, Text))
-    return [t for t in found if isinstance(t, Text) and t.get_visible() and t.get_text().strip()]
-
-
-def legible(fig: Figure) -> Figure:
-    """Raise every text of ``fig`` smaller than :func:`min_text_pt` of the figure's width to
-    that size, at most :data:`MAX_RAISE` times its own size, and lay the figure out again.
-
-    A chart of the theme's width already meets the floor (no change); a chart drawn wider with
-    small fixed sizes gets larger text, but a many-panel figure drawn 10 in wide would need
-    twice its sizes, which the raise caps (its panels must be stacked to read on a phone)."""
-    import warnings
-
-    floor = min_text_pt(float(fig.get_size_inches()[0]))
-    small = [t for t in _texts(fig) if t.get_fontsize() < floor - 0.05]
-    if not small:
-        return fig
-    for text in small:
-        text.set_fontsize(round(min(floor, MAX_RAISE * text.get_fontsize()), 1))
-    engine = fig.get_layout_engine()
-    if engine is None or type(engine).__name__ == "TightLayoutEngine":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fig.tight_layout()
-    return fig
-
-
 def _svg_with_alt(fig: Figure) -> tuple[str, dict[str, str]]:
     name, data = chart_data(fig)
-    legible(fig)
     return figure_svg(fig), {"alt": figure_title(fig), "data_name": name, "data_csv": data}
 
 
