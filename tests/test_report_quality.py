@@ -188,15 +188,22 @@ def test_arabic_quotes_extracted_from_the_pdf_equal_the_ledger() -> None:
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Injected into a copy of the report: the page's horizontal overflow in px, and how many number
+#: cells (right-aligned, or in a pandas table) are set on more than one line.
 PROBE = (
     "<script>window.addEventListener('load',function(){var d=document.documentElement;"
+    "var wrapped=0;document.querySelectorAll('td[style*=\"text-align:right\"],"
+    "table.dataframe td').forEach(function(c){if(c.querySelector('br'))return;"
+    "var r=document.createRange();r.selectNodeContents(c);var tops={};"
+    "Array.prototype.forEach.call(r.getClientRects(),function(x){"
+    "if(x.width>0)tops[Math.round(x.top)]=1;});if(Object.keys(tops).length>1)wrapped++;});"
     "document.title='overflow:'+(Math.max(d.scrollWidth,document.body.scrollWidth)-"
-    "window.innerWidth);});</script>"
+    "window.innerWidth)+' wrapped:'+wrapped;});</script>"
 )
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
-def test_no_horizontal_page_overflow_at_390_px(run: Path, tmp_path: Path) -> None:
+def test_no_horizontal_page_overflow_or_broken_number_at_390_px(run: Path, tmp_path: Path) -> None:
     _require(CHROMIUM is not None, "headless Chromium not installed")
     probe = tmp_path / "probe.html"
     probe.write_text(_html(run).replace("</head>", PROBE + "</head>", 1), encoding="utf-8")
@@ -222,9 +229,10 @@ def test_no_horizontal_page_overflow_at_390_px(run: Path, tmp_path: Path) -> Non
         timeout=120,
         check=False,
     )
-    found = re.search(r"<title>overflow:(-?\d+)</title>", result.stdout)
+    found = re.search(r"<title>overflow:(-?\d+) wrapped:(\d+)</title>", result.stdout)
     assert found, result.stderr[-500:]
-    assert int(found.group(1)) <= 0
+    assert int(found.group(1)) <= 0, "the page scrolls sideways"
+    assert int(found.group(2)) == 0, "a number is broken over two lines"
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
@@ -241,3 +249,42 @@ def test_every_chart_is_svg_with_alt_text_and_its_csv_beside_the_report(run: Pat
     for name, href in links:
         assert href == f"data/{name}" and (run / href).is_file()
         assert (run / href).read_text(encoding="utf-8").startswith("# ")
+
+
+def svg_text_px(svg: str, column_px: float) -> list[float]:
+    """The size of every text of a matplotlib SVG (text drawn as glyph paths, each run scaled by
+    its font size / 100) in CSS px, when the SVG is scaled to ``column_px`` wide."""
+    width_pt = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg).group(1))
+    sizes_pt = [100 * float(s) for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
+    return [size * column_px / width_pt for size in sizes_pt]
+
+
+def test_a_theme_chart_reads_on_a_390_px_phone() -> None:
+    """A chart drawn with the theme (title, axis labels, ticks, event numbers, caption and event
+    key) has no text under MIN_PHONE_PX when scaled to the phone column."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.report import charts
+
+    charts.set_theme()
+    fig, ax = plt.subplots()
+    years = list(range(1990, 2024))
+    ax.bar(years, [float(y % 7) for y in years])
+    charts.years_axis(ax, years)
+    events = pd.DataFrame(
+        {"date": pd.to_datetime(["2012-02-01", "2015-07-14", "2016-01-16"]), "label": list("ABC")}
+    )
+    charts.mark_events(ax, events, yearly=True)
+    charts.finish(
+        ax,
+        title="Synthetic series rose in most years",
+        ylabel="% a year",
+        sources="synthetic publisher SERIES.CODE, data to 2023",
+        note=charts.events_note(events),
+    )
+    sizes = svg_text_px(charts.figure_svg(fig), charts.PHONE_COLUMN_PX)
+    plt.close(fig)
+    assert sizes and min(sizes) >= charts.MIN_PHONE_PX

@@ -384,14 +384,14 @@ def palestine_figure(
     published: pd.Timestamp,
     titles: tuple[str, str],
 ) -> Figure:
-    """Left: West Bank and Gaza unemployment; right: the Palestinian Authority's net lending
+    """Top: West Bank and Gaza unemployment; below: the Palestinian Authority's net lending
     (% of GDP); the salary cut and Qatar's payments (``money_events``) as dashed lines."""
     import matplotlib.pyplot as plt
 
     from analysis.report import charts
     from analysis.report.context import FISCAL_BALANCE_PCT, UNEMPLOYMENT
 
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
+    fig, axes = plt.subplots(2, 1, figsize=(7, 6.6))
     for ax, code, title, unit in zip(axes, (UNEMPLOYMENT, FISCAL_BALANCE_PCT), titles,
                                      ("% of labour force", "% of GDP"), strict=True):  # fmt: skip
         data = pse.dropna(subset=[code])
