@@ -192,7 +192,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: cells (right-aligned, or in a pandas table) are set on more than one line.
 PROBE = (
     "<script>window.addEventListener('load',function(){var d=document.documentElement;"
-    "var wrapped=0;document.querySelectorAll('td[style*=\"text-align:right\"],"
+    'var wrapped=0;document.querySelectorAll(\'td[style*="text-align:right"],'
     "table.dataframe td').forEach(function(c){if(c.querySelector('br'))return;"
     "var r=document.createRange();r.selectNodeContents(c);var tops={};"
     "Array.prototype.forEach.call(r.getClientRects(),function(x){"

@@ -125,7 +125,6 @@ def set_theme(parameters: Mapping[str, object] | None = None) -> None:
             "figure.figsize": FIGSIZE,
             "figure.dpi": 100,
             "savefig.dpi": 100,
-            **TEXT_PT,
             "axes.titleweight": "bold",
             "legend.frameon": False,
             "axes.spines.top": False,
@@ -135,6 +134,7 @@ def set_theme(parameters: Mapping[str, object] | None = None) -> None:
             "svg.fonttype": "path",
         }
     )
+    mpl.rcParams.update(TEXT_PT)  # type: ignore[arg-type]  # (rc keys are typed as literals)
     show_as_svg()
 
 
@@ -363,7 +363,9 @@ def finish(
     fig._report_source = text  # type: ignore[union-attr]
     if data is not None:
         fig._report_data = data  # type: ignore[union-attr]
-    fig.text(0.01, -0.01, text, fontsize=CAPTION_PT, color="#444444", ha="left", va="top", wrap=True)
+    fig.text(
+        0.01, -0.01, text, fontsize=CAPTION_PT, color="#444444", ha="left", va="top", wrap=True
+    )
     if hasattr(fig, "tight_layout"):
         fig.tight_layout()
     return fig  # type: ignore[return-value]
