@@ -276,7 +276,7 @@ def by_period_figure(
     from analysis.report import charts
     from analysis.report.claims import money
 
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(9.5, 4.6))
     position = {str(period): i for i, period in enumerate(spread["period"])}
     ax.bar(list(position.values()), spread["highest"] - spread["lowest"],
            bottom=spread["lowest"], width=0.7, color="#dddddd", zorder=0)  # fmt: skip
