@@ -12,7 +12,7 @@ export ANALYSIS_SNAPSHOT ?= $(abspath ../shared/mirror)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help check-system reports data processed refresh verify test lint lab kernel bench clean-reports upgrade-deps
+.PHONY: help check-system reports data processed refresh verify test check-reports lint lab kernel bench clean-reports upgrade-deps
 
 ## help: list the targets (default)
 help:
@@ -61,6 +61,10 @@ verify: $(BIN)/.runtime
 ## test: lint (ruff, mypy) and run the whole test suite
 test: $(BIN)/.dev
 	$(ANALYSIS) test
+
+## check-reports: the readers' checks on the built reports/ (PDF pages, Arabic text, 390 px, SVG+CSV); fails if no build
+check-reports: $(BIN)/.dev
+	ANALYSIS_REQUIRE_REPORTS=1 $(BIN)/python -m pytest -n 0 -q tests/test_report_quality.py
 
 ## lint: ruff and mypy only
 lint: $(BIN)/.dev

@@ -1,11 +1,16 @@
-"""The built reports as readers get them (reports/ after `analysis build`; skipped when there is
-no build): PDF pages not left mostly blank, no heading or caption stranded at a page's foot,
-Arabic quotes extracted intact from the PDF, no sideways scroll on a 390 px phone screen, every
-chart SVG with its data CSV beside the report and linked."""
+"""The built reports as readers get them (reports/ after `analysis build`): PDF pages not left
+mostly blank, no heading or caption stranded at a page's foot, Arabic quotes extracted intact from
+the PDF, no sideways scroll on a 390 px phone screen, every chart SVG with its data CSV beside the
+report and linked.
+
+On a developer's machine these are skipped when there is no build (or no pdftoppm/Chromium).
+With ``ANALYSIS_REQUIRE_REPORTS=1`` (what ``make check-reports`` and CI set) a missing build, a
+missing report run or a missing tool is a failure, not a skip."""
 
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
 import shutil
 import subprocess
@@ -21,8 +26,40 @@ RUNS = sorted(p for p in REPORTS.glob("*") if p.is_dir() and (p / f"{p.name}.htm
 #: A page (but the last) may be at most this share blank.
 MAX_BLANK = 0.40
 PHONE_WIDTH = 390
+#: Set (to "1") where the build must exist: CI after `analysis build`, `make check-reports`.
+REQUIRE_ENV = "ANALYSIS_REQUIRE_REPORTS"
+REQUIRED = os.environ.get(REQUIRE_ENV, "") == "1"
+#: Pages are rendered at this resolution for the blank-page check.
+PAGE_DPI = 30
+#: A pixel darker than this is ink (white is 255; the tables' light rules are about 214).
+INK_LEVEL = 230
+#: White within this distance of ink is the ordinary space between lines, cells and blocks.
+NEAR_INK_MM = 3.0
 
-pytestmark = pytest.mark.skipif(not RUNS, reason="no built reports: run `analysis build` first")
+
+def _require(present: bool, reason: str) -> None:
+    """Skip a check whose build or tool is missing; fail instead when :data:`REQUIRED`."""
+    if present:
+        return
+    if REQUIRED:
+        pytest.fail(f"{reason} ({REQUIRE_ENV}=1)")
+    pytest.skip(reason)
+
+
+def _runs_or_skip() -> list[Path]:
+    _require(bool(RUNS), "no built reports: run `analysis build` first")
+    return RUNS
+
+
+def test_the_build_holds_every_report_run() -> None:
+    """Every run in reports.toml has its HTML and PDF in reports/ (so no report escapes the
+    checks below by being absent)."""
+    from analysis.render.report_config import load_runs
+
+    _runs_or_skip()
+    expected = {run.name for run in load_runs()}
+    built = {r.name for r in RUNS if _pdf(r).is_file()}
+    assert expected - built == set()
 
 
 def _html(run: Path) -> str:
@@ -33,32 +70,62 @@ def _pdf(run: Path) -> Path:
     return run / f"{run.name}.pdf"
 
 
-def blank_share(png: Path) -> float:
-    """The share of a page's text area (inside the margins) left white below/between content:
-    rows of the page image with no ink, over all rows of the text area."""
+def blank_share(png: Path, dpi: int = PAGE_DPI) -> float:
+    """The share of a page's text area (between the running header and the page number) that is
+    blank: image rows farther than :data:`NEAR_INK_MM` from any ink. The white between lines,
+    table rows and paragraphs is near ink and counts as content; an empty foot of the page, or a
+    gap left where a figure did not fit, counts as blank."""
+    import numpy as np
     from PIL import Image
 
-    image = Image.open(png).convert("L")
-    width, height = image.size
-    top, bottom = int(height * 0.07), int(height * 0.93)  # the running header and page number
-    pixels = image.load()
-    inked = 0
-    for y in range(top, bottom):
-        if any(pixels[x, y] < 200 for x in range(0, width, 2)):
-            inked += 1
-    rows = bottom - top
-    # Text lines have white gaps between them: count a row as content when ink is near it.
-    return 1.0 - min(1.0, inked * 1.6 / rows)
+    pixels = np.asarray(Image.open(png).convert("L"))
+    height = pixels.shape[0]
+    top, bottom = int(height * 0.07), int(height * 0.93)
+    ink = np.flatnonzero((pixels < INK_LEVEL).any(axis=1))
+    reach = max(1, round(NEAR_INK_MM / 25.4 * dpi))
+    near = np.zeros(height, dtype=bool)
+    for row in ink:
+        near[max(0, row - reach) : row + reach + 1] = True
+    return float(1.0 - near[top:bottom].mean())
+
+
+def _page_of_lines(tmp_path: Path, filled: float, pitch_mm: float = 5.3) -> Path:
+    """A synthetic A4 page image at :data:`PAGE_DPI`: text-like lines (1 mm of ink every
+    ``pitch_mm``) over the first ``filled`` share of its text area, white below."""
+    from PIL import Image, ImageDraw
+
+    width, height = round(210 / 25.4 * PAGE_DPI), round(297 / 25.4 * PAGE_DPI)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    top, bottom = int(height * 0.07), int(height * 0.93)
+    per_mm = PAGE_DPI / 25.4
+    y = float(top)
+    while y < top + filled * (bottom - top):
+        draw.rectangle([20, round(y), width - 20, round(y + per_mm)], fill=0)
+        y += pitch_mm * per_mm
+    path = tmp_path / f"page-{filled}-{pitch_mm}.png"
+    image.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("filled", "pitch"), [(1.0, 5.3), (1.0, 7.0), (0.5, 5.3), (0.3, 7.0)])
+def test_blank_share_counts_the_empty_part_of_a_page_not_the_space_between_lines(
+    tmp_path: Path, filled: float, pitch: float
+) -> None:
+    share = blank_share(_page_of_lines(tmp_path, filled, pitch))
+    assert abs(share - (1.0 - filled)) < 0.05
 
 
 def _page_images(pdf: Path, folder: Path) -> list[Path]:
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(folder / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", str(PAGE_DPI), "-png", str(pdf), str(folder / "p")], check=True
+    )
     return sorted(folder.glob("p-*.png"))
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm not installed")
 @pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
 def test_no_pdf_page_but_the_last_is_mostly_blank(run: Path) -> None:
+    _require(shutil.which("pdftoppm") is not None, "poppler's pdftoppm not installed")
     with tempfile.TemporaryDirectory() as folder:
         pages = _page_images(_pdf(run), Path(folder))
         shares = {n: round(blank_share(p), 2) for n, p in enumerate(pages[:-1], start=1)}
@@ -108,7 +175,7 @@ def test_arabic_quotes_extracted_from_the_pdf_equal_the_ledger() -> None:
     ledger = pd.read_csv(ROOT / "data" / "raw" / "ledgers" / "claims.csv", dtype="string")
     quotes = [q for q in ledger["quote"].dropna() if _arabic(q)]
     checked = 0
-    for run in RUNS:
+    for run in _runs_or_skip():
         if not any(_arabic(q) and q.split()[0] in _html(run) for q in quotes):
             continue
         text = " ".join(p.extract_text() for p in PdfReader(_pdf(run)).pages)
@@ -117,21 +184,27 @@ def test_arabic_quotes_extracted_from_the_pdf_equal_the_ledger() -> None:
             if html_lib.escape(quote) in _html(run):
                 assert _arabic(quote) in words, f"{run.name}: Arabic quote not intact in the PDF"
                 checked += 1
-    if checked == 0:
-        pytest.skip("no built report shows an Arabic quote")
+    _require(checked > 0, "no built report shows an Arabic quote")
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Injected into a copy of the report: the page's horizontal overflow in px, and how many number
+#: cells (right-aligned, or in a pandas table) are set on more than one line.
 PROBE = (
     "<script>window.addEventListener('load',function(){var d=document.documentElement;"
+    'var wrapped=0;document.querySelectorAll(\'td[style*="text-align:right"],'
+    "table.dataframe td').forEach(function(c){if(c.querySelector('br'))return;"
+    "var r=document.createRange();r.selectNodeContents(c);var tops={};"
+    "Array.prototype.forEach.call(r.getClientRects(),function(x){"
+    "if(x.width>0)tops[Math.round(x.top)]=1;});if(Object.keys(tops).length>1)wrapped++;});"
     "document.title='overflow:'+(Math.max(d.scrollWidth,document.body.scrollWidth)-"
-    "window.innerWidth);});</script>"
+    "window.innerWidth)+' wrapped:'+wrapped;});</script>"
 )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
 @pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
-def test_no_horizontal_page_overflow_at_390_px(run: Path, tmp_path: Path) -> None:
+def test_no_horizontal_page_overflow_or_broken_number_at_390_px(run: Path, tmp_path: Path) -> None:
+    _require(CHROMIUM is not None, "headless Chromium not installed")
     probe = tmp_path / "probe.html"
     probe.write_text(_html(run).replace("</head>", PROBE + "</head>", 1), encoding="utf-8")
     result = subprocess.run(
@@ -156,9 +229,10 @@ def test_no_horizontal_page_overflow_at_390_px(run: Path, tmp_path: Path) -> Non
         timeout=120,
         check=False,
     )
-    found = re.search(r"<title>overflow:(-?\d+)</title>", result.stdout)
+    found = re.search(r"<title>overflow:(-?\d+) wrapped:(\d+)</title>", result.stdout)
     assert found, result.stderr[-500:]
-    assert int(found.group(1)) <= 0
+    assert int(found.group(1)) <= 0, "the page scrolls sideways"
+    assert int(found.group(2)) == 0, "a number is broken over two lines"
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
@@ -175,3 +249,42 @@ def test_every_chart_is_svg_with_alt_text_and_its_csv_beside_the_report(run: Pat
     for name, href in links:
         assert href == f"data/{name}" and (run / href).is_file()
         assert (run / href).read_text(encoding="utf-8").startswith("# ")
+
+
+def svg_text_px(svg: str, column_px: float) -> list[float]:
+    """The size of every text of a matplotlib SVG (text drawn as glyph paths, each run scaled by
+    its font size / 100) in CSS px, when the SVG is scaled to ``column_px`` wide."""
+    width_pt = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg).group(1))
+    sizes_pt = [100 * float(s) for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
+    return [size * column_px / width_pt for size in sizes_pt]
+
+
+def test_a_theme_chart_reads_on_a_390_px_phone() -> None:
+    """A chart drawn with the theme (title, axis labels, ticks, event numbers, caption and event
+    key) has no text under MIN_PHONE_PX when scaled to the phone column."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.report import charts
+
+    charts.set_theme()
+    fig, ax = plt.subplots()
+    years = list(range(1990, 2024))
+    ax.bar(years, [float(y % 7) for y in years])
+    charts.years_axis(ax, years)
+    events = pd.DataFrame(
+        {"date": pd.to_datetime(["2012-02-01", "2015-07-14", "2016-01-16"]), "label": list("ABC")}
+    )
+    charts.mark_events(ax, events, yearly=True)
+    charts.finish(
+        ax,
+        title="Synthetic series rose in most years",
+        ylabel="% a year",
+        sources="synthetic publisher SERIES.CODE, data to 2023",
+        note=charts.events_note(events),
+    )
+    sizes = svg_text_px(charts.figure_svg(fig), charts.PHONE_COLUMN_PX)
+    plt.close(fig)
+    assert sizes and min(sizes) >= charts.MIN_PHONE_PX

@@ -46,9 +46,30 @@ CATEGORY_COLOURS: tuple[str, ...] = (
 #: with a ``chart_label`` in the ledger (data/raw/ledgers/events.csv) is drawn with that label.
 MARKER_COLUMN = "chart_label"
 
-#: A4 text width is about 6.7 in; charts are drawn at that width so 9-10 pt text prints at
-#: 9-10 pt and still reads on a phone when the SVG is scaled to 390 px.
-FIGSIZE = (7.0, 3.6)
+#: The default chart size, in inches. A chart's SVG is scaled to the column: 366 CSS px on a
+#: 390 px phone, at most 100 mm high on A4. At 6 in wide, 11 pt text reads at 9-10 px on the phone
+#: and prints at 9-11 pt.
+FIGSIZE = (6.0, 3.8)
+#: The report column on a 390 px phone (390 px minus report.css's 2 x 0.75rem padding).
+PHONE_COLUMN_PX = 366
+#: The smallest text of any chart, in CSS px, when its SVG is scaled to :data:`PHONE_COLUMN_PX`.
+MIN_PHONE_PX = 9.0
+#: The theme's text sizes, in points, for a chart :data:`FIGSIZE` wide.
+TEXT_PT: dict[str, float] = {
+    "font.size": 11,
+    "axes.titlesize": 12.5,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "legend.title_fontsize": 11,
+    "figure.titlesize": 12.5,
+}
+#: Caption (source line, event key) and event-number sizes, in points.
+CAPTION_PT = 11
+MARKER_PT = 11
+#: The height of one row of event numbers above the plot, in points.
+MARKER_ROW_PT = 1.35 * MARKER_PT
 
 #: Fixed salt for the ids matplotlib writes into SVG files: the same chart, the same bytes.
 SVG_HASHSALT = "analysis-report"
@@ -104,13 +125,7 @@ def set_theme(parameters: Mapping[str, object] | None = None) -> None:
             "figure.figsize": FIGSIZE,
             "figure.dpi": 100,
             "savefig.dpi": 100,
-            "font.size": 10,
-            "axes.titlesize": 11.5,
             "axes.titleweight": "bold",
-            "axes.labelsize": 10,
-            "xtick.labelsize": 9.5,
-            "ytick.labelsize": 9.5,
-            "legend.fontsize": 9.5,
             "legend.frameon": False,
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -119,6 +134,7 @@ def set_theme(parameters: Mapping[str, object] | None = None) -> None:
             "svg.fonttype": "path",
         }
     )
+    mpl.rcParams.update(TEXT_PT)  # type: ignore[arg-type]  # (rc keys are typed as literals)
     show_as_svg()
 
 
@@ -164,6 +180,12 @@ def chart_data(fig: Figure) -> tuple[str, str]:
     source = str(getattr(fig, "_report_source", "Source: see the report"))
     text = csv_text(frame, title=figure_title(fig), source=source, parameters=_PARAMETERS)
     return _data_name(fig), text
+
+
+def min_text_pt(width_in: float) -> float:
+    """The smallest text size (pt) that reads at :data:`MIN_PHONE_PX` when a chart
+    ``width_in`` inches wide is scaled to the phone column."""
+    return MIN_PHONE_PX * 72 * width_in / PHONE_COLUMN_PX
 
 
 def _svg_with_alt(fig: Figure) -> tuple[str, dict[str, str]]:
@@ -243,7 +265,7 @@ def events_note(marked: pd.DataFrame) -> str:
 
 
 #: Two markers closer than this (fraction of the axes width) go on different rows of the strip.
-MARKER_GAP = 0.035
+MARKER_GAP = 0.05
 
 
 def _event_x(date: pd.Timestamp, yearly: bool) -> float:
@@ -298,17 +320,18 @@ def mark_events(
         transform = blended_transform_factory(ax.transData, ax.transAxes)
         fractions = [(x - lo) / (hi - lo) for _, x in shown]
         for (number, x), row in zip(shown, marker_rows(fractions), strict=True):
-            ax.text(
-                x,
-                1.01 + 0.07 * row,
+            ax.annotate(
                 str(number),
-                transform=transform,
+                xy=(x, 1.0),
+                xycoords=transform,
+                xytext=(0, 2 + MARKER_ROW_PT * row),
+                textcoords="offset points",
                 ha="center",
                 va="bottom",
-                fontsize=8.5,
+                fontsize=MARKER_PT,
                 fontweight="bold",
                 color=PALETTE["event"],
-                clip_on=False,
+                annotation_clip=False,
             )
         ax._report_marker_rows = max(marker_rows(fractions)) + 1  # type: ignore[attr-defined]
     return ax
@@ -330,7 +353,7 @@ def finish(
     ``data``: the frame behind the chart, published as its CSV (default: the series drawn).
     """
     rows = int(getattr(ax, "_report_marker_rows", 0))
-    ax.set_title(title, loc="left", pad=6 + 14 * rows)
+    ax.set_title(title, loc="left", pad=6 + MARKER_ROW_PT * rows)
     ax.set_ylabel(ylabel)
     ax.set_xlabel(xlabel)
     text = "Source: " + (sources if isinstance(sources, str) else "; ".join(sources))
@@ -340,7 +363,9 @@ def finish(
     fig._report_source = text  # type: ignore[union-attr]
     if data is not None:
         fig._report_data = data  # type: ignore[union-attr]
-    fig.text(0.01, -0.01, text, fontsize=8.5, color="#444444", ha="left", va="top", wrap=True)
+    fig.text(
+        0.01, -0.01, text, fontsize=CAPTION_PT, color="#444444", ha="left", va="top", wrap=True
+    )
     if hasattr(fig, "tight_layout"):
         fig.tight_layout()
     return fig  # type: ignore[return-value]

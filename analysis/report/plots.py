@@ -182,7 +182,7 @@ def range_legend(
             )
         )
     ax.legend(
-        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
+        handles=handles, fontsize=9.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
     )
     return ax
 
@@ -190,7 +190,7 @@ def range_legend(
 def draw_strip(ax: Axes, others: pd.DataFrame) -> Axes:
     """The claims with no annual range, as dots on one row per reason (same colours/fills)."""
     rows = list(NOT_ANNUAL.values())
-    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_yticks(range(len(rows)), rows, fontsize=9.5)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     placed = others.dropna(subset=["reference_year"])
     if placed.empty:
@@ -236,7 +236,7 @@ def mark_article(ax: Axes, published: pd.Timestamp, *, yearly: bool, label: bool
     ax.axvline(x, color=ARTICLE_COLOR, lw=1.2, zorder=1)
     if label:
         ax.text(x, 1.0, f" article, {published:%b %Y}", transform=ax.get_xaxis_transform(),
-                rotation=90, va="top", ha="left", fontsize=7, color=ARTICLE_COLOR)  # fmt: skip
+                rotation=90, va="top", ha="left", fontsize=9, color=ARTICLE_COLOR)  # fmt: skip
     return ax
 
 
@@ -276,7 +276,7 @@ def by_period_figure(
     from analysis.report import charts
     from analysis.report.claims import money
 
-    fig, ax = plt.subplots(figsize=(9, 4.4))
+    fig, ax = plt.subplots(figsize=(9.5, 4.6))
     position = {str(period): i for i, period in enumerate(spread["period"])}
     ax.bar(list(position.values()), spread["highest"] - spread["lowest"],
            bottom=spread["lowest"], width=0.7, color="#dddddd", zorder=0)  # fmt: skip
@@ -317,17 +317,17 @@ def timeline_figure(
         if isinstance(row.chart_label, str) and row.chart_label:
             lift = 7 + 9 * (labelled % 2)  # alternate heights so neighbours do not collide
             ax.annotate(row.chart_label, (row.event_date, y), xytext=(2, lift),
-                        textcoords="offset points", fontsize=7)  # fmt: skip
+                        textcoords="offset points", fontsize=9)  # fmt: skip
             labelled += 1
     dates = sorted(marks.values())
     if len(dates) == 2:
         ax.axvspan(_num(dates[0]), _num(dates[1]), color="#eeeeee", zorder=0)
     for name, date in marks.items():
         ax.axvline(_num(date), color=charts.PALETTE["event"], ls="--", lw=0.8)
-        ax.text(_num(date), len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=7, va="bottom",
+        ax.text(_num(date), len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=9, va="bottom",
                 color=charts.PALETTE["event"])  # fmt: skip
     mark_article(ax, published, yearly=False)
-    ax.set_yticks(range(len(lanes)), lanes, fontsize=8)
+    ax.set_yticks(range(len(lanes)), lanes, fontsize=10)
     ax.set_ylim(len(lanes) - 0.4, -1.0)  # top lane first, room above it for labels
     return charts.finish(ax, title=title, ylabel="", sources="the project's record of dated events "
                          "(each event with its source in the table below)")  # fmt: skip
@@ -348,18 +348,18 @@ def squeeze_figure(
 
     from analysis.report import charts
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9.5, 6.4), sharex=True)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 6.4), sharex=True)
     for rate, name in (("open_market", "open market"), ("nima", "NIMA (managed)")):
         top.plot(monthly["month"], monthly[rate], marker=".", color=charts.PALETTE[rate],
                  label=name)  # fmt: skip
     top.set_ylim(bottom=0)
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     top.set_ylabel("rial per US$")
-    top.legend(fontsize=8, loc="upper left")
+    top.legend(fontsize=10, loc="upper left")
     top.set_title(title, loc="left")
     bottom.bar(monthly["month"], monthly["eu_kbd"], width=25, color=charts.PALETTE["iran"])
     bottom.set_ylabel("thousand barrels a day")
-    bottom.set_title("EU crude-oil imports from Iran, by month", loc="left", fontsize=10)
+    bottom.set_title("EU crude-oil imports from Iran, by month", loc="left", fontsize=11)
     for ax in (top, bottom):
         for row in sanctions.itertuples(index=False):
             ax.axvline(row.event_date, color=charts.PALETTE["event"], ls="--", lw=0.8)
@@ -384,21 +384,21 @@ def palestine_figure(
     published: pd.Timestamp,
     titles: tuple[str, str],
 ) -> Figure:
-    """Left: West Bank and Gaza unemployment; right: the Palestinian Authority's net lending
+    """Top: West Bank and Gaza unemployment; below: the Palestinian Authority's net lending
     (% of GDP); the salary cut and Qatar's payments (``money_events``) as dashed lines."""
     import matplotlib.pyplot as plt
 
     from analysis.report import charts
     from analysis.report.context import FISCAL_BALANCE_PCT, UNEMPLOYMENT
 
-    fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.8))
+    fig, axes = plt.subplots(2, 1, figsize=(7, 6.6))
     for ax, code, title, unit in zip(axes, (UNEMPLOYMENT, FISCAL_BALANCE_PCT), titles,
                                      ("% of labour force", "% of GDP"), strict=True):  # fmt: skip
         data = pse.dropna(subset=[code])
         ax.plot(data["year"], data[code], marker=".", color=charts.PALETTE["hamas"])
         if code == FISCAL_BALANCE_PCT:
             ax.axhline(0, color="#555555", lw=0.8)
-        ax.set_title(title, loc="left", fontsize=9.5)
+        ax.set_title(title, loc="left", fontsize=10.5)
         ax.set_ylabel(unit)
         charts.years_axis(ax, pse["year"])
         for date in pd.to_datetime(money_events["event_date"]):
@@ -423,7 +423,7 @@ def palestine_figure(
         note=note,
     )
     for ax in axes:
-        ax.title.set_fontsize(10)
+        ax.title.set_fontsize(10.5)
     return fig
 
 
@@ -444,10 +444,10 @@ def capacity_figure(
 
     from analysis.report import charts
 
-    fig, axes = plt.subplots(2, 2, figsize=(10.5, 6.8), sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=(9, 7.2), sharex=True)
     (infl, rial), (oil, army) = axes
     infl.plot(yearly["year"], yearly["inflation"], marker=".", color=charts.PALETTE["iran"])
-    infl.set_title("Consumer-price inflation, % a year", loc="left", fontsize=9.5)
+    infl.set_title("Consumer-price inflation, % a year", loc="left", fontsize=10.5)
     rial.plot(yearly["year"], yearly["irr_per_usd"], marker=".",
               color=charts.PALETTE["open_market"], label="open market")  # fmt: skip
     rial.plot(yearly["year"], yearly["official_irr_per_usd"], ls="--",
@@ -456,18 +456,18 @@ def capacity_figure(
     rial.set_yscale("log")
     rial.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     rial.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-    rial.legend(fontsize=7, loc="upper left")
-    rial.set_title("Rial per US$, yearly average (log scale)", loc="left", fontsize=9.5)
+    rial.legend(fontsize=9, loc="upper left")
+    rial.set_title("Rial per US$, yearly average (log scale)", loc="left", fontsize=10.5)
     oil.plot(yearly["year"], yearly["exports_kbd"], marker=".", color=charts.PALETTE["iran"],
              label="Iran's crude exports (EIA, to 2018)")  # fmt: skip
     oil.bar(yearly["year"], yearly["eu_imports_kbd"], color="#999999", width=0.6,
             label="EU imports from Iran")  # fmt: skip
-    oil.legend(fontsize=7, loc="upper left")
-    oil.set_title("Crude oil, thousand barrels a day", loc="left", fontsize=9.5)
+    oil.legend(fontsize=9, loc="upper left")
+    oil.set_title("Crude oil, thousand barrels a day", loc="left", fontsize=10.5)
     army.plot(yearly["year"], yearly["milex_usd_m"] / 1e3, marker=".",
               color=charts.PALETTE["iran"])  # fmt: skip
     label = milex_label.replace("$", r"\$")  # a pair of "$" would start mathtext
-    army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=9.5)
+    army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=10.5)
     for ax in axes.flat:
         ax.axvspan(breaks[0] - 0.5, breaks[1] - 0.5, color="#eeeeee", zorder=0)
         charts.years_axis(ax, yearly["year"])
@@ -486,5 +486,5 @@ def capacity_figure(
         ],  # fmt: skip
         note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article.",
     )
-    army.title.set_fontsize(9.5)
+    army.title.set_fontsize(10.5)
     return out
