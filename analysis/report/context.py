@@ -213,4 +213,3 @@ def span_text(frame: pd.DataFrame, column: str, unit: str) -> str:
         f"{values.loc[first]:.1f}{unit} in {first}, {values.loc[last]:.1f}{unit} in {last} "
         f"(lowest {values.min():.1f}{unit} in {low}, highest {values.max():.1f}{unit} in {high})"
     )
-

@@ -435,8 +435,8 @@ def verdicts(
             else ""
         )
         + (
-            "Unemployment in the West Bank and Gaza together (no Gaza-only series is held): "
-            f"{unemployment} (World Bank)."
+            "Unemployment in the West Bank and Gaza together (World Bank; no series covers Gaza "
+            f"alone): {unemployment}."
             if unemployment
             else ""
         ),  # fmt: skip
@@ -911,9 +911,10 @@ def share_html(r: Report) -> str:
         finances.RATE_LABELS[b] + (not_market if b == "official" else "") for b in order
     ]
     table.insert(0, "statements", counts.reindex(table.index).astype(int))
-    return official_text(r, pivot) + html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
-                      caption="Median yearly amount paid as a share of Iran's military spending "
-                      "(the same statements and years in every column)")  # fmt: skip
+    shown = html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
+                       caption="Median yearly amount paid as a share of Iran's military spending "
+                       "(the same statements and years in every column)")  # fmt: skip
+    return official_text(r, pivot) + shown
 
 
 def official_text(r: Report, shares: pd.DataFrame) -> str:
@@ -925,8 +926,8 @@ def official_text(r: Report, shares: pd.DataFrame) -> str:
     year, value = r.official_fixed
     text = (
         f"The official rate has stayed at {value:,.0f} rial per dollar every year since {year} "
-        "(World Bank yearly averages): it has not been a market price since, so it is shown "
-        "for comparison only"
+        "(World Bank yearly averages): a fixed rate, not a market price, so it is shown for "
+        "comparison only"
     )
     market = [b for b in ("open_market", "nima") if b in shares.columns]
     if "official" in shares.columns and market:
