@@ -31,8 +31,7 @@ ARTICLE_CLAIM_ID = "C059"
 HIGH_INFLATION = 15.0
 #: Why the report draws the line there, in words (stated in the inflation verdict's reason).
 HIGH_INFLATION_WHY = (
-    "a line this report draws, well above the single-digit inflation Iran's central bank aimed "
-    "at then"
+    "a line this report draws, well above the single-digit inflation Iran's central bank aimed at"
 )
 #: "Suffering" currency: the rial lost at least this share of its dollar value in the months
 #: before the article (open-market monthly averages, January to the article's month).
@@ -159,14 +158,14 @@ def check_inflation(
     if before is not None:
         shows += f", after {before:.1f}% in {year - 1}"
     shows += " (World Bank; no monthly figure up to the article's month is held here)."
-    threshold = f"“high” is taken as {high:.0f}% a year or more ({HIGH_INFLATION_WHY})"
+    threshold = f"“high” means {high:.0f}% a year or more here, {HIGH_INFLATION_WHY}"
     judged = partial(Verdict, "Inflation", claim, shows, later=after, as_of=published,
                      data_to=year_end(year))  # fmt: skip
     if now >= high:
-        return judged(SUPPORTED, f"{year}'s rate is at or above the line: {threshold}")
+        return judged(SUPPORTED, f"{year}'s rate was at or above the line; {threshold}")
     if before is not None and now > before:
-        return judged(PARTLY, f"{year}'s rate was below the line but up from {year - 1}, rising "
-                      f"towards it when the article appeared; {threshold}")  # fmt: skip
+        return judged(PARTLY, f"{year}'s rate was below the line but up from {year - 1}'s, "
+                      f"rising towards it; {threshold}")  # fmt: skip
     rose_after = any(v >= high for v in later.head(2))
     return judged(CONTRADICTED, f"{year}'s rate was below the line and not rising; {threshold}"
                   + ("; it rose above it only after the article (what happened next)"
