@@ -158,16 +158,16 @@ def check_inflation(
     if before is not None:
         shows += f", after {before:.1f}% in {year - 1}"
     shows += " (World Bank; no monthly figure up to the article's month is held here)."
-    threshold = f"“high” means {high:.0f}% a year or more here, {HIGH_INFLATION_WHY}"
+    threshold = f"inflation counts as high here from {high:.0f}% a year, {HIGH_INFLATION_WHY}"
     judged = partial(Verdict, "Inflation", claim, shows, later=after, as_of=published,
                      data_to=year_end(year))  # fmt: skip
     if now >= high:
-        return judged(SUPPORTED, f"{year}'s rate was at or above the line; {threshold}")
+        return judged(SUPPORTED, f"{threshold}; {year}'s rate was at or above it")
     if before is not None and now > before:
-        return judged(PARTLY, f"{year}'s rate was below the line but up from {year - 1}'s, "
-                      f"rising towards it; {threshold}")  # fmt: skip
+        return judged(PARTLY, f"{threshold}; {year}'s rate was below it but up from "
+                      f"{year - 1}'s, rising towards it")  # fmt: skip
     rose_after = any(v >= high for v in later.head(2))
-    return judged(CONTRADICTED, f"{year}'s rate was below the line and not rising; {threshold}"
+    return judged(CONTRADICTED, f"{threshold}; {year}'s rate was below it and not rising"
                   + ("; it rose above it only after the article (what happened next)"
                      if rose_after else ""))  # fmt: skip
 
