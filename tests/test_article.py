@@ -60,8 +60,10 @@ def test_known_and_later_splits() -> None:
     ("rates", "verdict"),
     [
         ({2016: 9.0, 2017: 18.0, 2018: 40.0}, article.SUPPORTED),
+        ({2016: 8.0, 2017: 9.6, 2018: 30.0}, article.PARTLY),  # below the line, rising
         ({2016: 9.0, 2017: 8.0, 2018: 40.0}, article.CONTRADICTED),
         ({2016: 9.0, 2017: 8.0, 2018: 9.0}, article.CONTRADICTED),
+        ({2016: 9.0, 2017: 9.0, 2018: 9.0}, article.CONTRADICTED),  # flat is not rising
         ({2018: 40.0}, article.UNTESTABLE),
     ],
 )
@@ -75,6 +77,15 @@ def test_inflation_judged_on_the_last_full_year_before_the_article(
     assert f"{rates[2018]:.1f}% in 2018" in got.later  # shown apart, as what happened next
     if verdict != article.UNTESTABLE:
         assert f"{rates[2017]:.1f}% in 2017" in got.shows and "FP.CPI" not in got.shows
+        # the threshold is the report's own choice: the reason states it and why
+        assert "15% a year" in got.why and "central bank" in got.why
+
+
+def test_the_inflation_threshold_is_a_parameter_the_reason_follows() -> None:
+    frame = pd.DataFrame({"year": [2016, 2017], "value": [8.0, 9.6]})
+    got = article.check_inflation(frame, PUBLISHED, high=9.0)
+    assert got.verdict == article.SUPPORTED and "9% a year" in got.why
+    assert "rising" in article.check_inflation(frame, PUBLISHED).why
 
 
 def _monthly(rates: list[float]) -> pd.DataFrame:

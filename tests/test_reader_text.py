@@ -14,7 +14,7 @@ import synthetic_processed as syn
 
 from analysis import config
 from analysis.report import claims as cv
-from analysis.report import funding, translations
+from analysis.report import context, funding, translations
 from analysis.report import rapprochement as rp
 
 LEDGERS = config.REPO_ROOT / "data" / "raw" / "ledgers"
@@ -185,3 +185,70 @@ def test_the_rift_names_only_a_counted_number_of_payments_to_the_armed_wing() ->
     assert rp.armed_wing_in_rift(r.ev) == len(wing)
     row = next(c for c in r.checks if c.topic == "The rift")
     assert "often" not in row.why
+
+
+def _syn_report(**parameters: object) -> rp.Report:
+    defaults: dict[str, object] = {"start_year": 2000, "end_year": 2024,
+                                   "min_grade": "blog_listicle_aggregator"}  # fmt: skip
+    return rp.make(_syn_load, **{**defaults, **parameters})  # type: ignore[arg-type]
+
+
+def test_events_tables_link_the_publisher_not_the_word_source() -> None:
+    r = _syn_report()
+    for html, frame in ((rp.timeline_html(r), r.timeline), (rp.palestine_html(r), r.gaza)):
+        assert not frame.empty
+        links = re.findall(r"<a [^>]*>(.*?)</a>", html)
+        named = frame["source_name"].ne("source")
+        assert named.any()
+        assert set(frame.loc[named, "source_name"]) <= set(links)
+        assert "source" not in links or not named.all()  # the bare word only without a URL
+
+
+def test_unemployment_is_quoted_over_its_whole_span_and_for_both_territories() -> None:
+    r = _syn_report()
+    row = next(c for c in r.checks if c.topic == "Hamas short of money")
+    known = r.pse[r.pse["year"] < r.ev.published.year].dropna(subset=[context.UNEMPLOYMENT])
+    assert f"in {int(known['year'].min())}," in row.shows  # from the first year held
+    assert f"in {r.ev.breaks[0]} to" not in row.shows  # not from a chosen (low) year
+    assert "West Bank and Gaza together" in row.shows
+    assert f"in {int(known['year'].max())} (lowest" in row.shows  # to the last year known then
+
+
+def test_level_panels_start_at_zero_and_the_military_note_explains_sipris_drop() -> None:
+    import matplotlib.pyplot as plt
+
+    r = _syn_report()
+    fig = rp.palestine_figure(r)
+    assert fig.axes[0].get_ylim()[0] == 0
+    plt.close(fig)
+    r.milex_note = "SIPRI's dollars fall in 2019 while its rial figures rise."
+    fig = rp.capacity_figure(r)
+    army = fig.axes[3]
+    assert army.get_ylim()[0] == 0
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "SIPRI's dollars fall in 2019" in texts
+    plt.close(fig)
+
+
+def test_the_military_note_is_only_for_sipris_own_dollars() -> None:
+    ind, annual = syn.indicators(), _syn_annual()
+    assert rp.milex_conversion_note(ind, annual, "open_market") is None
+    note = rp.milex_conversion_note(ind, annual, rp.SIPRI_BASIS)
+    assert note is None or ("SIPRI's dollars fall in" in note and "see text" not in note)
+
+
+def _syn_annual() -> pd.DataFrame:
+    from analysis.finance import annual_rates
+
+    return annual_rates(syn.fx_rates(), syn.indicators())
+
+
+def test_the_official_rate_sentence_is_computed_from_the_fixed_run() -> None:
+    r = _syn_report()
+    r.official_fixed = (2018, 42_000.0)
+    shares = pd.DataFrame({"official": [0.01], "open_market": [0.03], "nima": [0.02]})
+    text = unescape(rp.official_text(r, shares))
+    assert "42,000 rial per dollar every year since 2018" in text and "look larger" in text
+    assert "look larger" not in rp.official_text(r, shares.assign(official=0.05))
+    r.official_fixed = None
+    assert rp.official_text(r, shares) == ""

@@ -213,13 +213,3 @@ def span_text(frame: pd.DataFrame, column: str, unit: str) -> str:
         f"{values.loc[first]:.1f}{unit} in {first}, {values.loc[last]:.1f}{unit} in {last} "
         f"(lowest {values.min():.1f}{unit} in {low}, highest {values.max():.1f}{unit} in {high})"
     )
-
-
-def change_text(frame: pd.DataFrame, column: str, first: int, last: int, unit: str) -> str:
-    """ "from X in FIRST to Y in LAST" for one column of a by-year frame, or "" when a year
-    has no value."""
-    values = frame.set_index("year")[column]
-    a, b = values.get(first), values.get(last)
-    if a is None or b is None or pd.isna(a) or pd.isna(b):
-        return ""
-    return f"from {a:.1f}{unit} in {first} to {b:.1f}{unit} in {last}"

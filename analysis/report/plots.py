@@ -398,6 +398,8 @@ def palestine_figure(
         ax.plot(data["year"], data[code], marker=".", color=charts.PALETTE["hamas"])
         if code == FISCAL_BALANCE_PCT:
             ax.axhline(0, color="#555555", lw=0.8)
+        else:
+            ax.set_ylim(bottom=0)  # a share of the labour force: from zero, not from its low
         ax.set_title(title, loc="left", fontsize=10.5)
         ax.set_ylabel(unit)
         charts.years_axis(ax, pse["year"])
@@ -434,11 +436,13 @@ def capacity_figure(
     published: pd.Timestamp,
     title: str,
     milex_label: str,
+    milex_note: str | None = None,
 ) -> Figure:
     """Four panels by year (``yearly``: :func:`analysis.report.rapprochement.make`'s frame):
     inflation; the open-market rial beside the official rate (marked as not a market price
     from 2018); crude exports (EIA) and EU imports from Iran; military spending in US$ at
-    ``milex_label``. The rift years are shaded; the article's date is marked."""
+    ``milex_label`` (from zero; ``milex_note``, e.g. why SIPRI's dollars fall in a year, is
+    added to the chart's note). The rift years are shaded; the article's date is marked."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
@@ -468,6 +472,7 @@ def capacity_figure(
               color=charts.PALETTE["iran"])  # fmt: skip
     label = milex_label.replace("$", r"\$")  # a pair of "$" would start mathtext
     army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=10.5)
+    army.set_ylim(bottom=0)  # a level in dollars: its bar of comparison is zero
     for ax in axes.flat:
         ax.axvspan(breaks[0] - 0.5, breaks[1] - 0.5, color="#eeeeee", zorder=0)
         charts.years_axis(ax, yearly["year"])
@@ -484,7 +489,8 @@ def capacity_figure(
             "EU crude oil import register",
             "SIPRI military expenditure database",
         ],  # fmt: skip
-        note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article.",
+        note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article."
+        + (f" {milex_note}" if milex_note else ""),
     )
     army.title.set_fontsize(10.5)
     return out

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DEFAULT_BASE_YEAR, FX_RATE_TYPES
-from analysis.report import article, context, evidence, finances, periods, plots
+from analysis.report import article, context, evidence, finance_story, finances, periods, plots
 from analysis.report import claims as claims_view
 from analysis.report.claims import GRADE_NAMES
 from analysis.report.html import escape, html_table
@@ -423,7 +423,7 @@ def verdicts(
     grades = grade_words(ev.min_grade)
     pa_cut = context.gaza_money_events(events)
     known = year - 1  # the last full year before the article
-    unemployment = context.change_text(pse, context.UNEMPLOYMENT, ev.breaks[0], known, "%")
+    unemployment = context.span_text(pse[pse["year"] <= known], context.UNEMPLOYMENT, "%")
     hamas_cash = article.Verdict(
         "Hamas short of money",
         "Hamas is strapped for cash; the Palestinian Authority cut funding for salaries in "
@@ -435,7 +435,8 @@ def verdicts(
             else ""
         )
         + (
-            f"Unemployment in the West Bank and Gaza rose {unemployment} (World Bank)."
+            "Unemployment in the West Bank and Gaza together (World Bank; no series covers Gaza "
+            f"alone): {unemployment}."
             if unemployment
             else ""
         ),  # fmt: skip
@@ -610,6 +611,11 @@ class Report:
     end_year: int | None = None
     #: The statements the $260m comparison needs that the claims table lacks.
     missing_ids: tuple[str, ...] = ()
+    #: (first year, rial per US$) of the official rate's last unchanged run
+    #: (:func:`analysis.report.finances.fixed_since`), or None.
+    official_fixed: tuple[int, float] | None = None
+    #: Why SIPRI's dollars fall in some years (:func:`finance_story.conversion_note`), or None.
+    milex_note: str | None = None
 
 
 def make(
@@ -674,7 +680,23 @@ def make(
         events=t["events"],
         end_year=end_year,
         missing_ids=tuple(missing_claims(t["claims"])),
+        official_fixed=finances.fixed_since(official),
+        milex_note=milex_conversion_note(t["indicators"], annual, milex_basis),
     )
+
+
+def milex_conversion_note(
+    indicators: pd.DataFrame, annual: pd.DataFrame, milex_basis: str
+) -> str | None:
+    """The years SIPRI's dollars fall only because of the rate SIPRI converts at
+    (:func:`analysis.report.finance_story.conversion_note`), when the chart draws SIPRI's own
+    dollars; None otherwise."""
+    if milex_basis != SIPRI_BASIS:
+        return None
+    milex = finances.military(indicators, annual, rate_type="open_market")
+    note = finance_story.conversion_note(milex, annual)
+    # this report has no text on SIPRI's conversion: the note stands alone
+    return note.replace(" (see text)", "") if note else None
 
 
 def findings_html(r: Report) -> str:
@@ -775,7 +797,7 @@ def timeline_html(r: Report) -> str:
             "date": r.timeline["date"],
             "about": r.timeline["lane"],
             "event": r.timeline["event"],
-            "source": "source",
+            "source": r.timeline["source_name"],
             "url": r.timeline["source_url"],
         }
     )
@@ -801,9 +823,10 @@ def squeeze_figure(r: Report) -> Figure:
 
 def palestine_figure(r: Report) -> Figure:
     """Unemployment in the West Bank and Gaza and the PA's budget balance, by year."""
-    rise = context.change_text(r.pse, context.UNEMPLOYMENT, r.ev.breaks[0], r.ev.published.year,
-                               "%")  # fmt: skip
-    title = f"Unemployment rose {rise}" if rise else "Unemployment, West Bank and Gaza"
+    span = context.span_text(r.pse, context.UNEMPLOYMENT, "%")
+    title = "Unemployment, West Bank and Gaza together"
+    if span:
+        title += ":\n" + span.replace(" (", "\n(")
     fiscal = r.pse.dropna(subset=[context.FISCAL_BALANCE_PCT])
     title2 = "Palestinian Authority budget balance"
     if not fiscal.empty:
@@ -827,7 +850,7 @@ def palestine_html(r: Report) -> str:
             "who": r.gaza["actor"],
             "what": r.gaza["event"],
             "US$ as reported": r.gaza["amount_usd_as_reported"].map(claims_view.money),
-            "source": "source",
+            "source": r.gaza["source_name"],
             "url": r.gaza["source_url"],
         }
     )
@@ -888,9 +911,33 @@ def share_html(r: Report) -> str:
         finances.RATE_LABELS[b] + (not_market if b == "official" else "") for b in order
     ]
     table.insert(0, "statements", counts.reindex(table.index).astype(int))
-    return html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
-                      caption="Median yearly amount paid as a share of Iran's military spending "
-                      "(the same statements and years in every column)")  # fmt: skip
+    shown = html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
+                       caption="Median yearly amount paid as a share of Iran's military spending "
+                       "(the same statements and years in every column)")  # fmt: skip
+    return official_text(r, pivot) + shown
+
+
+def official_text(r: Report, shares: pd.DataFrame) -> str:
+    """Since when the official rate has stayed fixed (:attr:`Report.official_fixed`) and, from
+    ``shares`` (median share by period × basis), whether it makes every sum a smaller share than
+    the market rates do; "" when the rate has not stayed fixed."""
+    if r.official_fixed is None:
+        return ""
+    year, value = r.official_fixed
+    text = (
+        f"The official rate has stayed at {value:,.0f} rial per dollar every year since {year} "
+        "(World Bank yearly averages): a fixed rate, not a market price, so it is shown for "
+        "comparison only"
+    )
+    market = [b for b in ("open_market", "nima") if b in shares.columns]
+    if "official" in shares.columns and market:
+        both = shares[["official", *market]].dropna()
+        if not both.empty and (both["official"] < both[market].min(axis=1)).all():
+            text += (
+                ". It makes Iran's spending look larger, and each sum a smaller share of it, "
+                "than the market rates do"
+            )
+    return f"<p>{escape(text)}.</p>"
 
 
 def capacity_title(r: Report) -> str:
@@ -913,4 +960,5 @@ def capacity_figure(r: Report) -> Figure:
     """Iran by year: inflation, the rial, crude exports, military spending (basis named)."""
     basis = finances.RATE_LABELS[r.milex_basis]
     return plots.capacity_figure(r.yearly, breaks=r.ev.breaks, published=r.ev.published,
-                                 title=capacity_title(r), milex_label=basis)  # fmt: skip
+                                 title=capacity_title(r), milex_label=basis,
+                                 milex_note=r.milex_note)  # fmt: skip
