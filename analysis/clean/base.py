@@ -49,7 +49,7 @@ def has_control(values: pd.Series) -> pd.Series:
     """True where a text cell holds a control character: the mark of a damaged file (no
     publisher writes a NUL into a name). pandas 2 groups texts only up to a NUL (two texts that
     differ after one are one text to ``factorize``); pandas 3 does not, so such a cell must not
-    reach the table on either. Cell by cell, since hashing (``isin``) is what truncates."""
+    reach the table on either. Cell by cell: no hashing of the texts."""
     found = [isinstance(v, str) and CONTROL.search(v) is not None for v in values]
     return pd.Series(found, index=values.index, dtype=bool)
 
