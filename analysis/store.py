@@ -207,16 +207,20 @@ def neutralise_formulas(table: Any) -> Any:
         column = table.column(i).cast(kind)
         risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA.pattern), False)
         if pc.any(risky).as_py():
-            safe = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+            # the quote and separator typed as the column (pandas 3's text is large_string)
+            quote, none = pa.scalar("'", kind), pa.scalar("", kind)
+            safe = pc.if_else(risky, pc.binary_join_element_wise(quote, column, none), column)
             table = table.set_column(i, field.name, safe)
     return table
 
 
 def _neutralise_text(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`neutralise_formulas` for a pandas frame (the quarantine's text columns)."""
+    import pandas as pd
+
     out = frame.copy()
     for name in out.columns:
-        if out[name].dtype == object or str(out[name].dtype) == "string":
+        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name].dtype):
             text = out[name]
             risky = text.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v)))
             out[name] = text.mask(risky, "'" + text.astype(str))

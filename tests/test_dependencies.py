@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "analysis"
 CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+README = ROOT / "README.md"
 #: Runtime dependencies used without an ``import`` in analysis/, each with where it is used.
 USED_WITHOUT_IMPORT = {
     "ipykernel": "the Python kernel papermill starts for every report run",
@@ -121,6 +122,10 @@ def test_constraints_pin_every_declared_dependency() -> None:
     assert not missing, f"{CONSTRAINTS.name} does not pin: {missing}"
     assert all(re.fullmatch(r"\d[\w.+!-]*", v) for v in pins.values()), "name==version"
     assert "analysis" not in pins, "the project itself is not pinned (pip freeze's editable line)"
+    tested = re.search(
+        r"pandas versions tested: \*\*([\w.]+)\*\* \(the lock", README.read_text(encoding="utf-8")
+    )
+    assert tested and tested.group(1) == pins["pandas"], "README names the lock's pandas as tested"
 
 
 def test_every_install_that_runs_the_reports_uses_the_lock() -> None:

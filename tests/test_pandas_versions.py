@@ -8,6 +8,7 @@ categories from text. Each test below failed on pandas 3 before the fix it names
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -70,3 +71,44 @@ def test_validated_tables_keep_arrow_text_with_na() -> None:
     frame = pd.DataFrame({"name": pd.array(["a", None], dtype=TEXT), "n": [1, 2]})
     table = pipeline.validate(TableResult(frame, rows_read=2), schema, "t").table
     assert table["name"].dtype == TEXT and table["name"].iloc[1] is pd.NA
+
+
+def test_a_nul_byte_in_a_csv_line_is_quarantined_whole_on_every_pandas(tmp_path: Path) -> None:
+    """pandas 2's C reader cut ``Urb\\0an`` to ``Urb`` (a new series kept); pandas 3's kept the NUL
+    and the schema then refused three rows of one line, losing two from the count."""
+    from analysis.clean.sources import sci_cpi
+
+    folder = tmp_path / sci_cpi.FOLDER
+    folder.mkdir()
+    text = "Year,region,CPI,food\n1400,Urb\x00\x00an,100,100\n1400,Rural,100.0,1\x00\n"
+    (folder / "cpi.csv").write_bytes(text.encode())
+    result = sci_cpi.load(tmp_path)
+    assert result.balanced() and result.rows_read == 4 and result.rows_kept == 1
+    assert result.table["indicator_code"].astype(str).tolist() == ["SCI.CPI.RURAL"]
+    quarantine = result.quarantine.astype({"source_row": int})
+    assert quarantine[["source_file", "source_row", "column", "value"]].values.tolist() == [
+        ["iran-sci-cpi/cpi.csv", 2, "region", "Urb\\x00\\x00an"],
+        ["iran-sci-cpi/cpi.csv", 2, "region", "Urb\\x00\\x00an"],
+        ["iran-sci-cpi/cpi.csv", 3, "food", "1\\x00"],
+    ]
+    assert (quarantine["check"] == "printable_text").all()
+    assert quarantine["reason"].str.contains("NUL").all()
+
+
+def test_schema_failures_of_several_cells_of_one_line_keep_the_count() -> None:
+    """Three table rows from one wide line refused by the schema: one quarantined row and two
+    more cells of it, not two rows lost."""
+    import pandera.pandas as pa
+
+    from analysis.clean import pipeline
+    from analysis.clean.base import TableResult
+    from analysis.clean.longform import SAME_ROW
+
+    schema = pa.DataFrameSchema({"code": pa.Column(str, pa.Check.str_matches(r"^[A-Z]+$"))})
+    frame = pd.DataFrame(
+        {"code": ["OK", "b1", "b2", "b3"], "source_file": "f.csv", "source_row": [2, 3, 3, 3]}
+    )
+    result = pipeline.validate(TableResult(frame, rows_read=4), schema, "t")
+    assert result.rows_kept == 1 and result.rows_quarantined == 1
+    assert result.excluded == {SAME_ROW: 2} and result.balanced()
+    pipeline.check_balance("t", result)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,8 +33,25 @@ from analysis.schemas import TEXT
 
 #: Columns of ``data/processed/quarantine/<table>.csv``; one row per failed check.
 QUARANTINE_COLUMNS = ["source_file", "source_row", "column", "value", "check", "reason"]
+#: A control character (C0 or DEL, tab and line ends aside): a NUL byte in a damaged file.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Provenance columns every processed table keeps.
 PROVENANCE_COLUMNS = ["source_file", "source_row"]
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character (a NUL byte...; tab and line ends aside) written as
+    ``\\xNN``, so that a quarantine file or a message shows it."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+def has_control(values: pd.Series) -> pd.Series:
+    """True where a text cell holds a control character: the mark of a damaged file (no
+    publisher writes a NUL into a name). pandas 2 groups texts only up to a NUL (two texts that
+    differ after one are one text to ``factorize``); pandas 3 does not, so such a cell must not
+    reach the table on either. Cell by cell: no hashing of the texts."""
+    found = [isinstance(v, str) and CONTROL.search(v) is not None for v in values]
+    return pd.Series(found, index=values.index, dtype=bool)
 
 
 def empty_quarantine() -> pd.DataFrame:
@@ -101,7 +119,7 @@ class Collector:
                 "source_file": source_file,
                 "source_row": source_row if isinstance(source_row, str) else int(source_row),
                 "column": column,
-                "value": None if value is None else str(value)[:500],
+                "value": None if value is None else printable(str(value))[:500],
                 "check": check,
                 "reason": reason,
             }

@@ -41,6 +41,7 @@ from analysis.clean.base import (
     release_freed_memory,
 )
 from analysis.clean.inputs import stamp
+from analysis.clean.longform import SAME_ROW
 from analysis.clean.registry import TABLES
 from analysis.errors import DataError, UsageError
 from analysis.provenance import code_version, package_versions
@@ -182,14 +183,27 @@ def validate(result: TableResult, schema: Any, table: str) -> TableResult:
     )
     kept = frame.drop(index=bad_index.unique()).reset_index(drop=True)
     kept = schema.validate(kept, lazy=True)
+    quarantine = pd.concat([result.quarantine, entries], ignore_index=True)
     return TableResult(
         arrow_text(kept, schema),
-        pd.concat([result.quarantine, entries], ignore_index=True),
+        quarantine,
         result.rows_read,
-        result.excluded,
+        same_row_excluded(result, bad_index.nunique(), quarantine),
         result.inputs,
         result.notes,
     )
+
+
+def same_row_excluded(
+    result: TableResult, dropped: int, quarantine: pd.DataFrame
+) -> dict[str, int]:
+    """``result.excluded`` once ``dropped`` rows of its table moved to ``quarantine``: rows that
+    share a (file, row) pair with another quarantined row (several cells of one wide line) count
+    under :data:`~analysis.clean.longform.SAME_ROW`, so read = kept + quarantined + excluded."""
+    extra = dropped - (count_rows(quarantine) - count_rows(result.quarantine))
+    if extra <= 0:
+        return dict(result.excluded)
+    return result.excluded | {SAME_ROW: result.excluded.get(SAME_ROW, 0) + extra}
 
 
 def _is_fresh(entry: dict[str, Any] | None, key: str, name: str) -> bool:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean import jalali, xlsx
-from analysis.clean.base import Collector, TableResult, reading, relative
+from analysis.clean.base import Collector, TableResult, has_control, reading, relative
 from analysis.clean.longform import finish, melt_years, observations, parse_cells, reject
 from analysis.errors import DataError
 from analysis.parse.dates import expand_jalali_year
@@ -46,6 +46,9 @@ WORKBOOKS: dict[tuple[str, str], str] = {
 RATIO_COLUMN = re.compile(r"Inf$")
 #: An index equals 100 in its base year, to float noise (CPIU.xlsx: 99.99999999999997).
 BASE_TOLERANCE = 1e-6
+#: Why a cell, or a line whose year or region, holds a NUL (or other control) character is
+#: quarantined.
+DAMAGED = "text holds a NUL or other control character: the file is damaged here"
 COUNTRY = {"country_code": "IRN", "country_name": "Iran", "year_basis": "iranian_year"}
 
 
@@ -118,8 +121,15 @@ def load_csv(path: Path, raw_dir: Path, out: Collector) -> None:
     """``cpi.csv``: two stacked regional panels of indices."""
     rel = relative(path, raw_dir)
     out.inputs.append(rel)
+    # the python engine keeps a NUL byte in its field, as pandas 3's C engine does; pandas 2's
+    # C engine cuts the field at it ("Urb\0an" → "Urb"), so a damaged line would pass as data
     frame = pd.read_csv(
-        path, encoding="utf-8-sig", dtype="object", keep_default_na=False, na_values=[""]
+        path,
+        encoding="utf-8-sig",
+        dtype="object",
+        keep_default_na=False,
+        na_values=[""],
+        engine="python",
     )
     if list(frame.columns[:2]) != ["Year", "region"]:
         raise DataError("SCI cpi.csv header does not start with Year,region", file=rel, row=1)
@@ -129,6 +139,10 @@ def load_csv(path: Path, raw_dir: Path, out: Collector) -> None:
         lines, {c: 0 for c in series}, ["Year", "region", "source_file", "source_row"]
     )
     out.read(cells)
+    for column in ("Year", "region", None):  # None: the value cell itself
+        damaged = has_control(cells["raw" if column is None else column])
+        reject(out, cells[damaged], column, "printable_text", DAMAGED)
+        cells = cells[~damaged]
     region = cells["region"].astype("string").str.strip().str.upper()
     no_region = region.isna() | (region == "")
     reject(out, cells[no_region], "region", "region", "value on a line with no region")
