@@ -200,7 +200,7 @@ def latest_shown(frames: Mapping[str, pd.DataFrame] | None = None) -> str | None
         for frame in (published() if frames is None else frames).values()
         if (found := _latest(frame)) is not None
     ]
-    return max(candidates, default=None, key=lambda item: item[0])[1] if candidates else None
+    return max(candidates, key=lambda item: item[0])[1] if candidates else None
 
 
 def plotted_data(fig: Figure) -> pd.DataFrame:

@@ -188,8 +188,9 @@ def oil_chart(
     ax_value.bar(oil["year"], oil["output_value_usd_bn"], color=charts.PALETTE["iran"], width=0.8)
     ax_value.set_title("Output × Brent price (proxy for oil revenue)", loc="left", fontsize=10)
     ax_value.set_ylabel("US$ bn, current")
-    oil_data = oil[["year", "brent_usd_per_barrel", "production", "output_value_usd_bn",
-                    "fuel_exports_pct"]].rename(columns={"production": f"production ({unit})"})  # fmt: skip
+    drawn = ["year", "brent_usd_per_barrel", "production", "output_value_usd_bn"]
+    drawn.append("fuel_exports_pct")
+    oil_data = oil[drawn].rename(columns={"production": f"production ({unit})"})
     if finances.has_indicator(indicators, finances.OIL_RENTS):
         rents = finances.series(
             indicators, finances.OIL_RENTS, start_year=start_year, end_year=end_year
