@@ -28,7 +28,7 @@ from typing import Any
 
 from analysis import config, store
 from analysis.report.html import escape as _e
-from analysis.report.html import link
+from analysis.report.html import is_safe_url, link
 from analysis.report.vintage import data_date, table_date
 
 #: Manifest counts shown in the folded build details, with their names there.
@@ -130,13 +130,13 @@ def _source_line(key: str, items: Sequence[Mapping[str, Any]]) -> str:
     else:
         url = info.get("url")
         head = f"<b>{_e(publisher(key))}</b>: {link(url, info['title'])}." + (
-            f' <span class="url">{_e(url)}</span>.' if url else ""
+            f' <span class="url">{_e(url)}</span>.' if is_safe_url(url) else ""
         )
     return (
         f"<li>{head}"
         + (f" Accessed {_e(when)}." if when else "")
         + f' <span class="hash">sha256 {_e(_short_hash(items))}</span>'
-        + (" (differs from the locked file)" if mismatch else "")
+        + (" (differs from the file first recorded in sources.lock.json)" if mismatch else "")
         + "</li>"
     )
 
@@ -145,10 +145,9 @@ def _sources_html(files: Mapping[str, Mapping[str, Any]]) -> str:
     """One line per source the report read."""
     if not files:
         return "<p>No source file is recorded for this report.</p>"
-    lines = [
-        _source_line(key, [files[rel]["item"] for rel in rels])
-        for key, rels in source_groups(files).items()
-    ]
+    groups = source_groups(files)
+    order = sorted(groups, key=lambda key: (key == "ledger", publisher(key).lower()))
+    lines = [_source_line(key, [files[rel]["item"] for rel in groups[key]]) for key in order]
     return f'<ul class="sources">{"".join(lines)}</ul>'
 
 
@@ -192,14 +191,28 @@ def _details_html(
 
 
 def _citations(files: Mapping[str, Mapping[str, Any]]) -> str:
-    citations = dict.fromkeys(
-        str(info["citation"])
+    """How to cite each source, with its licence: folded (screen only)."""
+    sources = {
+        str(info.get("id") or info["title"]): info
         for info in (_source(files[rel]["item"]) for rel in sorted(files))
-        if info and info.get("citation")
+        if info is not None
+    }
+    items = "".join(
+        f"<li>{_e(info.get('citation') or info['title'])}"
+        + (
+            f' <span class="muted">Licence: {_e(info["license"])}.</span>'
+            if info.get("license")
+            else ""
+        )  # fmt: skip
+        + "</li>"
+        for info in sources.values()
     )
-    if not citations:
+    if not items:
         return ""
-    return '<p class="muted citations">Cite as: ' + " · ".join(_e(c) for c in citations) + "</p>"
+    return (
+        '<details class="citations"><summary>How to cite these sources, and their licences'
+        f"</summary><ul>{items}</ul></details>"
+    )
 
 
 def appendix(

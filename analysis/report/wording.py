@@ -88,7 +88,7 @@ def _phrase(name: str, value: object) -> str | None:
     if name == "statuses":
         chosen = _listed(value)
         if not chosen:
-            return "statements whatever they say happened to the money"
+            return "money said to be paid, pledged, cut or stopped alike"
         return "statements of money " + " or ".join(chosen) + " only"
     if name == "claimant_types":
         chosen = _listed(value)
