@@ -240,7 +240,7 @@ def appendix(
     note = f'<p class="muted">{_e(manifest_note)}</p>' if manifest_note else ""
     return (
         f'<section class="provenance" id="provenance" data-latest="{_e(latest or "")}">'
-        "<h2>Sources</h2>"
+        "<h2>Sources and provenance</h2>"
         f"<p>Latest data shown: <b>{_e(latest or 'not dated')}</b>. "
         f"Settings of this edition: {_e(settings)}. "
         f"Files obtained up to {_e(obtained or 'an unknown date')}.</p>"
