@@ -217,7 +217,9 @@ def timeline_data(r: FundingReport) -> pd.DataFrame:
             )  # fmt: skip
             if column in others
         }
-    ).assign(no_yearly_amount=others["category"])
+    ).assign(
+        no_yearly_amount=others["category"], reference_year=others["reference_year"].astype("Int64")
+    )
     return pd.concat([plots.ranges_data(r.ranges), strip], ignore_index=True)
 
 

@@ -60,7 +60,10 @@ RANGE_COLUMNS = ("claim_id", "claimant", "claimant_type", "source_grade", "statu
 
 def ranges_data(ranges: pd.DataFrame) -> pd.DataFrame:
     """The rows a range chart draws, as published in its CSV (US$ a year, low and high)."""
-    return ranges[[c for c in RANGE_COLUMNS if c in ranges.columns]].reset_index(drop=True)
+    frame = ranges[[c for c in RANGE_COLUMNS if c in ranges.columns]].reset_index(drop=True)
+    if "reference_year" in frame:
+        frame = frame.assign(reference_year=frame["reference_year"].astype("Int64"))
+    return frame
 
 
 def _offsets(years: pd.Series, jitter: float = JITTER) -> np.ndarray:
