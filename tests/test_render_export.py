@@ -306,7 +306,8 @@ def test_index_lists_reports_in_reading_order_with_latest_data_settings_and_data
         record = {"title": f"Synthetic {name}", "files": {"html": f"{name}.html"}}
         (folder / "build.json").write_text(json.dumps(record))
         (folder / f"{name}.html").write_text(
-            f'<section class="provenance" id="provenance" data-latest="{latest}"></section>'
+            f'<section class="provenance" id="provenance" data-latest="{latest}" '
+            'data-settings="years 2000&#x2013;2024; &lt;synthetic&gt;"></section>'
         )
         (folder / "data" / "chart-1-x.csv").write_text("# x\na\n1\n")
     page = write_index(load_runs()).read_text(encoding="utf-8")
@@ -314,6 +315,7 @@ def test_index_lists_reports_in_reading_order_with_latest_data_settings_and_data
     answer = page.split('id="answer"')[1].split('id="detail"')[0]
     assert "The synthetic answer." in answer
     assert "Latest data shown: <b>November 2024</b>" in answer
+    assert "Settings: years 2000–2024; &lt;synthetic&gt;." in answer  # as the report states them
     assert '<a href="answer/data/">Data folder</a>' in answer
     assert '<a href="answer/data/chart-1-x.csv">chart-1-x.csv</a>' in answer
     detail = page.split('id="detail"')[1]

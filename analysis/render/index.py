@@ -2,12 +2,12 @@
 
 ``index.html`` lists the reports in reading order (the order of ``reports.toml``: the report
 that answers the question first), each with its one-sentence description, the date of the
-latest data it shows (stated by the report's own sources section, :mod:`analysis.report.
-appendix`), its settings in words (:mod:`analysis.report.wording`) and links to its HTML, PDF
-and data files (``<run>/data/*.csv``). ``build.html`` holds the build details: each run's
-status, raw parameters, build time, the processing time of its tables, the notebook, the
-previous and failed builds. No scripts, every text escaped, relative links, written atomically;
-both open from disk, offline.
+latest data it shows and its settings in words, as the report's own sources section states
+them (:mod:`analysis.report.appendix`; else the settings by :mod:`analysis.report.wording`),
+and links to its HTML, PDF and data files (``<run>/data/*.csv``). ``build.html`` holds the build
+details: each run's status, raw parameters, build time, the processing time of its tables, the
+notebook, the previous and failed builds. No scripts, every text escaped, relative links,
+written atomically; both open from disk, offline, and writing them imports no pandas.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +28,6 @@ from analysis.report.html import href as _href
 from analysis.report.html import value_text, when
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from analysis.render.runner import BuildSummary, RunOutcome
 
 #: The second page, beside index.html.
@@ -44,8 +43,9 @@ LEAD = (
     "what the data is, where it comes from and the report's settings)."
 )
 
-#: The ``data-latest`` attribute the report's sources section carries.
-_LATEST = re.compile(r'<section class="provenance"[^>]*\sdata-latest="([^"]*)"')
+#: The start tag of a report's sources section, and its attributes.
+_SECTION = re.compile(r'<section class="provenance"[^>]*>')
+_ATTR = re.compile(r'\s([a-z-]+)="([^"]*)"')
 
 STYLE = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1b1b1b;
@@ -166,30 +166,20 @@ def _build_row(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
     )
 
 
-def latest_data(folder: Path, record: dict[str, Any] | None) -> str | None:
-    """The date of the latest data a built report shows, as its sources section states it."""
+def report_says(folder: Path, record: dict[str, Any] | None) -> dict[str, str]:
+    """What a built report's sources section states about itself: ``latest`` (the date of the
+    latest data it shows) and ``settings`` (its settings in words); empty when not stated."""
     html = (record or {}).get("files", {}).get("html")
     try:
         text = (folder / str(html)).read_text(encoding="utf-8") if html else ""
     except OSError:
-        return None
-    found = _LATEST.search(text)
-    return found.group(1) if found and found.group(1) else None
+        return {}
+    tag = _SECTION.search(text)
+    attrs = dict(_ATTR.findall(tag.group(0))) if tag else {}
+    return {k: unescape(attrs.get(f"data-{k}", "")) for k in ("latest", "settings")}
 
 
-def _events() -> pd.DataFrame | None:
-    """The processed events table (dates the events a parameter names), None if not built."""
-    from analysis import store
-
-    try:
-        return store.load("events", ["event_id", "event_date"])
-    except Exception:  # noqa: BLE001 - the index is written even with no processed data
-        return None
-
-
-def _reader_item(
-    run: Run, outcome: RunOutcome | None, out: config.Paths, events: pd.DataFrame | None
-) -> str:
+def _reader_item(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
     """One report on the readers' index."""
     from analysis.report.wording import parameters_sentence
 
@@ -210,10 +200,12 @@ def _reader_item(
         if files.get("html")
         else _e(title)
     )
-    latest = latest_data(folder, record)
-    meta = (
-        f"Latest data shown: <b>{_e(latest)}</b>. " if latest else ""
-    ) + f"Settings: {_e(parameters_sentence(run.parameters, events))}."
+    says = report_says(folder, record)
+    latest = says.get("latest")
+    settings = says.get("settings") or parameters_sentence(run.parameters)
+    meta = (f"Latest data shown: <b>{_e(latest)}</b>. " if latest else "") + (
+        f"Settings: {_e(settings)}."
+    )
     status = "" if record else '<p class="note">Not built yet.</p>'
     failed = _failed_note(run, outcome, out)
     previous = _previous_link(run, out, "previous edition")
@@ -244,8 +236,7 @@ def render_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> st
     """The readers' index page's HTML (reports in the order given: reports.toml's)."""
     out = config.paths()
     outcomes = {o.name: o for o in (summary.runs if summary else [])}
-    events = _events()
-    items = "".join(_reader_item(run, outcomes.get(run.name), out, events) for run in runs)
+    items = "".join(_reader_item(run, outcomes.get(run.name), out) for run in runs)
     return _page(
         "Reports",
         f'<h1>{_e(HEADING)}</h1>\n<p class="lead">{_e(LEAD)}</p>\n'

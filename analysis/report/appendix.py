@@ -239,7 +239,8 @@ def appendix(
     )
     note = f'<p class="muted">{_e(manifest_note)}</p>' if manifest_note else ""
     return (
-        f'<section class="provenance" id="provenance" data-latest="{_e(latest or "")}">'
+        f'<section class="provenance" id="provenance" data-latest="{_e(latest or "")}" '
+        f'data-settings="{_e(settings)}">'
         "<h2>Sources and provenance</h2>"
         f"<p>Latest data shown: <b>{_e(latest or 'not dated')}</b>. "
         f"Settings of this edition: {_e(settings)}. "

@@ -52,10 +52,26 @@ def _listed(values: object) -> list[str]:
     return [str(v) for v in values] if isinstance(values, list | tuple) else [str(values)]
 
 
-def _plain(code: str) -> str:
-    from analysis.report.charts import proper_label
+#: Words spelled with a capital (or in capitals) when a code becomes words.
+SPELLINGS: dict[str, str] = {
+    "us": "US",
+    "uk": "UK",
+    "eu": "EU",
+    "un": "UN",
+    "hamas": "Hamas",
+    "iran": "Iran",
+    "iranian": "Iranian",
+    "israel": "Israel",
+    "israeli": "Israeli",
+    "palestinian": "Palestinian",
+}
 
-    return proper_label(code)
+
+def _plain(code: str) -> str:
+    """A code as words: ``"israeli_government"`` -> ``"Israeli government"`` (no pandas: the
+    index page uses this module too)."""
+    words = [SPELLINGS.get(w.lower(), w) for w in str(code).replace("_", " ").split()]
+    return " ".join(words)
 
 
 def _event_month(events: pd.DataFrame | None, event_id: object) -> str | None:
