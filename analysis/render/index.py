@@ -63,6 +63,7 @@ ol.reports p { margin: 0.25rem 0; }
 details.files { font-size: 0.88rem; margin-top: 0.35rem; }
 details.files ul { margin: 0.3rem 0; padding-left: 1.1rem; overflow-wrap: anywhere; }
 .table-box { overflow-x: auto; }
+.table-box table { min-width: 56rem; }  /* scrolls in its box on a phone, not squeezed */
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { text-align: left; vertical-align: top; padding: 0.45rem 0.6rem;
          border-bottom: 1px solid #d6d6d6; }
