@@ -15,6 +15,7 @@ import pytest
 from analysis.clean import pipeline
 from analysis.clean.tables import claims as claims_cleaner
 from analysis.report import claims as view
+from analysis.report.downloads import CSV_URI_PREFIX
 from analysis.schemas.claims import SCHEMA
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,6 +101,8 @@ def test_markup_is_escaped_and_links_are_only_http(page_html: str) -> None:
     Collect().feed(page_html)
     assert not tags & {"script", "img", "svg", "iframe", "b"}
     assert not {a for a in attributes if a.startswith("on")}
+    # Each table's own "Download the data" link is inert base64 CSV (written to data/ on export).
+    hrefs = [h for h in hrefs if not h.startswith(CSV_URI_PREFIX)]
     assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
     assert "&lt;script&gt;" in page_html
     assert "A" * 100_000 in page_html
@@ -146,10 +149,12 @@ def test_pdf_prints_hostile_text_as_text(page_html: str) -> None:
     """The same page printed by WeasyPrint: markup is printed as text, links are only http(s)."""
     from pypdf import PdfReader
 
+    from analysis.render.export import pdf_data_notes
     from analysis.render.pdf_exporter import html_to_pdf
 
     short = page_html.replace("A" * 100_000, "A" * 2_000)  # keep the PDF small; same path
-    reader = PdfReader(io.BytesIO(html_to_pdf(short)))
+    # printed as the exporter prints it: each table's data link named, not linked
+    reader = PdfReader(io.BytesIO(html_to_pdf(pdf_data_notes(short))))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "<script>" in text and "onerror=" in text  # shown, not interpreted
     uris = [

@@ -181,29 +181,56 @@ def write_manifest(home: Path, source: dict[str, str] = SYNTHETIC_SOURCE) -> Non
     (home / "data" / "processed" / "manifest.json").write_text(json.dumps(manifest))
 
 
-def test_appendix_lists_sources_counts_parameters_and_escapes(home: Path) -> None:
+def test_appendix_lists_one_line_per_source_settings_in_words_and_folds_the_build(
+    home: Path,
+) -> None:
     write_manifest(home)  # no sources.toml, no lock: the appendix reads the manifest only
-    html = appendix(["indicators"], {"scope": "<hamas_only>", "years": [2012, 2017]})
-    assert "Synthetic &lt;World&gt; Bank" in html
-    assert '<a href="https://example.org/wb" rel="noopener noreferrer"' in html
-    assert "CC BY 4.0" in html and "Synthetic citation" in html
-    assert "2099-01-02" in html and "differs from sources.lock.json" in html
-    assert "a" * 64 in html and "b" * 64 in html
-    assert "Curated ledgers" in html
-    assert "1,200" in html and "1,100" in html and "40" in html
+    html = appendix(
+        ["indicators"],
+        {"start_year": 2012, "end_year": 2017, "recipient_scope": "hamas_only", "x": "<i>"},
+    )
+    reader, details = html.split("<details", 1)
+    sources = reader.split('<ul class="sources">')[1].split("</ul>")[0]
+    assert sources.count("<li>") == 2  # the one source, and the project's curated records
+    assert "Synthetic &lt;World&gt; Bank" in sources and "https://example.org/wb" in sources
+    assert '<a href="https://example.org/wb" rel="noopener noreferrer"' in sources
+    assert "Accessed 2099-01-02" in sources and "sha256 " + "a" * 12 in sources
+    assert "a" * 13 not in reader and "b" * 13 not in reader  # short checksums only
+    assert "differs from the file first recorded" in sources
+    assert "This project" in sources
+    assert "years 2012–2017; statements about Hamas only; x: &lt;i&gt;" in reader
+    for internal in ("quarantin", "recipient_scope", "start_year", "code version", "1,200"):
+        assert internal not in reader.lower()
+    # folded: full checksums, code version, row counts, citations with licences
+    assert "a" * 64 in details and "b" * 64 in details
+    assert "Code version" in details and "1,200" in details and "1,100" in details
+    assert "set aside by a check" in details and "quarantin" not in details
+    assert "Synthetic citation" in details and "CC BY 4.0" in details
+    assert "<script" not in html and "<i>" not in html
+    assert "Files obtained up to 2099-01-02" in html  # the newest access date of the raw files
     assert "2025-01-02 03:04" not in html  # when the table was cleaned: not the report's business
-    assert "aggregate &lt;script&gt;: 60" in html
-    assert "&lt;hamas_only&gt;" in html and "[2012, 2017]" in html
-    assert "<script" not in html and "<hamas_only>" not in html
-    assert "Data as of 2099-01-02" in html  # the newest access date of the raw files
     assert not re.search(r"\d\d:\d\d UTC", html)  # no clock: a rebuild gives the same bytes
+
+
+def test_appendix_states_the_latest_data_the_report_showed(home: Path) -> None:
+    import pandas as pd
+
+    from analysis.report import charts, downloads
+
+    write_manifest(home)
+    charts.set_theme({"start_year": 2000, "end_year": 2024})
+    downloads.publish("chart-1-x", pd.DataFrame({"year": [2021, 2022], "value": [1, 2]}))
+    downloads.publish("table-1-y", pd.DataFrame({"date": ["2022-03-05"], "value": [3]}))
+    html = appendix(["indicators"])
+    assert 'data-latest="2022"' in html and "Latest data shown: <b>2022</b>" in html
+    assert "Settings of this edition: years 2000–2024." in html  # recorded by set_theme
 
 
 def test_appendix_degrades_when_files_are_missing(home: Path) -> None:
     html = appendix(["indicators"], {})
     assert "No processed-data manifest" in html
-    assert "not in the manifest" in html
-    assert "takes no parameters" in html
+    assert "not built" in html
+    assert "no settings" in html
 
 
 def test_appendix_never_links_a_non_http_url(home: Path) -> None:
@@ -223,7 +250,7 @@ def test_dollar_amounts_are_money_not_math(exporter: Exporter) -> None:
 def test_index_escapes_text_and_links_relatively(home: Path) -> None:
     import shutil
 
-    from analysis.render.index import write_index
+    from analysis.render.index import BUILD_PAGE, write_index
     from analysis.render.report_config import load_runs
 
     shutil.copytree(Path(__file__).parent / "fixtures" / "notebooks", home / "notebooks")
@@ -241,13 +268,58 @@ def test_index_escapes_text_and_links_relatively(home: Path) -> None:
     }
     (folder / "build.json").write_text(json.dumps(record))
     page = write_index(load_runs()).read_text(encoding="utf-8")
-    assert "<script" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "label = &lt;b&gt;synthetic&lt;/b&gt;" in page
-    assert '<a href="ok/ok.html">HTML</a>' in page and '<a href="ok/ok.pdf">PDF</a>' in page
-    assert "alpha: cleaned 2025-01-01 00:00 UTC from 3 raw file(s)" in page
-    assert "2025-01-02 03:04 UTC" in page
-    assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", page)
+    build = (home / "reports" / BUILD_PAGE).read_text(encoding="utf-8")
+    for html in (page, build):
+        assert "<script" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html)
+    assert "label: &lt;b&gt;synthetic&lt;/b&gt;" in page  # in words (an unknown one as name: value)
+    assert '<a href="ok/ok.html">Read it (HTML)</a>' in page
+    assert '<a href="ok/ok.pdf">PDF to print</a>' in page
+    assert '<a href="build.html">build details</a>' in page
+    assert "2025-01-0" not in page  # processing times are build details, not the data's date
+    assert "label = &lt;b&gt;synthetic&lt;/b&gt;" in build
+    assert '<a href="ok/ok.html">HTML</a>' in build and '<a href="ok/ok.pdf">PDF</a>' in build
+    assert "alpha: cleaned 2025-01-01 00:00 UTC from 3 raw file(s)" in build
+    assert "2025-01-02 03:04 UTC" in build
+
+
+def test_index_lists_reports_in_reading_order_with_latest_data_settings_and_data(
+    home: Path,
+) -> None:
+    """Readers' index: reports.toml's order, a sentence each, the latest data the report shows
+    (as its sources section states it), the settings in words, links to HTML, PDF and data."""
+    import shutil
+
+    from analysis.render.index import write_index
+    from analysis.render.report_config import load_runs
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "notebooks", home / "notebooks")
+    (home / "reports.toml").write_text(
+        '[[report]]\nnotebook = "ok.ipynb"\nname = "answer"\n'
+        'description = "The synthetic answer."\n\n'
+        '[[report]]\nnotebook = "ok.ipynb"\nname = "detail"\n'
+    )
+    for name, latest in (("answer", "November 2024"), ("detail", "")):
+        folder = home / "reports" / name
+        (folder / "data").mkdir(parents=True)
+        record = {"title": f"Synthetic {name}", "files": {"html": f"{name}.html"}}
+        (folder / "build.json").write_text(json.dumps(record))
+        (folder / f"{name}.html").write_text(
+            f'<section class="provenance" id="provenance" data-latest="{latest}" '
+            'data-settings="years 2000&#x2013;2024; &lt;synthetic&gt;"></section>'
+        )
+        (folder / "data" / "chart-1-x.csv").write_text("# x\na\n1\n")
+    page = write_index(load_runs()).read_text(encoding="utf-8")
+    assert page.index('id="answer"') < page.index('id="detail"')
+    answer = page.split('id="answer"')[1].split('id="detail"')[0]
+    assert "The synthetic answer." in answer
+    assert "Latest data shown: <b>November 2024</b>" in answer
+    assert "Settings: years 2000–2024; &lt;synthetic&gt;." in answer  # as the report states them
+    assert '<a href="answer/data/">Data folder</a>' in answer
+    assert '<a href="answer/data/chart-1-x.csv">chart-1-x.csv</a>' in answer
+    detail = page.split('id="detail"')[1]
+    assert "Latest data shown" not in detail  # not stated by the report: not guessed
 
 
 # --- parameter injection -----------------------------------------------------------------------
@@ -277,8 +349,8 @@ def test_appendix_lists_only_the_raw_files_the_report_read_one_line_each(home: P
     write_manifest(home)
     read = [pd.DataFrame({"source_file": ["worldbank/API_SYNTH_DS2.csv"], "value": [1.0]})]
     html = appendix(["indicators"], {}, read=read)
-    sources = html.split('<table class="sources">')[1].split("</table>")[0]
-    assert sources.count("<tr>") == 2  # the header and the one file read
-    assert "worldbank/API_SYNTH_DS2.csv" in sources and "ledgers/claims.csv" not in html
-    assert ">" + "a" * 12 + " (differs" in sources and "a" * 13 not in sources  # short hash
-    assert '<details class="full-hashes">' in html and "a" * 64 in html  # full hash, folded
+    sources = html.split('<ul class="sources">')[1].split("</ul>")[0]
+    assert sources.count("<li>") == 1  # the one file read
+    assert "ledgers/claims.csv" not in html and "This project" not in html
+    assert "sha256 " + "a" * 12 + "</span> (differs" in sources and "a" * 13 not in sources
+    assert '<details class="build-details' in html and "a" * 64 in html  # full hash, folded

@@ -315,13 +315,13 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused() -> None:
         pd.DataFrame({"label": ["=HYPERLINK(1)", "plain"], "value": [-1.5, 2.0]}),
         title="Synthetic",
         source="Source: synthetic",
-        parameters={"year": 2020},
+        parameters={"start_year": 2020, "end_year": 2021, "fx_rate_type": "open_market"},
     )
     assert "'=HYPERLINK(1)" in text and "-1.5" in text
     assert text.splitlines()[:3] == [
         "# Synthetic",
         "# Source: synthetic",
-        "# report parameters: year = 2020",
+        "# Report settings: years 2020–2021; rial amounts in dollars at the open-market rate",
     ]
 
 

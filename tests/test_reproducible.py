@@ -183,7 +183,7 @@ def test_no_published_file_names_its_folder_or_the_build_time(builds: tuple[Path
             assert str(first) not in text, rel
             assert built_at[:16].replace("T", " ") not in text, rel
     html = (first / "reports" / RUN / f"{RUN}.html").read_text(encoding="utf-8")
-    assert "Data as of " in html and "Built " not in html
+    assert "Files obtained up to " in html and "Built " not in html
 
 
 @pytest.fixture

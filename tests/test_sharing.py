@@ -93,10 +93,13 @@ def test_the_site_works_offline_from_a_zip_with_stable_urls_and_the_previous_bui
                 checked += 1
     assert checked >= 6  # the index's HTML/PDF/notebook links at least
 
-    # One stable URL per run name; the replaced build linked as "previous build".
+    # One stable URL per run name; the replaced build linked as "previous edition" for readers
+    # and as "previous build" on the build page.
     index = (published / "index.html").read_text(encoding="utf-8")
     for run in ("ok-alpha", "ok-beta"):
         assert f'href="{run}/{run}.html"' in index
         assert (published / run / f"{run}.html").is_file()
-    assert 'href="_previous/ok-beta/ok-beta.html">previous build</a>' in index
+    assert 'href="_previous/ok-beta/ok-beta.html">previous edition</a>' in index
+    build = (published / "build.html").read_text(encoding="utf-8")
+    assert 'href="_previous/ok-beta/ok-beta.html">previous build</a>' in build
     assert not (published / "_previous" / "ok-alpha").exists()  # never rebuilt: no previous

@@ -39,7 +39,7 @@ TABLE_TAGS = {"table", "caption", "thead", "tbody", "tr", "th", "td", "a", "br",
 
 def test_script_in_a_quote_is_text_not_markup() -> None:
     frame = pd.DataFrame({"quote": ["<script>alert('x')</script> & \"more\""]})
-    out = html_table(frame)
+    out = html_table(frame, download=False)
     assert "<script" not in out
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;more&quot;" in out
     parsed = _parse(out)
@@ -65,7 +65,7 @@ def test_script_in_a_quote_is_text_not_markup() -> None:
 )
 def test_only_http_urls_become_links(url: object) -> None:
     frame = pd.DataFrame({"source": ["Publisher"], "url": [url]})
-    out = html_table(frame, links={"source": "url"}, hide=["url"])
+    out = html_table(frame, download=False, links={"source": "url"}, hide=["url"])
     parsed = _parse(out)
     assert not [attrs for tag, attrs in parsed.tags if tag == "a"]
     assert "href" not in out
@@ -87,12 +87,12 @@ def test_http_link_is_escaped_and_isolated() -> None:
 def test_link_without_text_shows_the_url_and_missing_cells_are_empty() -> None:
     assert ">https://example.org/x</a>" in link("https://example.org/x", None)
     frame = pd.DataFrame({"a": [None], "b": [float("nan")], "c": [pd.NA]})
-    assert html_table(frame).count(f"<td{LEFT}></td>") == 3
+    assert html_table(frame, download=False).count(f"<td{LEFT}></td>") == 3
 
 
 def test_caption_header_and_hidden_columns() -> None:
     frame = pd.DataFrame({"<h>": [1], "url": ["https://example.org"]})
-    out = html_table(frame, caption="A & B", hide=["url"])
+    out = html_table(frame, download=False, caption="A & B", hide=["url"])
     assert "<caption>A &amp; B</caption>" in out
     assert f"<th{LEFT}>&lt;h&gt;</th>" in out
     assert "example.org" not in out
@@ -100,14 +100,14 @@ def test_caption_header_and_hidden_columns() -> None:
 
 def test_line_breaks_and_alignment() -> None:
     frame = pd.DataFrame({"text": ["a <b>\nsecond"], "n": ["1,000"]})
-    out = html_table(frame, numeric=["n"])
+    out = html_table(frame, download=False, numeric=["n"])
     assert f"<td{LEFT}>a &lt;b&gt;<br>second</td>" in out
     assert '<td style="text-align:right">1,000</td>' in out
 
 
 def test_detail_column_becomes_a_full_width_row() -> None:
     frame = pd.DataFrame({"id": ["a", "b"], "n": [1, 2], "quote": ["<i>said</i>", None]})
-    out = html_table(frame, detail="quote")
+    out = html_table(frame, download=False, detail="quote")
     assert out.count("<th ") == 2  # the detail is not a column
     assert (
         f'<tr class="detail"><td colspan="2"{LEFT} dir="auto">'
@@ -127,7 +127,7 @@ def test_is_safe_url(url: str, safe: bool) -> None:
 @given(st.text(), st.text())
 def test_any_text_stays_text(quote: str, url: str) -> None:
     frame = pd.DataFrame({"quote": [quote], "source": ["s"], "url": [url]})
-    parsed = _parse(html_table(frame, links={"source": "url"}, hide=["url"]))
+    parsed = _parse(html_table(frame, download=False, links={"source": "url"}, hide=["url"]))
     assert {tag for tag, _ in parsed.tags} <= TABLE_TAGS
     hrefs = [attrs.get("href") or "" for tag, attrs in parsed.tags if tag == "a"]
     assert all(h.lower().startswith(("http://", "https://")) for h in hrefs)

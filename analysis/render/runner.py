@@ -178,14 +178,22 @@ def _broken_outcome(broken: BrokenRun) -> RunOutcome:
     )
 
 
+#: The manifest's row counts of a table, copied into each report's build.json.
+ROW_COUNTS = ("rows_read", "rows_kept", "rows_quarantined", "rows_excluded")
+
+
 def _vintage(tables: Sequence[str], ctx: KeyContext) -> dict[str, Any]:
-    """When each table the run reads was cleaned, and from how many raw files."""
+    """When each table the run reads was cleaned, from how many raw files (each with its full
+    sha256: the report's appendix shows a short one), and its row counts."""
     vintage = {}
     for table in tables:
         entry = ctx.manifest_entry(table)
+        inputs = entry.get("inputs", [])
         vintage[table] = {
             "built_at": entry.get("built_at"),
-            "raw_files": len(entry.get("inputs", [])),
+            "raw_files": len(inputs),
+            "raw_sha256": {str(i.get("path")): i.get("sha256") for i in inputs},
+            "rows": {k: entry.get(k) for k in ROW_COUNTS},
         }
     return vintage
 

@@ -102,21 +102,24 @@ VIA: dict[str, str] = {
 }
 
 
-#: The report's parameters, stamped into each chart's downloadable CSV (see :func:`set_theme`).
-_PARAMETERS: dict[str, object] = {}
 #: The download name given to each figure shown so far in this kernel, by figure id.
 _DATA_NAMES: dict[int, str] = {}
 
 
-def set_theme(parameters: Mapping[str, object] | None = None) -> None:
+def set_theme(
+    parameters: Mapping[str, object] | None = None, events: pd.DataFrame | None = None
+) -> None:
     """Apply the report theme (call once at the top of a notebook): legible sizes, the palette,
     and charts shown as deterministic SVG whose alt text is the chart's title, each with its
     data attached for download (:mod:`analysis.report.downloads`); ``parameters`` (the
-    report's) are written into those CSVs' headers."""
+    report's) are written in words into those CSVs' headers (``events``, the processed events
+    table, dates the events a parameter names)."""
     import matplotlib as mpl
 
-    _PARAMETERS.clear()
-    _PARAMETERS.update(parameters or {})
+    from analysis.report import downloads
+
+    downloads.set_parameters(parameters, events)
+    _DATA_NAMES.clear()
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", palette=list(CATEGORY_COLOURS))
@@ -154,32 +157,35 @@ def figure_svg(fig: Figure) -> str:
 
 def figure_title(fig: Figure) -> str:
     """The chart's finding-stating title: the figure's suptitle, else the first axes title."""
+    from analysis.report.downloads import unescape
+
     suptitle = getattr(fig, "_suptitle", None)
     if suptitle is not None and suptitle.get_text():
-        return str(suptitle.get_text())
+        return unescape(str(suptitle.get_text()))
     titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
-    return next((t for t in titles if t), "Chart")
+    return unescape(next((t for t in titles if t), "Chart"))
 
 
 def _data_name(fig: Figure) -> str:
-    from analysis.report.downloads import slug
+    from analysis.report.downloads import next_name
 
     if id(fig) not in _DATA_NAMES:
-        _DATA_NAMES[id(fig)] = f"chart-{len(_DATA_NAMES) + 1}-{slug(figure_title(fig))}"
+        _DATA_NAMES[id(fig)] = next_name("chart", figure_title(fig))
     return _DATA_NAMES[id(fig)]
 
 
 def chart_data(fig: Figure) -> tuple[str, str]:
     """The download name and CSV text of the data behind ``fig``: the frame given to
     :func:`finish` as ``data``, else the series drawn (:func:`downloads.plotted_data`)."""
-    from analysis.report.downloads import csv_text, plotted_data
+    from analysis.report.downloads import csv_text, plotted_data, publish
 
     frame = getattr(fig, "_report_data", None)
     if not isinstance(frame, pd.DataFrame):
         frame = plotted_data(fig)
     source = str(getattr(fig, "_report_source", "Source: see the report"))
-    text = csv_text(frame, title=figure_title(fig), source=source, parameters=_PARAMETERS)
-    return _data_name(fig), text
+    name = _data_name(fig)
+    publish(name, frame)
+    return name, csv_text(frame, title=figure_title(fig), source=source)
 
 
 def min_text_pt(width_in: float) -> float:
@@ -213,6 +219,9 @@ def show_as_svg() -> None:
     for mime in ("image/png", "image/jpeg", "application/pdf", "image/svg+xml"):
         formatters[mime].pop(Figure, None)
     formatters["image/svg+xml"].for_type(Figure, _svg_with_alt)
+    from analysis.report.downloads import frame_html_with_download
+
+    formatters["text/html"].for_type(pd.DataFrame, frame_html_with_download)
 
 
 def source_line(frame: pd.DataFrame, series: str, *, time_column: str = "year") -> str:

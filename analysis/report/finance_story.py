@@ -87,6 +87,7 @@ def rate_chart(
             charts.source_line(quoted, "US$ rates in Tehran", time_column="date"),
             "World Bank WDI PA.NUS.FCRF official rate",
         ],
+        data=lines[["rate_type", "frequency", "date", "irr_per_usd"]].reset_index(drop=True),
     )
 
 
@@ -194,12 +195,20 @@ def oil_chart(
     ax_value.bar(oil["year"], oil["output_value_usd_bn"], color=charts.PALETTE["iran"], width=0.8)
     ax_value.set_title("Output × Brent price (proxy for oil revenue)", loc="left", fontsize=10)
     ax_value.set_ylabel("US$ bn, current")
+    drawn = ["year", "brent_usd_per_barrel", "production", "output_value_usd_bn"]
+    drawn.append("fuel_exports_pct")
+    oil_data = oil[drawn].rename(columns={"production": f"production ({unit})"})
     if finances.has_indicator(indicators, finances.OIL_RENTS):
         rents = finances.series(
             indicators, finances.OIL_RENTS, start_year=start_year, end_year=end_year
         )
         ax_fuel.plot(rents["year"], rents["value"], color=charts.PALETTE["iran"], marker=".",
                      label="oil rents, % of GDP")  # fmt: skip
+        oil_data = oil_data.merge(
+            rents[["year", "value"]].rename(columns={"value": "oil_rents_pct_gdp"}),
+            on="year",
+            how="outer",
+        )
     ax_fuel.plot(oil["year"], oil["fuel_exports_pct"], color=charts.PALETTE["aggregate"],
                  marker=".", label="fuel, % of merchandise exports")  # fmt: skip
     ax_fuel.set_ylim(0, 100)
@@ -223,6 +232,7 @@ def oil_chart(
         ],
         note="output value = production × 365.25 days × annual Brent price; an upper bound on "
         "oil revenue.",
+        data=oil_data,
     )
     for ax in axes.flat:
         ax.title.set_fontsize(10)
@@ -258,6 +268,7 @@ def exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> Figure:
         sources=EXPORTS_SOURCES,
         note="EU imports are the year's volume divided by its days; a year with no import from "
         "Iran is 0. " + charts.events_note(events),
+        data=exports[["year", "exports_kbd", "eu_imports_kbd"]],
     )
 
 
@@ -330,6 +341,13 @@ def military_chart(
             "US BLS CPI-U",
         ],
         note=conversion_note(milex, annual) if annual is not None else None,
+        data=milex[["year", "pct_gdp", "sipri_const_bn", "at_rate_const_bn"]].rename(
+            columns={
+                "pct_gdp": "military_pct_gdp",
+                "sipri_const_bn": f"sipri_usd_bn_{base_year}_prices",
+                "at_rate_const_bn": f"at_{fx_rate_type}_rate_usd_bn_{base_year}_prices",
+            }
+        ),
     )
 
 

@@ -216,7 +216,32 @@ def timeline_figure(r: FundingReport) -> Figure:
         "US CPI-U",
         note="monthly figures × 12; other currencies at that year's ECB average rate; one-off sums "
         "and multi-year totals are not made yearly.",
+        data=timeline_data(r),
     )
+
+
+def timeline_data(r: FundingReport) -> pd.DataFrame:
+    """What :func:`timeline_figure` draws: each yearly range (US$ a year), then each placed
+    statement without one, with the reason (its row in the strip)."""
+    others = r.others.dropna(subset=["reference_year"])
+    strip = pd.DataFrame(
+        {
+            column: others[column]
+            for column in (
+                "claim_id",
+                "claimant",
+                "claimant_type",
+                "source_grade",
+                "status",
+                "is_aggregate",
+                "reference_year",
+            )  # fmt: skip
+            if column in others
+        }
+    ).assign(
+        no_yearly_amount=others["category"], reference_year=others["reference_year"].astype("Int64")
+    )
+    return pd.concat([plots.ranges_data(r.ranges), strip], ignore_index=True)
 
 
 def by_period_figure(r: FundingReport) -> Figure:

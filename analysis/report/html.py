@@ -106,8 +106,11 @@ def html_table(
     hide: Sequence[str] = (),
     numeric: Sequence[str] = (),
     detail: str | None = None,
+    download: bool = True,
 ) -> str:
-    """``frame`` as an HTML table, every cell escaped.
+    """``frame`` as an HTML table, every cell escaped, followed by its "Download the data"
+    link (``download=False`` leaves it out): ``frame`` as CSV, named after the caption
+    (:func:`analysis.report.downloads.table_download`).
 
     ``links`` maps a displayed column to the column holding its URL (the same column to show the
     URL itself as a link); URL columns not displayed can be listed in ``hide``. Text is aligned
@@ -138,7 +141,12 @@ def html_table(
                 f"<em>{cell_text(record[detail])}</em></td></tr>"
             )
     cap = f"<caption>{cell_text(caption)}</caption>" if caption else ""
+    data = ""
+    if download:
+        from analysis.report.downloads import table_download
+
+        data = table_download(frame, caption)
     return (
         f'<table class="{cell_text(css_class)}">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body_rows)}</tbody></table>"
+        f"<tbody>{''.join(body_rows)}</tbody></table>{data}"
     )

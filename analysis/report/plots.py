@@ -52,6 +52,20 @@ OPEN_END_FACTOR = 2.0
 JITTER = 0.18
 
 
+#: The columns of a claims range frame a reader gets with a chart (:func:`ranges_data`).
+RANGE_COLUMNS = ("claim_id", "claimant", "claimant_type", "source_grade", "status",
+                 "is_aggregate", "reference_year", "period", "low", "high", "low_open",
+                 "high_open")  # fmt: skip
+
+
+def ranges_data(ranges: pd.DataFrame) -> pd.DataFrame:
+    """The rows a range chart draws, as published in its CSV (US$ a year, low and high)."""
+    frame = ranges[[c for c in RANGE_COLUMNS if c in ranges.columns]].reset_index(drop=True)
+    if "reference_year" in frame:
+        frame = frame.assign(reference_year=frame["reference_year"].astype("Int64"))
+    return frame
+
+
 def _offsets(years: pd.Series, jitter: float = JITTER) -> np.ndarray:
     """Small horizontal offsets so claims about the same year do not overlap."""
     rank = years.groupby(years).cumcount().to_numpy()
@@ -290,7 +304,17 @@ def by_period_figure(
     kinds = [k for k in (GRADE_NAMES if color_by == "source_grade" else CLAIMANT_TYPES)
              if k in set(ranges[color_by].dropna())]  # fmt: skip
     range_legend(ax, kinds, color_by=color_by)
-    return charts.finish(ax, title=title, ylabel=ylabel, sources=sources, note=note)
+    bars = spread[["period", "lowest", "highest"]].rename(
+        columns={"lowest": "period_lowest", "highest": "period_highest"}
+    )
+    data = bars.astype({"period": str}).merge(
+        ranges_data(ranges)
+        .drop(columns="period", errors="ignore")
+        .assign(period=ranges["period"].astype(str).to_numpy()),
+        on="period",
+        how="left",
+    )
+    return charts.finish(ax, title=title, ylabel=ylabel, sources=sources, note=note, data=data)
 
 
 def timeline_figure(
@@ -329,8 +353,12 @@ def timeline_figure(
     mark_article(ax, published, yearly=False)
     ax.set_yticks(range(len(lanes)), lanes, fontsize=10)
     ax.set_ylim(len(lanes) - 0.4, -1.0)  # top lane first, room above it for labels
+    data = timeline[[c for c in ("event_date", "lane", "event", "chart_label") if c in timeline]]
+    marked = pd.DataFrame({"event_date": list(marks.values()), "lane": "marked on the chart",
+                           "event": list(marks)})  # fmt: skip
     return charts.finish(ax, title=title, ylabel="", sources="the project's record of dated events "
-                         "(each event with its source in the table below)")  # fmt: skip
+                         "(each event with its source in the table below)",
+                         data=pd.concat([data, marked], ignore_index=True))  # fmt: skip
 
 
 def squeeze_figure(
@@ -374,6 +402,13 @@ def squeeze_figure(
             "European Commission EU crude oil import register",
         ],  # fmt: skip
         note=f"dashed lines: {names}.",
+        data=monthly[["month", "open_market", "nima", "eu_kbd"]].rename(
+            columns={
+                "open_market": "open_market_irr_per_usd",
+                "nima": "nima_irr_per_usd",
+                "eu_kbd": "eu_imports_kbd",
+            }
+        ),  # fmt: skip
     )
 
 
@@ -423,6 +458,9 @@ def palestine_figure(
             "IMF World Economic Outlook, Oct 2024, GGXCNL_NGDP (West Bank and Gaza)",
         ],  # fmt: skip
         note=note,
+        data=pse[["year", UNEMPLOYMENT, FISCAL_BALANCE_PCT]].rename(
+            columns={UNEMPLOYMENT: "unemployment_pct", FISCAL_BALANCE_PCT: "pa_net_lending_pct_gdp"}
+        ),
     )
     for ax in axes:
         ax.title.set_fontsize(10.5)
@@ -468,7 +506,8 @@ def capacity_figure(
             label="EU imports from Iran")  # fmt: skip
     oil.legend(fontsize=9, loc="upper left")
     oil.set_title("Crude oil, thousand barrels a day", loc="left", fontsize=10.5)
-    army.plot(yearly["year"], yearly["milex_usd_m"] / 1e3, marker=".",
+    yearly = yearly.assign(milex_usd_bn=yearly["milex_usd_m"] / 1e3)
+    army.plot(yearly["year"], yearly["milex_usd_bn"], marker=".",
               color=charts.PALETTE["iran"])  # fmt: skip
     label = milex_label.replace("$", r"\$")  # a pair of "$" would start mathtext
     army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=10.5)
@@ -491,6 +530,19 @@ def capacity_figure(
         ],  # fmt: skip
         note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article."
         + (f" {milex_note}" if milex_note else ""),
+        data=yearly[
+            [
+                "year",
+                "inflation",
+                "irr_per_usd",
+                "official_irr_per_usd",
+                "exports_kbd",
+                "eu_imports_kbd",
+                "milex_usd_bn",
+            ]
+        ].rename(
+            columns={"inflation": "inflation_pct", "irr_per_usd": "open_market_irr_per_usd"}
+        ),  # fmt: skip
     )
     army.title.set_fontsize(10.5)
     return out
