@@ -7,7 +7,8 @@ after a cell timeout or a dead kernel, which papermill itself leaves unmarked), 
 that shows the code and an ``error.txt``.
 
 The kernel is the current interpreter's (``sys.executable``, so the project's environment),
-whatever kernelspecs the user has installed elsewhere.
+whatever kernelspecs the user has installed elsewhere, forked for each run from a warm template
+(:mod:`analysis.render.kernels`) or, with ``ANALYSIS_KERNEL=plain``, started plain.
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ def init_worker(root: str) -> None:
     # `x: Literal["a", "b"] = "a"` and warns "Passed unknown parameter"; the parameters were
     # validated against the notebook's declarations before any kernel started.
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    from analysis.render import kernels
+
+    kernels.prestart({**os.environ, **KERNEL_ENV})  # its imports overlap the warm-up below
     warm_up()
 
 
@@ -103,9 +107,13 @@ def project_kernel_manager() -> Any:
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
+    from analysis.render import kernels
+
     spec = get_kernel_dict()
     spec["argv"][0] = sys.executable
     spec["env"] = dict(KERNEL_ENV)
+    if kernels.provisioner_registered():  # fork each run's kernel from a warm template
+        spec["metadata"] = {"kernel_provisioner": {"provisioner_name": kernels.PROVISIONER}}
 
     class ProjectKernelManager(AsyncKernelManager):  # type: ignore[misc]
         #: Where the kernel process's own stdout/stderr go (its log lines, e.g. the

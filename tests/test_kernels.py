@@ -1,0 +1,165 @@
+"""Fresh, pre-imported kernels (analysis/render/kernels.py): each run's kernel is forked from a
+warm template, and nothing one run does reaches the next, on the local pool and on Dask; the
+plain kernel is the fallback. Synthetic notebooks only."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from analysis import config
+from analysis.render import kernels
+from analysis.render.execute import Task, TaskResult, execute_task
+from analysis.render.executors import run_dask, run_local
+
+pytestmark = pytest.mark.slow
+
+PROBE = "PROBE "
+#: What a run sees of the state a previous run could have left behind.
+LOOK = """
+import json, os, sys
+import matplotlib as mpl
+import pandas as pd
+print("PROBE " + json.dumps({
+    "pid": os.getpid(),
+    "ppid": os.getppid(),
+    "global": "LEAKED" in globals(),
+    "linewidth": mpl.rcParams["lines.linewidth"],
+    "patched": getattr(pd.read_parquet, "leaked", False),
+    "seaborn_before_import": "seaborn" in SEEN_AT_START,
+}))
+"""
+#: Cell 1 records which modules the kernel had before the notebook imported anything.
+FIRST = "import sys\nSEEN_AT_START = set(sys.modules)"
+#: The run then leaves a global, an rcParam and a monkeypatched module behind.
+LEAVE = """
+LEAKED = True
+mpl.rcParams["lines.linewidth"] = 9.25
+def patched(*args, **kwargs):
+    raise RuntimeError("a previous run's monkeypatch")
+patched.leaked = True
+pd.read_parquet = patched
+"""
+
+
+def write_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Isolation probe"),
+        nbformat.v4.new_code_cell(FIRST),
+        nbformat.v4.new_code_cell(LOOK),
+        nbformat.v4.new_code_cell(LEAVE),
+        nbformat.v4.new_code_cell(LOOK),
+    ]
+    path = folder / "notebooks" / "probe.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def tasks(home: Path, count: int = 2) -> list[Task]:
+    notebook = write_notebook(home)
+    staging = home / ".cache" / "staging"
+    return [Task(f"run{i}", notebook, {}, staging / f"run{i}", 120.0) for i in range(count)]
+
+
+def probes(result: TaskResult) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the run saw before (first) and after (second) it left its state behind."""
+    assert result.ok, result.error
+    nb = nbformat.read(result.staging / f"{result.name}.ipynb", as_version=4)
+    seen = [
+        json.loads(line.removeprefix(PROBE))
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        for line in out.get("text", "").splitlines()
+        if line.startswith(PROBE)
+    ]
+    assert len(seen) == 2
+    return seen[0], seen[1]
+
+
+def assert_isolated(results: list[TaskResult]) -> None:
+    """Every run starts clean although the one before it changed all three, and every kernel
+    is a new process forked from the same warm template."""
+    before = [probes(r)[0] for r in sorted(results, key=lambda r: r.name)]
+    after = [probes(r)[1] for r in sorted(results, key=lambda r: r.name)]
+    for seen in after:  # each run did leave its state behind in its own kernel
+        assert seen["global"] and seen["linewidth"] == 9.25 and seen["patched"]
+    default = before[0]["linewidth"]
+    assert default != 9.25
+    for seen in before:
+        assert not seen["global"]
+        assert seen["linewidth"] == default
+        assert not seen["patched"]
+        assert seen["seaborn_before_import"], "the kernel was not forked from a warm template"
+    assert len({s["pid"] for s in before}) == len(before), "a kernel served two runs"
+    assert len({s["ppid"] for s in before}) == 1, "the runs did not share one template"
+
+
+@pytest.fixture
+def forked(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(config.KERNEL_MODE_ENV, kernels.FORKED)
+    if not kernels.provisioner_registered():
+        pytest.fail("the forked-kernel provisioner is not registered: pip install -e .")
+    return home
+
+
+def test_no_state_passes_between_runs_on_the_local_pool(forked: Path) -> None:
+    results = [r for _, r in run_local(tasks(forked, 3), jobs=1, root=str(forked))]
+    assert all(isinstance(r, TaskResult) for r in results)
+    assert_isolated(results)  # type: ignore[arg-type]
+
+
+def test_no_state_passes_between_runs_on_dask(forked: Path) -> None:
+    pytest.importorskip("distributed")
+    runs = run_dask(tasks(forked), jobs=1, root=str(forked), scheduler=None)
+    results = [r for _, r in runs]
+    assert all(isinstance(r, TaskResult) for r in results), results
+    assert_isolated(results)  # type: ignore[arg-type]
+
+
+def test_forked_kernel_shows_inline_figures(forked: Path) -> None:
+    """The inline backend was imported in the template, before any kernel: it still displays."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2])")]
+    path = forked / "notebooks" / "figure.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    task = Task("figure", path, {}, forked / "staging", 120.0)
+    [(_, result)] = list(run_local([task], jobs=1, root=str(forked)))
+    assert isinstance(result, TaskResult) and result.ok, result
+    out = nbformat.read(result.staging / "figure.ipynb", as_version=4).cells[0].outputs
+    assert any("image/png" in o.get("data", {}) for o in out)
+
+
+def test_plain_kernel_when_forking_is_switched_off(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(config.KERNEL_MODE_ENV, kernels.PLAIN)
+    results = [r for _, r in run_local(tasks(home), jobs=1, root=str(home))]
+    for result in results:
+        assert isinstance(result, TaskResult)
+        before, _ = probes(result)
+        assert not before["seaborn_before_import"] and not before["global"]
+
+
+def test_plain_kernel_where_fork_is_unavailable(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(config.KERNEL_MODE_ENV, raising=False)
+    monkeypatch.delattr(os, "fork")
+    assert kernels.kernel_mode() == kernels.PLAIN
+    [task] = tasks(home, 1)
+    before, after = probes(execute_task(task))  # in this process: os.fork is gone here
+    assert not before["seaborn_before_import"] and after["global"]
+
+
+def test_unknown_kernel_mode_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(config.KERNEL_MODE_ENV, "warm")
+    with pytest.raises(ValueError, match="ANALYSIS_KERNEL='warm'"):
+        kernels.kernel_mode()
