@@ -163,3 +163,23 @@ def test_unknown_kernel_mode_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(config.KERNEL_MODE_ENV, "warm")
     with pytest.raises(ValueError, match="ANALYSIS_KERNEL='warm'"):
         kernels.kernel_mode()
+
+
+def test_a_kernel_exits_when_its_template_dies(forked: Path) -> None:
+    """A worker's death ends its template (end of stdin); the template's kernels follow it."""
+    import asyncio
+
+    from analysis.render.execute import project_kernel_manager
+
+    manager = project_kernel_manager()()
+    asyncio.run(manager.start_kernel(cwd=str(forked)))
+    try:
+        assert manager.provisioner.started_as == kernels.FORKED
+        kernel = manager.provisioner.process
+        assert kernel.poll() is None
+        template = kernels.template(dict(os.environ))
+        template.proc.kill()
+        template.proc.wait()
+        assert kernel.wait(timeout=60) == 0  # ipykernel's parent poller saw the template go
+    finally:
+        asyncio.run(manager.shutdown_kernel(now=True))

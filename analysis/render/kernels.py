@@ -56,6 +56,9 @@ PRELOAD = (
     "pandas",
     "pyarrow",
     "pyarrow.parquet",
+    "pyarrow.dataset",
+    "pyarrow.pandas_compat",
+    "pandas.io.parquet",
     "matplotlib",
     "matplotlib.pyplot",
     "matplotlib_inline.backend_inline",
@@ -64,6 +67,7 @@ PRELOAD = (
     "IPython.display",
     "ipykernel.kernelapp",
     "analysis.report",
+    "analysis.provenance",
 )
 #: The launch command the template knows how to replace: ``python -m ipykernel_launcher ...``.
 LAUNCHER = ("-m", "ipykernel_launcher")
@@ -219,7 +223,12 @@ class ForkedKernel:
         return code
 
     def send_signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
+        """Signal the kernel; nothing once it has exited (as ``Popen.send_signal``)."""
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                self.returncode = 0
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -284,6 +293,9 @@ def _become_kernel(request: dict[str, Any], reply_fd: int) -> int:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
+    # Its default was read from the template's environment at import: watch the template, so
+    # a kernel whose template is gone (its worker died) exits instead of living on.
+    app.parent_handle = os.getppid()
     app.initialize(sys.argv[1:])
     # The inline backend wires itself into IPython when first imported inside a kernel; it was
     # imported in the template, before there was one, so wire it now.
