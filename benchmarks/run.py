@@ -1,8 +1,11 @@
-"""Benchmarks (issue 8): report builds against the plain papermill + nbconvert chain and the
-plain-Python floor, the fixed cost of a fresh kernel per run (an empty report), incremental
-rebuilds, and the cleaner at scale (time and peak memory against pandas only reading).
+"""Benchmarks (issues 8, 20): report builds against the plain papermill + nbconvert chain and
+the plain-Python floor, the fixed cost of a fresh kernel per run (an empty report), incremental
+rebuilds, plain kernels (before) against kernels forked from a warm template (after) per report,
+for the whole build, the 56-run grid on the local pool and on Dask and one changed report, and
+the cleaner at scale (time and peak memory against pandas only reading).
 
     .venv/bin/python benchmarks/run.py [--repeat 3] [--quick] [--scales 1,10,100]
+        [--skip build|kernels|clean]
 
 Everything happens in temporary project folders (ANALYSIS_HOME) filled from the snapshot
 (ANALYSIS_SNAPSHOT, default ../shared/mirror); nothing is written into the repository. Runs are
@@ -32,10 +35,16 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ANALYSIS = [sys.executable, "-m", "analysis"]
 #: What a project folder needs besides data: the registry, lock, report config and notebooks.
-PROJECT_FILES = ("sources.toml", "sources.lock.json", "reports.toml")
+PROJECT_FILES = ("sources.toml", "sources.lock.json", "reports.toml", "reports-grid.toml")
 BUILT_LINE = re.compile(r"^built\s+(\S+) in ([\d.]+) s")
 #: The one table benchmark (d) changes; every run that lists it must rebuild.
 TOUCHED_TABLE = "us_cpi"
+#: ANALYSIS_KERNEL values compared by the kernel benchmark: before (a new interpreter per run)
+#: and after (forked from a warm template per worker).
+KERNEL_MODES = {"before (plain)": "plain", "after (forked)": "forked"}
+#: The scale-out grid (56 runs) and the report whose notebook the "one changed report" step edits.
+GRID_CONFIG = "reports-grid.toml"
+EDITED_RUN = "iran_inflation"
 
 
 def sh(cmd: Sequence[str | Path], env: dict[str, str], cwd: Path | None = None) -> str:
@@ -252,6 +261,135 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
         res["floor_total"] = sum(res["floor"].values())
         res["empty"] = {phase: median(v) for phase, v in empty.items()}
         return res
+
+
+# --- 1b. kernels: plain (before) against forked from a warm template (after) ---------------
+
+
+def notebook_split(executed: Path) -> dict[str, float]:
+    """Kernel start (papermill's start to the first cell's start: kernel launch, ready, client)
+    and code (the sum of the cells' own durations), from papermill's metadata in the notebook."""
+    from datetime import datetime
+
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+
+    def at(stamp: str) -> datetime:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+    cells = [
+        c.metadata.papermill for c in nb.cells if c.metadata.get("papermill", {}).get("start_time")
+    ]
+    if not cells:
+        return {}
+    start = (at(cells[0]["start_time"]) - at(nb.metadata.papermill["start_time"])).total_seconds()
+    return {"kernel": start, "code": sum(float(c.get("duration") or 0) for c in cells)}
+
+
+def edit_notebook(notebook: Path, step: int) -> None:
+    """Change one report's notebook (a markdown cell appended): that run alone must rebuild."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"Benchmark edit {step}."))
+    nbformat.write(nb, notebook)
+
+
+def bench_kernels(snapshot: Path, repeat: int) -> dict[str, Any]:
+    """Per report ``build --force --only NAME`` (wall, and each phase), the cold build of all
+    reports, the 56-run grid on the local pool and on Dask, one changed report rebuilt alone and
+    the no-op build, once with plain kernels and once with forked ones."""
+    with tempfile.TemporaryDirectory(prefix="bench-kernels-") as tmp:
+        home = Path(tmp) / "home"
+        (home / "data" / "raw").mkdir(parents=True)
+        base = make_home(home, snapshot)
+        sh([*ANALYSIS, "fetch", "-q"], base)
+        sh([*ANALYSIS, "clean", "-q"], base)
+        specs = load_specs(base)
+        names = [s.name for s in specs]
+        floors: dict[str, list[float]] = {n: [] for n in names}
+        for _ in range(repeat):
+            for name, s in floor(specs, base).items():
+                floors[name].append(s)
+        res: dict[str, Any] = {"specs": names, "floor": {k: median(v) for k, v in floors.items()}}
+        grid = str(home / GRID_CONFIG)
+        edited = next(s.notebook for s in specs if s.name == EDITED_RUN)
+        for label, mode in KERNEL_MODES.items():
+            env = dict(base, ANALYSIS_KERNEL=mode)
+            per: dict[str, dict[str, list[float]]] = {n: {} for n in names}
+            whole: dict[str, list[float]] = {}
+
+            def add(key: str, value: float, into: dict[str, list[float]] = whole) -> None:
+                into.setdefault(key, []).append(value)
+
+            for i in range(repeat):
+                for name in names:
+                    seconds, _ = analysis_build(env, "--force", "--only", name)
+                    add("wall", seconds, per[name])
+                    for phase, s in phases(home, [name]).get(name, {}).items():
+                        add(phase, s, per[name])
+                    executed = home / "reports" / name / f"{name}.ipynb"
+                    for part, s in notebook_split(executed).items():
+                        add(part, s, per[name])
+                add("cold", analysis_build(env, "--force")[0])
+                add("noop", analysis_build(env)[0])
+                edit_notebook(edited, i + 1)
+                seconds, runs = analysis_build(env)
+                add("changed", seconds)
+                add("changed_runs", len(runs))
+                for executor in ("local", "dask"):
+                    seconds, runs = analysis_build(
+                        env, "--force", "--config", grid, "--executor", executor
+                    )
+                    add(f"grid_{executor}", seconds)
+                    add("grid_runs", len(runs))
+            res[label] = {
+                "runs": {n: {k: median(v) for k, v in p.items()} for n, p in per.items()},
+                **{k: median(v) for k, v in whole.items()},
+            }
+        return res
+
+
+def print_kernels(res: dict[str, Any]) -> None:
+    print("\n## Kernels: plain (before) and forked from a warm template (after), seconds, median\n")
+    print(
+        "Per report: `analysis build --force --only NAME` wall time, and the run's phases (kernel"
+        " start and code from papermill's cell times, html and pdf from build.json). Goal: wall"
+        " ≤ 1.5 × floor + pdf.\n"
+    )
+    print(
+        "| run | kernels | wall | execute | kernel start | code | html | pdf | (e) floor |"
+        " 1.5 × floor + pdf | goal |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for name in res["specs"]:
+        e = res["floor"][name]
+        for label in KERNEL_MODES:
+            r = dict.fromkeys(("wall", "execute", "kernel", "code", "html", "pdf"), float("nan"))
+            r.update(res[label]["runs"][name])
+            get = r.__getitem__
+            bound = 1.5 * e + get("pdf")
+            verdict = "met" if get("wall") <= bound else "not met"
+            print(
+                f"| {name} | {label} | {get('wall'):.1f} | {get('execute'):.1f} | "
+                f"{get('kernel'):.2f} | {get('code'):.1f} | {get('html'):.2f} | "
+                f"{get('pdf'):.1f} | {e:.1f} | {bound:.1f} | {verdict} |"
+            )
+    print("\n| whole builds | " + " | ".join(KERNEL_MODES) + " | goal |")
+    print("|---|" + "---:|" * len(KERNEL_MODES) + "---|")
+    rows = (
+        ("cold build of all reports (`build --force`)", "cold", ""),
+        ("56-run grid from cold, local pool", "grid_local", "≤ 45 s"),
+        ("56-run grid from cold, Dask (LocalCluster)", "grid_dask", "≤ 45 s"),
+        (f"one changed report ({EDITED_RUN}.ipynb edited) rebuilt alone", "changed", ""),
+        ("no-op `analysis build`", "noop", "≤ 0.2 s"),
+    )
+    for title, key, goal in rows:
+        cells = " | ".join(f"{res[label][key]:.2f}" for label in KERNEL_MODES)
+        print(f"| {title} | {cells} | {goal} |")
+    runs = {label: (res[label]["grid_runs"], res[label]["changed_runs"]) for label in KERNEL_MODES}
+    print(f"\nRuns built (grid, changed): {runs}")
 
 
 # --- 2. cleaner at scale ------------------------------------------------------------------
@@ -490,10 +628,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--skip",
-        choices=("build", "clean"),
+        choices=("build", "kernels", "clean"),
         action="append",
         default=[],
-        help="leave out one part (may be given twice)",
+        help="leave out one part (may be given more than once)",
     )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
@@ -505,6 +643,8 @@ def main() -> None:
     print(f"Command: {' '.join(['python', *sys.argv])}")
     if "build" not in args.skip:
         print_build(bench_build(snapshot.resolve(), repeat))
+    if "kernels" not in args.skip:
+        print_kernels(bench_kernels(snapshot.resolve(), repeat))
     if "clean" not in args.skip:
         print_clean(bench_clean(snapshot.resolve(), scales, repeat))
 

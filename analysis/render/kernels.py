@@ -178,8 +178,8 @@ def template(env: Mapping[str, str]) -> Template:
         if current is None or not current.alive() or current.key != template_key(env):
             if current is not None:
                 current.close()
-            _template = Template(env)
-        return _template
+            current = _template = Template(env)
+        return current
 
 
 def prestart(env: Mapping[str, str]) -> None:
@@ -260,7 +260,7 @@ class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
             log.warning("kernel template failed (%s); starting a plain kernel", err)
             self.started_as = PLAIN
             return await super().launch_kernel(cmd, **kwargs)
-        self.process = ForkedKernel(pid)
+        self.process = ForkedKernel(pid)  # type: ignore[assignment]  # Popen's subset
         self.pid = self.pgid = pid  # the kernel leads its own session (setsid before the reply)
         self.cwd = cwd
         self.started_as = FORKED
