@@ -296,10 +296,11 @@ def edit_notebook(notebook: Path, step: int) -> None:
     nbformat.write(nb, notebook)
 
 
-def bench_kernels(snapshot: Path, repeat: int) -> dict[str, Any]:
-    """Per report ``build --force --only NAME`` (wall, and each phase), the cold build of all
-    reports, the 56-run grid on the local pool and on Dask, one changed report rebuilt alone and
-    the no-op build, once with plain kernels and once with forked ones."""
+def bench_kernels(snapshot: Path, repeat: int, whole_builds: bool = True) -> dict[str, Any]:
+    """Per report ``build --force --only NAME`` (wall, and each phase) and, with
+    ``whole_builds``, the cold build of all reports, the 56-run grid on the local pool and on
+    Dask, one changed report rebuilt alone and the no-op build: with plain kernels and with
+    forked ones."""
     with tempfile.TemporaryDirectory(prefix="bench-kernels-") as tmp:
         home = Path(tmp) / "home"
         (home / "data" / "raw").mkdir(parents=True)
@@ -315,38 +316,45 @@ def bench_kernels(snapshot: Path, repeat: int) -> dict[str, Any]:
         res: dict[str, Any] = {"specs": names, "floor": {k: median(v) for k, v in floors.items()}}
         grid = str(home / GRID_CONFIG)
         edited = next(s.notebook for s in specs if s.name == EDITED_RUN)
-        for label, mode in KERNEL_MODES.items():
-            env = dict(base, ANALYSIS_KERNEL=mode)
-            per: dict[str, dict[str, list[float]]] = {n: {} for n in names}
-            whole: dict[str, list[float]] = {}
+        per: dict[str, dict[str, dict[str, list[float]]]] = {
+            label: {n: {} for n in names} for label in KERNEL_MODES
+        }
+        whole: dict[str, dict[str, list[float]]] = {label: {} for label in KERNEL_MODES}
 
-            def add(key: str, value: float, into: dict[str, list[float]] = whole) -> None:
-                into.setdefault(key, []).append(value)
+        def add(into: dict[str, list[float]], key: str, value: float) -> None:
+            into.setdefault(key, []).append(value)
 
-            for i in range(repeat):
-                for name in names:
+        for i in range(repeat):
+            for name in names:  # before and after in turn, so both see the same machine load
+                for label, mode in KERNEL_MODES.items():
+                    env = dict(base, ANALYSIS_KERNEL=mode)
                     seconds, _ = analysis_build(env, "--force", "--only", name)
-                    add("wall", seconds, per[name])
+                    add(per[label][name], "wall", seconds)
                     for phase, s in phases(home, [name]).get(name, {}).items():
-                        add(phase, s, per[name])
+                        add(per[label][name], phase, s)
                     executed = home / "reports" / name / f"{name}.ipynb"
                     for part, s in notebook_split(executed).items():
-                        add(part, s, per[name])
-                add("cold", analysis_build(env, "--force")[0])
-                add("noop", analysis_build(env)[0])
-                edit_notebook(edited, i + 1)
+                        add(per[label][name], part, s)
+            for label, mode in KERNEL_MODES.items():
+                if not whole_builds:
+                    break
+                env, into = dict(base, ANALYSIS_KERNEL=mode), whole[label]
+                add(into, "cold", analysis_build(env, "--force")[0])
+                add(into, "noop", analysis_build(env)[0])
+                edit_notebook(edited, 2 * i + (mode == "forked") + 1)
                 seconds, runs = analysis_build(env)
-                add("changed", seconds)
-                add("changed_runs", len(runs))
+                add(into, "changed", seconds)
+                add(into, "changed_runs", len(runs))
                 for executor in ("local", "dask"):
                     seconds, runs = analysis_build(
                         env, "--force", "--config", grid, "--executor", executor
                     )
-                    add(f"grid_{executor}", seconds)
-                    add("grid_runs", len(runs))
+                    add(into, f"grid_{executor}", seconds)
+                    add(into, "grid_runs", len(runs))
+        for label in KERNEL_MODES:
             res[label] = {
-                "runs": {n: {k: median(v) for k, v in p.items()} for n, p in per.items()},
-                **{k: median(v) for k, v in whole.items()},
+                "runs": {n: {k: median(v) for k, v in p.items()} for n, p in per[label].items()},
+                **{k: median(v) for k, v in whole[label].items()},
             }
         return res
 
@@ -376,6 +384,8 @@ def print_kernels(res: dict[str, Any]) -> None:
                 f"{get('kernel'):.2f} | {get('code'):.1f} | {get('html'):.2f} | "
                 f"{get('pdf'):.1f} | {e:.1f} | {bound:.1f} | {verdict} |"
             )
+    if "cold" not in res[next(iter(KERNEL_MODES))]:
+        return
     print("\n| whole builds | " + " | ".join(KERNEL_MODES) + " | goal |")
     print("|---|" + "---:|" * len(KERNEL_MODES) + "---|")
     rows = (
@@ -633,6 +643,11 @@ def main() -> None:
         default=[],
         help="leave out one part (may be given more than once)",
     )
+    parser.add_argument(
+        "--reports-only",
+        action="store_true",
+        help="kernels part: per-report builds only (no whole builds, grid, changed, no-op)",
+    )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
     scales = [1, 3] if args.quick else [int(s) for s in args.scales.split(",")]
@@ -644,7 +659,7 @@ def main() -> None:
     if "build" not in args.skip:
         print_build(bench_build(snapshot.resolve(), repeat))
     if "kernels" not in args.skip:
-        print_kernels(bench_kernels(snapshot.resolve(), repeat))
+        print_kernels(bench_kernels(snapshot.resolve(), repeat, not args.reports_only))
     if "clean" not in args.skip:
         print_clean(bench_clean(snapshot.resolve(), scales, repeat))
 
