@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from analysis import config
-from analysis.render import kernels
+from analysis.render import determinism, kernels
 from analysis.render.execute import Task, TaskResult, execute_task
 from analysis.render.executors import run_dask, run_local
 
@@ -123,6 +123,66 @@ def test_no_state_passes_between_runs_on_dask(forked: Path) -> None:
     assert_isolated(results)  # type: ignore[arg-type]
 
 
+#: What a kernel sees of the run's own environment (set by the worker for each run).
+RUN_ENV = """
+import json, os
+print("PROBE " + json.dumps({
+    "ppid": os.getppid(),
+    "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+    "code": os.environ.get("ANALYSIS_CODE_DIGEST"),
+    "tables_log": os.environ.get("ANALYSIS_TABLES_LOG"),
+}))
+"""
+
+
+def test_each_forked_kernel_gets_its_runs_own_environment_from_one_template(
+    forked: Path,
+) -> None:
+    """Runs with different data dates and code digests (per-run variables) are forked from one
+    template, and each kernel sees its own run's values, not the template's or the last run's."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(RUN_ENV)]
+    path = forked / "notebooks" / "env.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    dates = {"run0": "2024-01-02", "run1": "2025-06-07", "run2": "2024-01-02"}
+    runs = [
+        Task(
+            name,
+            path,
+            {},
+            forked / "staging" / name,
+            120.0,
+            {"data_date": day, "key": {"code": f"digest-of-{name}"}},
+        )
+        for name, day in dates.items()
+    ]
+    seen: dict[str, dict[str, Any]] = {}
+    for name, result in run_local(runs, jobs=1, root=str(forked)):
+        assert isinstance(result, TaskResult) and result.ok, result
+        out = nbformat.read(result.staging / f"{name}.ipynb", as_version=4).cells[0].outputs
+        seen[name] = json.loads(out[0]["text"].removeprefix(PROBE))
+    for name, day in dates.items():
+        assert seen[name]["epoch"] == str(determinism.source_date_epoch(day))
+        assert seen[name]["code"] == f"digest-of-{name}"
+        assert seen[name]["tables_log"] == str(
+            forked / "staging" / name / config.TABLES_READ_FILE
+        )
+    assert len({s["ppid"] for s in seen.values()}) == 1, "the template restarted for a run"
+
+
+def test_the_template_key_is_what_the_imports_depend_on_not_a_runs_variables() -> None:
+    argv = ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    spec = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+    one = {**spec, "SOURCE_DATE_EPOCH": "1", "ANALYSIS_TABLES_LOG": "/a", "ANALYSIS_HOME": "/a"}
+    two = {**spec, "SOURCE_DATE_EPOCH": "2", "ANALYSIS_TABLES_LOG": "/b", "ANALYSIS_HOME": "/b"}
+    assert kernels.template_key(argv, one) == kernels.template_key(argv, two)
+    assert kernels.template_key(argv, one) != kernels.template_key(
+        argv, {**one, "PYTHONHASHSEED": "1"}
+    )
+    assert kernels.template_key(argv, one) != kernels.template_key([*argv, "--x"], one)
+
+
 def test_forked_kernel_shows_inline_figures(forked: Path) -> None:
     """The inline backend was imported in the template, before any kernel: it still displays."""
     nb = nbformat.v4.new_notebook()
@@ -169,7 +229,7 @@ def test_a_kernel_exits_when_its_template_dies(forked: Path) -> None:
     """A worker's death ends its template (end of stdin); the template's kernels follow it."""
     import asyncio
 
-    from analysis.render.execute import project_kernel_manager
+    from analysis.render.execute import kernel_spec_dict, project_kernel_manager
 
     manager = project_kernel_manager()()
     asyncio.run(manager.start_kernel(cwd=str(forked)))
@@ -177,7 +237,8 @@ def test_a_kernel_exits_when_its_template_dies(forked: Path) -> None:
         assert manager.provisioner.started_as == kernels.FORKED
         kernel = manager.provisioner.process
         assert kernel.poll() is None
-        template = kernels.template(dict(os.environ))
+        spec = kernel_spec_dict()
+        template = kernels.template(spec["argv"], {**os.environ, **spec["env"]})
         template.proc.kill()
         template.proc.wait()
         assert kernel.wait(timeout=60) == 0  # ipykernel's parent poller saw the template go

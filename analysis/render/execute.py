@@ -93,19 +93,15 @@ def init_worker(root: str) -> None:
     logging.getLogger("papermill").setLevel(logging.ERROR)
     from analysis.render import kernels
 
-    kernels.prestart({**os.environ, **KERNEL_ENV})  # its imports overlap the warm-up below
+    spec = kernel_spec_dict()
+    kernels.prestart(spec["argv"], spec["env"])  # its imports overlap the warm-up below
     warm_up()
 
 
-@functools.cache
-def project_kernel_manager() -> Any:
-    """A kernel manager that always starts this interpreter's ipykernel (ipykernel's own
-    native spec: ``sys.executable -m ipykernel_launcher``, CurveZMQ where supported)."""
-    import zmq
+def kernel_spec_dict() -> dict[str, Any]:
+    """The builder's kernel spec: ipykernel's own (``sys.executable -m ipykernel_launcher``)
+    with :data:`KERNEL_ENV`, started by the forked-kernel provisioner when it is installed."""
     from ipykernel.kernelspec import get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
 
     from analysis.render import kernels
 
@@ -114,6 +110,19 @@ def project_kernel_manager() -> Any:
     spec["env"] = dict(KERNEL_ENV)
     if kernels.provisioner_registered():  # fork each run's kernel from a warm template
         spec["metadata"] = {"kernel_provisioner": {"provisioner_name": kernels.PROVISIONER}}
+    return spec
+
+
+@functools.cache
+def project_kernel_manager() -> Any:
+    """A kernel manager that always starts this interpreter's ipykernel (ipykernel's own
+    native spec: ``sys.executable -m ipykernel_launcher``, CurveZMQ where supported)."""
+    import zmq
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    spec = kernel_spec_dict()
 
     class ProjectKernelManager(AsyncKernelManager):  # type: ignore[misc]
         #: Where the kernel process's own stdout/stderr go (its log lines, e.g. the
@@ -254,6 +263,7 @@ def _write_failed(task: Task, out_nb: Path, error: str, cell: str | None, detail
 
 def execute_task(task: Task) -> TaskResult:
     """Execute one run into ``task.staging``; never raises for a notebook's own failure."""
+    from analysis.render import kernels
     from analysis.render.export import exporter
 
     started = time.perf_counter()
@@ -261,6 +271,7 @@ def execute_task(task: Task) -> TaskResult:
     out_nb = task.staging / f"{task.name}.ipynb"
     seconds: dict[str, float] = {}
     determinism.pin_run(task.record)  # data date, code digest: the kernel inherits them
+    kernels.last_started_as = ""
     try:
         _execute(task, out_nb)
         determinism.normalise_notebook(out_nb)
@@ -287,6 +298,7 @@ def execute_task(task: Task) -> TaskResult:
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": seconds,
         "code_version": code_version(),
+        "kernel": kernels.last_started_as or kernels.PLAIN,  # forked from a template, or plain
         "machine": determinism.machine(result.pdf),
         "files": {
             "html": result.html.name,

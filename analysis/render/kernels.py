@@ -9,6 +9,12 @@ kernel: the template forks, and the child becomes an ipykernel for that run's co
 The child is a new process with the template's freshly imported modules (copy-on-write) and
 nothing else; it serves one run and exits at shutdown, so no state passes between runs.
 
+A template is keyed only on what its imports depend on (:func:`template_key`: the interpreter,
+the digest of the package code, the kernel spec's command and environment), never on a run's own
+variables (``SOURCE_DATE_EPOCH``, ``ANALYSIS_CODE_DIGEST``, ``ANALYSIS_TABLES_LOG``, ...): each
+fork request carries the run's whole environment, and the child sets ``os.environ`` to it before
+the kernel starts. One template therefore serves every run of a worker, whatever the run.
+
 Where ``os.fork`` is missing, where ``ANALYSIS_KERNEL=plain`` (:data:`config.KERNEL_MODE_ENV`),
 or when the template cannot start, the provisioner falls back to jupyter_client's plain launch
 (a new interpreter per run). The template exits when its worker goes away (end of stdin); a
@@ -71,8 +77,17 @@ PRELOAD = (
 )
 #: The launch command the template knows how to replace: ``python -m ipykernel_launcher ...``.
 LAUNCHER = ("-m", "ipykernel_launcher")
-#: Environment variables that differ per kernel and do not affect what the template imported.
-PER_KERNEL_ENV = ("JPY_",)
+#: The worker's environment variables that change what an import does (Python's path and hash
+#: seed, matplotlib's backend and settings, math-library threads): part of the template's key.
+IMPORT_ENV = (
+    "PYTHONPATH",
+    "PYTHONHASHSEED",
+    "MPLBACKEND",
+    "MATPLOTLIBRC",
+    "MPLCONFIGDIR",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+)
 #: Seconds to wait for a template to import everything and answer.
 TEMPLATE_TIMEOUT = 120.0
 
@@ -102,9 +117,14 @@ def preload_modules() -> list[str]:
     return [*PRELOAD, *sorted(m.name for m in found)]
 
 
-def template_key(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """What a template's imports may depend on: its environment minus per-kernel variables."""
-    return tuple(sorted((k, v) for k, v in env.items() if not k.startswith(PER_KERNEL_ENV)))
+def template_key(spec_argv: Sequence[str], env: Mapping[str, str]) -> tuple[str, ...]:
+    """What a template's imports depend on, and nothing a run sets: the interpreter, the digest
+    of the package code, the kernel spec's command (``spec_argv``) and the variables of
+    :data:`IMPORT_ENV` in ``env`` (the kernel spec's environment over the worker's)."""
+    from analysis.render.cache import code_digest
+
+    imports_env = [f"{name}={env.get(name, '')}" for name in IMPORT_ENV]
+    return (sys.executable, code_digest(), *spec_argv, *imports_env)
 
 
 # --- worker side --------------------------------------------------------------------------
@@ -113,8 +133,8 @@ def template_key(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
 class Template:
     """A template process owned by this worker: ``fork()`` returns a new kernel's pid."""
 
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self.key = template_key(env)
+    def __init__(self, key: tuple[str, ...], env: Mapping[str, str]) -> None:
+        self.key = key
         self.owner = os.getpid()
         self.lock = threading.Lock()
         self.ready = False
@@ -166,26 +186,30 @@ class Template:
 
 
 _template: Template | None = None
+#: How this process's last kernel was started (``forked`` or ``plain``; recorded in build.json).
+last_started_as = ""
 _template_lock = threading.Lock()
 
 
-def template(env: Mapping[str, str]) -> Template:
-    """This worker's template for ``env``: started on first use, restarted if it died or was
-    started with another environment."""
+def template(spec_argv: Sequence[str], env: Mapping[str, str]) -> Template:
+    """This worker's template for the kernel spec ``spec_argv`` in environment ``env``: started
+    on first use, restarted only if it died or its :func:`template_key` changed (new code,
+    another spec), not for a run's own variables, which each forked kernel receives itself."""
     global _template
+    key = template_key(spec_argv, env)
     with _template_lock:
         current = _template
-        if current is None or not current.alive() or current.key != template_key(env):
+        if current is None or not current.alive() or current.key != key:
             if current is not None:
                 current.close()
-            current = _template = Template(env)
+            current = _template = Template(key, env)
         return current
 
 
-def prestart(env: Mapping[str, str]) -> None:
+def prestart(spec_argv: Sequence[str], spec_env: Mapping[str, str]) -> None:
     """Start this worker's template now, so its imports overlap the worker's own warm-up."""
     if kernel_mode() == FORKED and provisioner_registered():
-        template(env)
+        template(spec_argv, {**os.environ, **spec_env})
 
 
 @atexit.register
@@ -241,29 +265,33 @@ class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
     """jupyter_client provisioner: the kernel is forked from this worker's warm template; a
     plain launch (LocalProvisioner's) where forking is off, unavailable or fails."""
 
-    #: How the last kernel was started (``forked`` or ``plain``), for logs and tests.
+    #: How this kernel was started (``forked`` or ``plain``), for logs and tests.
     started_as: str = ""
+
+    def _started(self, how: str) -> None:
+        global last_started_as
+        self.started_as = last_started_as = how
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         if kernel_mode() != FORKED or tuple(cmd[1:3]) != LAUNCHER:
-            self.started_as = PLAIN
+            self._started(PLAIN)
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or Path.cwd())
         stdout = kwargs.get("stdout")
         log_path = getattr(stdout, "name", None)
         try:
-            pid = template(env).fork(
+            pid = template(self.kernel_spec.argv, env).fork(
                 cmd[3:], env, cwd, log_path if isinstance(log_path, str) else os.devnull
             )
         except (TemplateError, OSError, ValueError) as err:
             log.warning("kernel template failed (%s); starting a plain kernel", err)
-            self.started_as = PLAIN
+            self._started(PLAIN)
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedKernel(pid)  # type: ignore[assignment]  # Popen's subset
         self.pid = self.pgid = pid  # the kernel leads its own session (setsid before the reply)
         self.cwd = cwd
-        self.started_as = FORKED
+        self._started(FORKED)
         return self.connection_info
 
 
@@ -276,8 +304,9 @@ def _become_kernel(request: dict[str, Any], reply_fd: int) -> int:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.close(reply_fd)
     os.chdir(request["cwd"])
-    os.environ.clear()
+    os.environ.clear()  # the run's own environment, not the one the template started with
     os.environ.update(request["env"])
+    time.tzset()
     os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits when the template does
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
