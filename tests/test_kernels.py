@@ -165,9 +165,7 @@ def test_each_forked_kernel_gets_its_runs_own_environment_from_one_template(
     for name, day in dates.items():
         assert seen[name]["epoch"] == str(determinism.source_date_epoch(day))
         assert seen[name]["code"] == f"digest-of-{name}"
-        assert seen[name]["tables_log"] == str(
-            forked / "staging" / name / config.TABLES_READ_FILE
-        )
+        assert seen[name]["tables_log"] == str(forked / "staging" / name / config.TABLES_READ_FILE)
     assert len({s["ppid"] for s in seen.values()}) == 1, "the template restarted for a run"
 
 

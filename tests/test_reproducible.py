@@ -2,9 +2,9 @@
 
 The integration tests build the ``iran_inflation`` run from the SYNTHETIC snapshot, cold, in two
 different project folders, the first with kernels forked from a warm template and the second with
-plain kernels (``ANALYSIS_KERNEL=plain``), and compare every published file's digest; then ``analysis verify``
-is run on an untouched build, after one byte of a report or one value of a table is changed, and
-after a raw file is changed.
+plain kernels (``ANALYSIS_KERNEL=plain``), and compare every published file's digest; then
+``analysis verify`` is run on an untouched build, after one byte of a report or one value of a
+table is changed, and after a raw file is changed.
 """
 
 from __future__ import annotations
@@ -165,13 +165,16 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return first, second
 
 
-def test_two_cold_builds_in_two_folders_and_kernels_give_identical_digests(builds: tuple[Path, Path]) -> None:
+def test_two_cold_builds_in_two_folders_and_kernels_give_identical_digests(
+    builds: tuple[Path, Path],
+) -> None:
     first, second = builds
     one, two = _digests(first), _digests(second)
     assert any(k.endswith(".pdf") for k in one) and any(k.endswith(".ipynb") for k in one)
     assert any(k.endswith(".parquet") for k in one)
     assert one == two, sorted(k for k in one.keys() | two.keys() if one.get(k) != two.get(k))
-    kernels = [json.loads((h / "reports" / RUN / "build.json").read_text())["kernel"] for h in builds]
+    records = [json.loads((h / "reports" / RUN / "build.json").read_text()) for h in builds]
+    kernels = [record["kernel"] for record in records]
     assert kernels == ["forked", "plain"]  # the same bytes from a forked and a plain kernel
     manifest = (first / "reports" / "MANIFEST.sha256").read_bytes()
     assert manifest == (second / "reports" / "MANIFEST.sha256").read_bytes()
