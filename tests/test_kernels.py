@@ -4,6 +4,7 @@ plain kernel is the fallback. Synthetic notebooks only."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -179,6 +180,52 @@ def test_the_template_key_is_what_the_imports_depend_on_not_a_runs_variables() -
         argv, {**one, "PYTHONHASHSEED": "1"}
     )
     assert kernels.template_key(argv, one) != kernels.template_key([*argv, "--x"], one)
+
+
+#: The settings a report's output depends on: every pandas option and matplotlib rcParam.
+SETTINGS = """
+import json, warnings
+import matplotlib as mpl
+import matplotlib.pyplot as plt  # as every report does: the inline backend is set up
+import pandas as pd
+from pandas._config import config as pandas_config
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    options = {k: repr(pd.get_option(k)) for k in sorted(pandas_config._registered_options)}
+print("PROBE " + json.dumps({
+    "pandas": options,
+    "rcParams": {k: repr(v) for k, v in sorted(mpl.rcParams.items())},
+}))
+"""
+
+
+def test_a_forked_kernel_has_a_plain_kernels_pandas_options_and_rcparams(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the template decided at import outside a kernel (pandas' display.max_columns) is
+    what a plain kernel decides inside one, so both print a DataFrame alike."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(SETTINGS), nbformat.v4.new_code_cell(SETTINGS)]
+    path = home / "notebooks" / "settings.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    seen = {}
+    for mode in kernels.MODES:
+        monkeypatch.setenv(config.KERNEL_MODE_ENV, mode)
+        task = Task(mode, path, {}, home / "staging" / mode, 120.0)
+        [(_, result)] = list(run_local([task], jobs=1, root=str(home)))
+        assert isinstance(result, TaskResult) and result.ok, result
+        record = json.loads((result.staging / "build.json").read_text())
+        assert record["kernel"] == mode
+        cells = nbformat.read(result.staging / f"{mode}.ipynb", as_version=4).cells
+        seen[mode] = [json.loads(c.outputs[0]["text"].removeprefix(PROBE)) for c in cells]
+    for cell, part in itertools.product((0, 1), ("pandas", "rcParams")):
+        forked, plain = seen[kernels.FORKED][cell][part], seen[kernels.PLAIN][cell][part]
+        assert forked == plain, {"cell": cell} | {
+            k: (forked.get(k), plain.get(k))
+            for k in forked.keys() | plain.keys()
+            if forked.get(k) != plain.get(k)
+        }
 
 
 def test_forked_kernel_shows_inline_figures(forked: Path) -> None:

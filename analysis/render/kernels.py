@@ -1,9 +1,13 @@
 """Fresh, pre-imported kernels: each report run's kernel is forked from a template process.
 
 A *template* is a plain Python process, started once per worker (local pool or Dask), that
-imports what the reports import (:data:`PRELOAD`: pandas, pyarrow, matplotlib with the inline
+imports what the reports import (:data:`PRELOAD`: pandas, pyarrow, matplotlib and its Agg
 backend, seaborn, IPython, ipykernel and ``analysis.report``) and then waits for requests on its
-stdin. For each run, :class:`ForkedProvisioner` (jupyter_client's kernel-provisioner hook,
+stdin. What those imports decide from "am I in a kernel?" is decided again in the child, so a
+forked kernel's pandas options and matplotlib settings are a plain kernel's (the inline backend
+is left to the run's first figure; see :func:`_pandas_as_in_a_kernel`).
+
+For each run, :class:`ForkedProvisioner` (jupyter_client's kernel-provisioner hook,
 registered under the entry point group ``jupyter_client.kernel_provisioners``) asks it for a
 kernel: the template forks, and the child becomes an ipykernel for that run's connection file.
 The child is a new process with the template's freshly imported modules (copy-on-write) and
@@ -67,7 +71,8 @@ PRELOAD = (
     "pandas.io.parquet",
     "matplotlib",
     "matplotlib.pyplot",
-    "matplotlib_inline.backend_inline",
+    "matplotlib.backends.backend_agg",
+    "IPython.core.pylabtools",
     "seaborn",
     "IPython",
     "IPython.display",
@@ -298,6 +303,30 @@ class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
 # --- template side ------------------------------------------------------------------------
 
 
+#: pandas' default for ``display.max_columns`` inside a Jupyter kernel (``core.config_init``
+#: decides at import: 0, "fit the terminal", outside one, as in the template).
+PANDAS_KERNEL_MAX_COLUMNS = 20
+
+
+def _pandas_as_in_a_kernel() -> None:
+    """Give the pandas imported in the template the defaults an import inside this kernel
+    gives: the display options pandas decides at import from "am I in a Jupyter kernel?" and
+    from ``sys.stdout`` (otherwise a DataFrame's text repr differs from a plain kernel's)."""
+    if "pandas" not in sys.modules:
+        return
+    from pandas._config import config as pandas_config
+    from pandas._config.display import detect_console_encoding
+
+    defaults = {
+        "display.max_columns": PANDAS_KERNEL_MAX_COLUMNS,
+        "display.encoding": detect_console_encoding(),  # the kernel's stdout, as at import
+    }
+    for key, value in defaults.items():
+        option = pandas_config._registered_options[key]
+        pandas_config._registered_options[key] = option._replace(defval=value)
+        pandas_config.reset_option(key)
+
+
 def _become_kernel(request: dict[str, Any], reply_fd: int) -> int:
     """In the forked child: take the run's directory, environment and log, then run ipykernel
     as ``python -m ipykernel_launcher ARGV`` would; return its exit code."""
@@ -326,11 +355,9 @@ def _become_kernel(request: dict[str, Any], reply_fd: int) -> int:
     # a kernel whose template is gone (its worker died) exits instead of living on.
     app.parent_handle = os.getppid()
     app.initialize(sys.argv[1:])
-    # The inline backend wires itself into IPython when first imported inside a kernel; it was
-    # imported in the template, before there was one, so wire it now.
-    inline = sys.modules.get("matplotlib_inline.backend_inline")
-    if inline is not None:
-        inline._enable_matplotlib_integration()
+    # The inline backend is not preloaded: it wires itself into IPython when first imported
+    # inside a kernel (at the run's first figure), as in a plain kernel.
+    _pandas_as_in_a_kernel()
     app.start()
     return 0
 
