@@ -321,9 +321,9 @@ def _pandas_as_in_a_kernel() -> None:
         "display.max_columns": PANDAS_KERNEL_MAX_COLUMNS,
         "display.encoding": detect_console_encoding(),  # the kernel's stdout, as at import
     }
+    registered: dict[str, Any] = vars(pandas_config)["_registered_options"]  # not in the stubs
     for key, value in defaults.items():
-        option = pandas_config._registered_options[key]
-        pandas_config._registered_options[key] = option._replace(defval=value)
+        registered[key] = registered[key]._replace(defval=value)
         pandas_config.reset_option(key)
 
 
