@@ -559,8 +559,15 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 min): other work skews every figure."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def print_build(res: dict[str, Any]) -> None:
     print("\n## Build speed (seconds, median)\n")
+    kernel = os.environ.get("ANALYSIS_KERNEL") or "forked"
+    print(f"(b) runs with ANALYSIS_KERNEL={kernel} kernels; (a) starts a plain kernel per run.\n")
     print("| run | (a) plain chain | (b) build --force | (e) floor | (b)/(a) | (b)/(e) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name in res["specs"]:
@@ -656,12 +663,16 @@ def main() -> None:
         raise SystemExit(f"no snapshot at {snapshot}: set ANALYSIS_SNAPSHOT")
     print(f"# Benchmarks\n\nMachine: {machine()}; repeat={repeat}")
     print(f"Command: {' '.join(['python', *sys.argv])}")
+    print(f"Before: {load()}", flush=True)
     if "build" not in args.skip:
         print_build(bench_build(snapshot.resolve(), repeat))
+        print(f"\nAfter this part: {load()}", flush=True)
     if "kernels" not in args.skip:
         print_kernels(bench_kernels(snapshot.resolve(), repeat, not args.reports_only))
+        print(f"\nAfter this part: {load()}", flush=True)
     if "clean" not in args.skip:
         print_clean(bench_clean(snapshot.resolve(), scales, repeat))
+        print(f"\nAfter this part: {load()}", flush=True)
 
 
 if __name__ == "__main__":
