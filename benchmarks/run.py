@@ -325,15 +325,16 @@ def bench_kernels(snapshot: Path, repeat: int, whole_builds: bool = True) -> dic
         }
         whole: dict[str, dict[str, list[float]]] = {label: {} for label in KERNEL_MODES}
 
-        def add(into: dict[str, list[float]], key: str, value: float) -> None:
+        def add(into: dict[str, list[float]], key: str, value: float, what: str = "") -> None:
             into.setdefault(key, []).append(value)
+            print(f"progress: {what} {key} {value:.2f} ({load()})", file=sys.stderr, flush=True)
 
         for i in range(repeat):
             for name in names:  # before and after in turn, so both see the same machine load
                 for label, mode in KERNEL_MODES.items():
                     env = dict(base, ANALYSIS_KERNEL=mode)
                     seconds, _ = analysis_build(env, "--force", "--only", name)
-                    add(per[label][name], "wall", seconds)
+                    add(per[label][name], "wall", seconds, f"{label} {name}")
                     for phase, s in phases(home, [name]).get(name, {}).items():
                         add(per[label][name], phase, s)
                     executed = home / "reports" / name / f"{name}.ipynb"
@@ -343,18 +344,23 @@ def bench_kernels(snapshot: Path, repeat: int, whole_builds: bool = True) -> dic
                 if not whole_builds:
                     break
                 env, into = dict(base, ANALYSIS_KERNEL=mode), whole[label]
-                add(into, "cold", analysis_build(env, "--force")[0])
-                add(into, "noop", analysis_build(env)[0])
+                add(into, "cold", analysis_build(env, "--force")[0], label)
+                add(into, "noop", analysis_build(env)[0], label)
                 edit_notebook(edited, 2 * i + (mode == "forked") + 1)
                 seconds, runs = analysis_build(env)
-                add(into, "changed", seconds)
-                add(into, "changed_runs", len(runs))
+                add(into, "changed", seconds, label)
+                add(into, "changed_runs", len(runs), label)
+            # the grids last, after (forked) first: they take the longest
+            for label, mode in reversed(KERNEL_MODES.items()):
+                if not whole_builds:
+                    break
+                env, into = dict(base, ANALYSIS_KERNEL=mode), whole[label]
                 for executor in ("local", "dask"):
                     seconds, runs = analysis_build(
                         env, "--force", "--config", grid, "--executor", executor
                     )
-                    add(into, f"grid_{executor}", seconds)
-                    add(into, "grid_runs", len(runs))
+                    add(into, f"grid_{executor}", seconds, label)
+                    add(into, "grid_runs", len(runs), label)
         for label in KERNEL_MODES:
             res[label] = {
                 "runs": {n: {k: median(v) for k, v in p.items()} for n, p in per[label].items()},
