@@ -78,7 +78,7 @@ lab: $(BIN)/.dev
 kernel: $(BIN)/.runtime
 	$(ANALYSIS) kernel
 
-## bench: benchmarks (build speed, cleaner at scale); prints a table (see README, Performance)
+## bench: benchmarks (build speed, plain against forked kernels, cleaner at scale); prints a table (see README, Performance)
 bench: $(BIN)/.dev
 	$(BIN)/python benchmarks/run.py
 

@@ -23,6 +23,9 @@ HOME_ENV = "ANALYSIS_HOME"
 #: which the provenance appendix states instead of the git commit (reproducible across commits
 #: that leave the report code alone).
 CODE_DIGEST_ENV = "ANALYSIS_CODE_DIGEST"
+#: How report kernels start: "forked" (default: from a warm template, see render/kernels.py)
+#: or "plain" (a new interpreter per run).
+KERNEL_MODE_ENV = "ANALYSIS_KERNEL"
 
 #: The repository root (the folder holding pyproject.toml), whatever the working directory.
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -1,8 +1,11 @@
-"""Benchmarks (issue 8): report builds against the plain papermill + nbconvert chain and the
-plain-Python floor, the fixed cost of a fresh kernel per run (an empty report), incremental
-rebuilds, and the cleaner at scale (time and peak memory against pandas only reading).
+"""Benchmarks (issues 8, 20): report builds against the plain papermill + nbconvert chain and
+the plain-Python floor, the fixed cost of a fresh kernel per run (an empty report), incremental
+rebuilds, plain kernels (before) against kernels forked from a warm template (after) per report,
+for the whole build, the 56-run grid on the local pool and on Dask and one changed report, and
+the cleaner at scale (time and peak memory against pandas only reading).
 
     .venv/bin/python benchmarks/run.py [--repeat 3] [--quick] [--scales 1,10,100]
+        [--skip build|kernels|clean]
 
 Everything happens in temporary project folders (ANALYSIS_HOME) filled from the snapshot
 (ANALYSIS_SNAPSHOT, default ../shared/mirror); nothing is written into the repository. Runs are
@@ -32,10 +35,16 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ANALYSIS = [sys.executable, "-m", "analysis"]
 #: What a project folder needs besides data: the registry, lock, report config and notebooks.
-PROJECT_FILES = ("sources.toml", "sources.lock.json", "reports.toml")
+PROJECT_FILES = ("sources.toml", "sources.lock.json", "reports.toml", "reports-grid.toml")
 BUILT_LINE = re.compile(r"^built\s+(\S+) in ([\d.]+) s")
 #: The one table benchmark (d) changes; every run that lists it must rebuild.
 TOUCHED_TABLE = "us_cpi"
+#: ANALYSIS_KERNEL values compared by the kernel benchmark: before (a new interpreter per run)
+#: and after (forked from a warm template per worker).
+KERNEL_MODES = {"before (plain)": "plain", "after (forked)": "forked"}
+#: The scale-out grid (56 runs) and the report whose notebook the "one changed report" step edits.
+GRID_CONFIG = "reports-grid.toml"
+EDITED_RUN = "iran_inflation"
 
 
 def sh(cmd: Sequence[str | Path], env: dict[str, str], cwd: Path | None = None) -> str:
@@ -185,12 +194,16 @@ def empty_report(home: Path) -> Path:
 
 
 def touch_table(env: dict[str, str], step: int) -> None:
-    """Rewrite one processed table with one value changed (a new checksum, same schema)."""
+    """Rewrite one processed table with one value changed (a new checksum, same schema) and
+    record its checksum in the manifest, as ``clean`` would."""
     code = (
         "import sys, pandas as pd; from analysis import store\n"
         f"p = store.table_path('{TOUCHED_TABLE}')\n"
         "df = pd.read_parquet(p); col = df.select_dtypes('float').columns[0]\n"
-        f"df.loc[df.index[-1], col] += {step} * 1e-6; df.to_parquet(p)"
+        f"df.loc[df.index[-1], col] += {step} * 1e-6; df.to_parquet(p)\n"
+        # the store refuses a table its manifest does not record: record the new checksum
+        f"m = store.manifest(); m['tables']['{TOUCHED_TABLE}']['outputs']['parquet'] = "
+        "store.digest(p); store.write_manifest(m)"
     )
     sh([sys.executable, "-c", code], env)
 
@@ -252,6 +265,124 @@ def bench_build(snapshot: Path, repeat: int) -> dict[str, Any]:
         res["floor_total"] = sum(res["floor"].values())
         res["empty"] = {phase: median(v) for phase, v in empty.items()}
         return res
+
+
+# --- 1b. kernels: plain (before) against forked from a warm template (after) ---------------
+
+
+def edit_notebook(notebook: Path, step: int) -> None:
+    """Change one report's notebook (a markdown cell appended): that run alone must rebuild."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"Benchmark edit {step}."))
+    nbformat.write(nb, notebook)
+
+
+def bench_kernels(snapshot: Path, repeat: int, whole_builds: bool = True) -> dict[str, Any]:
+    """Per report ``build --force --only NAME`` (wall, and each phase) and, with
+    ``whole_builds``, the cold build of all reports, the 56-run grid on the local pool and on
+    Dask, one changed report rebuilt alone and the no-op build: with plain kernels and with
+    forked ones."""
+    with tempfile.TemporaryDirectory(prefix="bench-kernels-") as tmp:
+        home = Path(tmp) / "home"
+        (home / "data" / "raw").mkdir(parents=True)
+        base = make_home(home, snapshot)
+        sh([*ANALYSIS, "fetch", "-q"], base)
+        sh([*ANALYSIS, "clean", "-q"], base)
+        specs = load_specs(base)
+        names = [s.name for s in specs]
+        floors: dict[str, list[float]] = {n: [] for n in names}
+        for _ in range(repeat):
+            for name, s in floor(specs, base).items():
+                floors[name].append(s)
+                print(f"progress: floor {name} {s:.2f} ({load()})", file=sys.stderr, flush=True)
+        res: dict[str, Any] = {"specs": names, "floor": {k: median(v) for k, v in floors.items()}}
+        grid = str(home / GRID_CONFIG)
+        edited = next(s.notebook for s in specs if s.name == EDITED_RUN)
+        per: dict[str, dict[str, dict[str, list[float]]]] = {
+            label: {n: {} for n in names} for label in KERNEL_MODES
+        }
+        whole: dict[str, dict[str, list[float]]] = {label: {} for label in KERNEL_MODES}
+
+        def add(into: dict[str, list[float]], key: str, value: float, what: str = "") -> None:
+            into.setdefault(key, []).append(value)
+            print(f"progress: {what} {key} {value:.2f} ({load()})", file=sys.stderr, flush=True)
+
+        for i in range(repeat):
+            for name in names:  # before and after in turn, so both see the same machine load
+                for label, mode in KERNEL_MODES.items():
+                    env = dict(base, ANALYSIS_KERNEL=mode)
+                    seconds, _ = analysis_build(env, "--force", "--only", name)
+                    add(per[label][name], "wall", seconds, f"{label} {name}")
+                    for phase, s in phases(home, [name]).get(name, {}).items():
+                        add(per[label][name], phase, s)
+            for label, mode in KERNEL_MODES.items():
+                if not whole_builds:
+                    break
+                env, into = dict(base, ANALYSIS_KERNEL=mode), whole[label]
+                add(into, "cold", analysis_build(env, "--force")[0], label)
+                add(into, "noop", analysis_build(env)[0], label)
+                edit_notebook(edited, 2 * i + (mode == "forked") + 1)
+                seconds, runs = analysis_build(env)
+                add(into, "changed", seconds, label)
+                add(into, "changed_runs", len(runs), label)
+            # the grids last, after (forked) first: they take the longest
+            for label, mode in reversed(KERNEL_MODES.items()):
+                if not whole_builds:
+                    break
+                env, into = dict(base, ANALYSIS_KERNEL=mode), whole[label]
+                for executor in ("local", "dask"):
+                    seconds, runs = analysis_build(
+                        env, "--force", "--config", grid, "--executor", executor
+                    )
+                    add(into, f"grid_{executor}", seconds, label)
+                    add(into, "grid_runs", len(runs), label)
+        for label in KERNEL_MODES:
+            res[label] = {
+                "runs": {n: {k: median(v) for k, v in p.items()} for n, p in per[label].items()},
+                **{k: median(v) for k, v in whole[label].items()},
+            }
+        return res
+
+
+def print_kernels(res: dict[str, Any]) -> None:
+    print("\n## Kernels: plain (before) and forked from a warm template (after), seconds, median\n")
+    print(
+        "Per report: `analysis build --force --only NAME` wall time, and the run's phases from"
+        " build.json (execute = kernel start + code; the executed notebook keeps no cell times,"
+        " for byte-identical rebuilds, so the two are not split). Goal: wall ≤ 1.5 × floor + pdf.\n"
+    )
+    print("| run | kernels | wall | execute | html | pdf | (e) floor | 1.5 × floor + pdf | goal |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    for name in res["specs"]:
+        e = res["floor"][name]
+        for label in KERNEL_MODES:
+            r = dict.fromkeys(("wall", "execute", "html", "pdf"), float("nan"))
+            r.update(res[label]["runs"][name])
+            get = r.__getitem__
+            bound = 1.5 * e + get("pdf")
+            verdict = "met" if get("wall") <= bound else "not met"
+            print(
+                f"| {name} | {label} | {get('wall'):.1f} | {get('execute'):.1f} | "
+                f"{get('html'):.2f} | {get('pdf'):.1f} | {e:.1f} | {bound:.1f} | {verdict} |"
+            )
+    if "cold" not in res[next(iter(KERNEL_MODES))]:
+        return
+    print("\n| whole builds | " + " | ".join(KERNEL_MODES) + " | goal |")
+    print("|---|" + "---:|" * len(KERNEL_MODES) + "---|")
+    rows = (
+        ("cold build of all reports (`build --force`)", "cold", ""),
+        ("56-run grid from cold, local pool", "grid_local", "≤ 45 s"),
+        ("56-run grid from cold, Dask (LocalCluster)", "grid_dask", "≤ 45 s"),
+        (f"one changed report ({EDITED_RUN}.ipynb edited) rebuilt alone", "changed", ""),
+        ("no-op `analysis build`", "noop", "≤ 0.2 s"),
+    )
+    for title, key, goal in rows:
+        cells = " | ".join(f"{res[label][key]:.2f}" for label in KERNEL_MODES)
+        print(f"| {title} | {cells} | {goal} |")
+    runs = {label: (res[label]["grid_runs"], res[label]["changed_runs"]) for label in KERNEL_MODES}
+    print(f"\nRuns built (grid, changed): {runs}")
 
 
 # --- 2. cleaner at scale ------------------------------------------------------------------
@@ -411,8 +542,15 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 min): other work skews every figure."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def print_build(res: dict[str, Any]) -> None:
     print("\n## Build speed (seconds, median)\n")
+    kernel = os.environ.get("ANALYSIS_KERNEL") or "forked"
+    print(f"(b) runs with ANALYSIS_KERNEL={kernel} kernels; (a) starts a plain kernel per run.\n")
     print("| run | (a) plain chain | (b) build --force | (e) floor | (b)/(a) | (b)/(e) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name in res["specs"]:
@@ -490,10 +628,15 @@ def main() -> None:
     )
     parser.add_argument(
         "--skip",
-        choices=("build", "clean"),
+        choices=("build", "kernels", "clean"),
         action="append",
         default=[],
-        help="leave out one part (may be given twice)",
+        help="leave out one part (may be given more than once)",
+    )
+    parser.add_argument(
+        "--reports-only",
+        action="store_true",
+        help="kernels part: per-report builds only (no whole builds, grid, changed, no-op)",
     )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
@@ -503,10 +646,16 @@ def main() -> None:
         raise SystemExit(f"no snapshot at {snapshot}: set ANALYSIS_SNAPSHOT")
     print(f"# Benchmarks\n\nMachine: {machine()}; repeat={repeat}")
     print(f"Command: {' '.join(['python', *sys.argv])}")
+    print(f"Before: {load()}", flush=True)
     if "build" not in args.skip:
         print_build(bench_build(snapshot.resolve(), repeat))
+        print(f"\nAfter this part: {load()}", flush=True)
+    if "kernels" not in args.skip:
+        print_kernels(bench_kernels(snapshot.resolve(), repeat, not args.reports_only))
+        print(f"\nAfter this part: {load()}", flush=True)
     if "clean" not in args.skip:
         print_clean(bench_clean(snapshot.resolve(), scales, repeat))
+        print(f"\nAfter this part: {load()}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Reproducibility you can prove (issue 19): byte-identical rebuilds and ``analysis verify``.
 
 The integration tests build the ``iran_inflation`` run from the SYNTHETIC snapshot, cold, in two
-different project folders, and compare every published file's digest; then ``analysis verify``
-is run on an untouched build, after one byte of a report or one value of a table is changed, and
-after a raw file is changed.
+different project folders, the first with kernels forked from a warm template and the second with
+plain kernels (``ANALYSIS_KERNEL=plain``), and compare every published file's digest; then
+``analysis verify`` is run on an untouched build, after one byte of a report or one value of a
+table is changed, and after a raw file is changed.
 """
 
 from __future__ import annotations
@@ -113,8 +114,9 @@ def test_the_digest_manifest_leaves_out_build_records_and_checks_with_sha256sum(
 # --- two cold builds, and verify --------------------------------------------------------------
 
 
-def _analysis(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _analysis(home: Path, *args: str, kernel: str = "forked") -> subprocess.CompletedProcess[str]:
     env = {"ANALYSIS_HOME": str(home), "PATH": "/usr/bin:/bin", "HOME": str(home)}
+    env["ANALYSIS_KERNEL"] = kernel
     return subprocess.run(
         [sys.executable, "-m", "analysis", *args],
         capture_output=True,
@@ -125,7 +127,7 @@ def _analysis(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _cold_build(home: Path, lock: Path | None) -> Path:
+def _cold_build(home: Path, lock: Path | None, kernel: str) -> Path:
     """fetch (synthetic snapshot) → clean → build the one run, in an empty project folder."""
     home.mkdir()
     for name in ("sources.toml", "reports.toml"):
@@ -139,7 +141,7 @@ def _cold_build(home: Path, lock: Path | None) -> Path:
         ("clean", "--quiet"),
         ("build", "--quiet", "--only", RUN),
     ):
-        done = _analysis(home, *step)
+        done = _analysis(home, *step, kernel=kernel)
         assert done.returncode == 0, done.stdout + done.stderr
     return home
 
@@ -158,17 +160,22 @@ def _digests(home: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("repro")
-    first = _cold_build(root / "first", None)
-    second = _cold_build(root / "second-folder", first / "sources.lock.json")
+    first = _cold_build(root / "first", None, kernel="forked")
+    second = _cold_build(root / "second-folder", first / "sources.lock.json", kernel="plain")
     return first, second
 
 
-def test_two_cold_builds_in_two_folders_give_identical_digests(builds: tuple[Path, Path]) -> None:
+def test_two_cold_builds_in_two_folders_and_kernels_give_identical_digests(
+    builds: tuple[Path, Path],
+) -> None:
     first, second = builds
     one, two = _digests(first), _digests(second)
     assert any(k.endswith(".pdf") for k in one) and any(k.endswith(".ipynb") for k in one)
     assert any(k.endswith(".parquet") for k in one)
     assert one == two, sorted(k for k in one.keys() | two.keys() if one.get(k) != two.get(k))
+    records = [json.loads((h / "reports" / RUN / "build.json").read_text()) for h in builds]
+    kernels = [record["kernel"] for record in records]
+    assert kernels == ["forked", "plain"]  # the same bytes from a forked and a plain kernel
     manifest = (first / "reports" / "MANIFEST.sha256").read_bytes()
     assert manifest == (second / "reports" / "MANIFEST.sha256").read_bytes()
     assert f"  {RUN}/{RUN}.html".encode() in manifest

@@ -7,7 +7,8 @@ after a cell timeout or a dead kernel, which papermill itself leaves unmarked), 
 that shows the code and an ``error.txt``.
 
 The kernel is the current interpreter's (``sys.executable``, so the project's environment),
-whatever kernelspecs the user has installed elsewhere.
+whatever kernelspecs the user has installed elsewhere, forked for each run from a warm template
+(:mod:`analysis.render.kernels`) or, with ``ANALYSIS_KERNEL=plain``, started plain.
 """
 
 from __future__ import annotations
@@ -90,7 +91,26 @@ def init_worker(root: str) -> None:
     # `x: Literal["a", "b"] = "a"` and warns "Passed unknown parameter"; the parameters were
     # validated against the notebook's declarations before any kernel started.
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    from analysis.render import kernels
+
+    spec = kernel_spec_dict()
+    kernels.prestart(spec["argv"], spec["env"])  # its imports overlap the warm-up below
     warm_up()
+
+
+def kernel_spec_dict() -> dict[str, Any]:
+    """The builder's kernel spec: ipykernel's own (``sys.executable -m ipykernel_launcher``)
+    with :data:`KERNEL_ENV`, started by the forked-kernel provisioner when it is installed."""
+    from ipykernel.kernelspec import get_kernel_dict
+
+    from analysis.render import kernels
+
+    spec = get_kernel_dict()
+    spec["argv"][0] = sys.executable
+    spec["env"] = dict(KERNEL_ENV)
+    if kernels.provisioner_registered():  # fork each run's kernel from a warm template
+        spec["metadata"] = {"kernel_provisioner": {"provisioner_name": kernels.PROVISIONER}}
+    return spec
 
 
 @functools.cache
@@ -98,14 +118,11 @@ def project_kernel_manager() -> Any:
     """A kernel manager that always starts this interpreter's ipykernel (ipykernel's own
     native spec: ``sys.executable -m ipykernel_launcher``, CurveZMQ where supported)."""
     import zmq
-    from ipykernel.kernelspec import get_kernel_dict
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    spec = get_kernel_dict()
-    spec["argv"][0] = sys.executable
-    spec["env"] = dict(KERNEL_ENV)
+    spec = kernel_spec_dict()
 
     class ProjectKernelManager(AsyncKernelManager):  # type: ignore[misc]
         #: Where the kernel process's own stdout/stderr go (its log lines, e.g. the
@@ -246,6 +263,7 @@ def _write_failed(task: Task, out_nb: Path, error: str, cell: str | None, detail
 
 def execute_task(task: Task) -> TaskResult:
     """Execute one run into ``task.staging``; never raises for a notebook's own failure."""
+    from analysis.render import kernels
     from analysis.render.export import exporter
 
     started = time.perf_counter()
@@ -253,6 +271,7 @@ def execute_task(task: Task) -> TaskResult:
     out_nb = task.staging / f"{task.name}.ipynb"
     seconds: dict[str, float] = {}
     determinism.pin_run(task.record)  # data date, code digest: the kernel inherits them
+    kernels.last_started_as = ""
     try:
         _execute(task, out_nb)
         determinism.normalise_notebook(out_nb)
@@ -279,6 +298,7 @@ def execute_task(task: Task) -> TaskResult:
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": seconds,
         "code_version": code_version(),
+        "kernel": kernels.last_started_as or kernels.PLAIN,  # forked from a template, or plain
         "machine": determinism.machine(result.pdf),
         "files": {
             "html": result.html.name,
