@@ -259,6 +259,39 @@ def svg_text_px(svg: str, column_px: float) -> list[float]:
     return [size * column_px / width_pt for size in sizes_pt]
 
 
+def chart_svgs(page: str) -> dict[str, str]:
+    """Each chart of a report's HTML as its SVG text, by alt text (the chart's title)."""
+    import base64
+
+    found = re.findall(
+        r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)"\s+alt="([^"]*)"', page
+    )
+    return {html_lib.unescape(alt): base64.b64decode(data).decode("utf-8") for data, alt in found}
+
+
+#: Charts still drawn by analysis/report/plots.py at their own sizes (figure wider than the
+#: theme's, 9-10 pt text), whose smallest text is under MIN_PHONE_PX at 390 px: matched by the
+#: start of their title. Strict: a chart that reaches the floor fails here until it is removed.
+BELOW_PHONE_FLOOR: tuple[str, ...] = ()
+
+
+@pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
+def test_every_chart_reads_on_a_390_px_phone(run: Path) -> None:
+    """Every chart of every built report, whatever its size, has no text under MIN_PHONE_PX
+    when its SVG is scaled to the phone column (not only charts at the theme's default size)."""
+    from analysis.report import charts
+
+    svgs = chart_svgs(_html(run))
+    assert svgs, "no chart in the report"
+    smallest = {alt: min(svg_text_px(svg, charts.PHONE_COLUMN_PX)) for alt, svg in svgs.items()}
+    below = {alt: round(px, 1) for alt, px in smallest.items() if px < charts.MIN_PHONE_PX}
+    listed = {alt for alt in smallest if alt.startswith(BELOW_PHONE_FLOOR)}
+    assert not set(below) - listed, f"text under {charts.MIN_PHONE_PX} px at 390 px: {below}"
+    assert listed <= set(below), f"now legible, drop from BELOW_PHONE_FLOOR: {listed - set(below)}"
+    if listed:
+        pytest.xfail(f"drawn in plots.py, text still under the floor: {below}")
+
+
 def test_a_theme_chart_reads_on_a_390_px_phone() -> None:
     """A chart drawn with the theme (title, axis labels, ticks, event numbers, caption and event
     key) has no text under MIN_PHONE_PX when scaled to the phone column."""
