@@ -184,36 +184,41 @@ def government_note(r: FundingReport) -> str:
 #: The claims timeline's size (inches) and its three rows' heights: ranges, strip, key.
 TIMELINE_FIGSIZE = (6.0, 9.4)
 TIMELINE_HEIGHTS = (3.0, 2.0, 1.0)
+#: The money-by-period chart's size (inches), and how far below its plot its key starts (under
+#: the two-line period labels).
+BY_PERIOD_FIGSIZE = (6.0, 6.4)
+BY_PERIOD_LEGEND_DROP_IN = 0.8
+#: A period's x label is wrapped at this many characters (three periods share the width).
+PERIOD_LABEL_CHARS = 16
 #: Strip labels are wrapped at this many characters (they sit left of a narrow plot).
 STRIP_LABEL_CHARS = 22
 
 
-def _wrap(label: str) -> str:
-    """A strip label on lines of at most :data:`STRIP_LABEL_CHARS` characters."""
+def _wrap(label: str, width: int = STRIP_LABEL_CHARS) -> str:
+    """A label on lines of at most ``width`` characters."""
     import textwrap
 
-    return textwrap.fill(label, STRIP_LABEL_CHARS)
+    return textwrap.fill(label, width)
 
 
-def _key_below(ax: Axes, key: Axes, n_types: int) -> None:
-    """Move the ranges' legend (``plots.range_legend``) from beside the plot into ``key``, an
-    empty axes under it, in two columns from the figure's left edge at the theme's size,
-    claimant types in proper case."""
-    from matplotlib.transforms import blended_transform_factory
+def _legend_under(ax: Axes, onto: Axes, n_types: int, *, y: float, drop_in: float = 0.0) -> None:
+    """Move the ranges' legend (``plots.range_legend``, beside the plot) under it: into ``onto``
+    at ``y`` (axes fraction) less ``drop_in`` inches, in two columns from the figure's left
+    edge at the theme's size, the first ``n_types`` labels (claimant types) in proper case."""
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
     legend = ax.get_legend()
     if legend is None:
-        key.set_axis_off()
         return
     handles = list(legend.legend_handles)
     labels = [t.get_text() for t in legend.get_texts()]
     labels = [charts.proper_label(x) if i < n_types else x for i, x in enumerate(labels)]
     legend.remove()
-    key.set_axis_off()
-    from_figure_left = blended_transform_factory(key.figure.transFigure, key.transAxes)
-    key.legend(handles, labels, loc="upper left", ncols=2, frameon=False, borderaxespad=0,
-               bbox_to_anchor=(0.01, 1.0), bbox_transform=from_figure_left,
-               fontsize=charts.TEXT_PT["legend.fontsize"])  # fmt: skip
+    fig = onto.figure
+    drop = onto.transAxes + ScaledTranslation(0, -drop_in, fig.dpi_scale_trans)
+    onto.legend(handles, labels, loc="upper left", ncols=2, frameon=False, borderaxespad=0,
+                bbox_to_anchor=(0.01, y), bbox_transform=blended_transform_factory(fig.transFigure, drop),
+                fontsize=charts.TEXT_PT["legend.fontsize"])  # fmt: skip
 
 
 def timeline_figure(r: FundingReport) -> Figure:
@@ -246,7 +251,8 @@ def timeline_figure(r: FundingReport) -> Figure:
         text.set_fontsize(max(text.get_fontsize(), charts.TEXT_PT["font.size"]))
     types = sorted(r.selected["claimant_type"].dropna().unique())
     plots.range_legend(ax, types)
-    _key_below(ax, key, len(types))
+    key.set_axis_off()
+    _legend_under(ax, key, len(types), y=1.0)
     strip.set_title("Statements with no yearly amount, by reason", loc="left",
                     fontsize=charts.TEXT_PT["font.size"])  # fmt: skip
     low = pd.concat([r.ranges["low"], r.ranges["high"]]).dropna()
@@ -277,7 +283,7 @@ def by_period_figure(r: FundingReport) -> Figure:
         if evidence.number(spread.loc[middle, "claims"]) == 0
         else f"Yearly amounts said to have been paid to Hamas, by period ({middle}: the rift)"
     )
-    return plots.by_period_figure(
+    fig = plots.by_period_figure(
         r.paid_ranges,
         r.spread,
         title=title,
@@ -287,6 +293,18 @@ def by_period_figure(r: FundingReport) -> Figure:
         "highest figure of the period.",
         color_by="source_grade",
     )
+    fig.set_size_inches(BY_PERIOD_FIGSIZE)
+    ax = fig.axes[0]
+    # The finding, from the figure's left edge: from the plot's, it would run past the figure.
+    fig.suptitle(ax.get_title(loc="left"), x=0.01, ha="left", fontweight="bold")
+    ax.set_title("", loc="left")
+    ticks = [t.get_text().split("\n") for t in ax.get_xticklabels()]
+    ax.set_xticks(ax.get_xticks(), ["\n".join(_wrap(line, PERIOD_LABEL_CHARS) for line in lines)
+                                    for lines in ticks])  # fmt: skip
+    grades = r.paid_ranges["source_grade"].dropna().nunique()
+    _legend_under(ax, ax, grades, y=0.0, drop_in=BY_PERIOD_LEGEND_DROP_IN)
+    fig.tight_layout()
+    return fig
 
 
 def period_items_html(r: FundingReport) -> str:
