@@ -262,7 +262,7 @@ def timeline_figure(r: FundingReport) -> Figure:
         if not low.empty
         else "No statement gives a yearly amount"
     )
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", parse_math=False)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", parse_math=False, wrap=True)
     return charts.finish(
         ax,
         title="Statements giving a yearly amount",
@@ -296,7 +296,7 @@ def by_period_figure(r: FundingReport) -> Figure:
     fig.set_size_inches(BY_PERIOD_FIGSIZE)
     ax = fig.axes[0]
     # The finding, from the figure's left edge: from the plot's, it would run past the figure.
-    fig.suptitle(ax.get_title(loc="left"), x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(ax.get_title(loc="left"), x=0.01, ha="left", fontweight="bold", wrap=True)
     ax.set_title("", loc="left")
     ticks = [t.get_text().split("\n") for t in ax.get_xticklabels()]
     ax.set_xticks(ax.get_xticks(), ["\n".join(_wrap(line, PERIOD_LABEL_CHARS) for line in lines)
