@@ -34,24 +34,28 @@ def _finance_charts() -> dict[str, Callable[[], Figure]]:
         ind, annual, syn.us_cpi(), rate_type="open_market", base_year=2024, **SPAN
     )
     return {
-        "inflation": lambda: inflation_chart(finances.series(ind, finances.INFLATION, **SPAN),
-                                             events),  # fmt: skip
+        "inflation": lambda: inflation_chart(
+            finances.series(ind, finances.INFLATION, **SPAN), events
+        ),  # fmt: skip
         "fdi": lambda: fdi_chart(finances.fdi(ind, **SPAN), ind, events),
-        "rates": lambda: story.rate_chart(syn.fx_rates(), ind, events,
-                                          fx_rate_type="open_market", **SPAN),  # fmt: skip
+        "rates": lambda: story.rate_chart(
+            syn.fx_rates(), ind, events, fx_rate_type="open_market", **SPAN
+        ),  # fmt: skip
         "oil": lambda: story.oil_chart(oil, syn.oil_prices(), ind, events, **SPAN),
         "exports": lambda: story.exports_chart(
             finances.crude_exports(ind, syn.oil_trade(), **SPAN), events
         ),
-        "military": lambda: story.military_chart(milex, events, fx_rate_type="open_market",
-                                                 base_year=2024, annual=annual),  # fmt: skip
+        "military": lambda: story.military_chart(
+            milex, events, fx_rate_type="open_market", base_year=2024, annual=annual
+        ),  # fmt: skip
     }
 
 
 def _claims_charts() -> dict[str, Callable[[], Figure]]:
     reports = {
-        scope: funding.make(lambda name: syn.TABLES[name](), recipient_scope=scope,
-                            start_year=1990, end_year=2025)  # fmt: skip
+        scope: funding.make(
+            lambda name: syn.TABLES[name](), recipient_scope=scope, start_year=1990, end_year=2025
+        )  # fmt: skip
         for scope in ("hamas_only", "including_aggregates")
     }
     return {
@@ -96,5 +100,3 @@ def test_multi_panel_charts_are_one_column_at_the_theme_width() -> None:
         assert len(columns) == 1, name
         assert fig.get_figwidth() <= charts.FIGSIZE[0] + 0.5, name
     plt.close("all")
-
-

@@ -83,7 +83,9 @@ def fdi_chart(investment: pd.DataFrame, indicators: pd.DataFrame, events: pd.Dat
         charts.years_axis(ax, investment["year"])
         charts.mark_events(ax, events, yearly=True, label=ax is ax_usd)
     rows_above = int(getattr(ax_usd, "_report_marker_rows", 0))
-    ax_usd.set_title("Net inflows, US$ bn", loc="left", fontsize=PANEL_TITLE_PT, pad=6 + 14 * rows_above)
+    ax_usd.set_title(
+        "Net inflows, US$ bn", loc="left", fontsize=PANEL_TITLE_PT, pad=6 + 14 * rows_above
+    )
     fig.suptitle(
         "Foreign direct investment into Iran, net inflows", x=0.01, ha="left", fontweight="bold"
     )

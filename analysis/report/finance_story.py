@@ -202,7 +202,9 @@ def oil_chart(
     for ax in (ax_price, ax_prod):
         ax.set_ylim(bottom=0)  # a cut axis would magnify the swings
     ax_value.bar(oil["year"], oil["output_value_usd_bn"], color=charts.PALETTE["iran"], width=0.8)
-    ax_value.set_title("Output × Brent price (proxy for oil revenue)", loc="left", fontsize=PANEL_TITLE_PT)
+    ax_value.set_title(
+        "Output × Brent price (proxy for oil revenue)", loc="left", fontsize=PANEL_TITLE_PT
+    )
     ax_value.set_ylabel("US$ bn, current")
     if finances.has_indicator(indicators, finances.OIL_RENTS):
         rents = finances.series(
@@ -326,7 +328,9 @@ def military_chart(
     at_rate = f"SIPRI's rials at the {finances.RATE_NAMES[fx_rate_type]} average rate"
     ax_usd.plot(milex["year"], milex["at_rate_const_bn"], color=charts.PALETTE[fx_rate_type],
                 marker=".", lw=2.4, label=at_rate)  # fmt: skip
-    ax_usd.set_title(f"Current US$ deflated to {base_year} prices", loc="left", fontsize=PANEL_TITLE_PT)
+    ax_usd.set_title(
+        f"Current US$ deflated to {base_year} prices", loc="left", fontsize=PANEL_TITLE_PT
+    )
     ax_usd.set_ylabel(f"US$ bn at {base_year} prices (US CPI)")
     ax_usd.set_ylim(bottom=0)
     legend_below(ax_usd)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -210,14 +210,15 @@ def _legend_under(ax: Axes, onto: Axes, n_types: int, *, y: float, drop_in: floa
     legend = ax.get_legend()
     if legend is None:
         return
-    handles = list(legend.legend_handles)
+    handles: list[Any] = list(legend.legend_handles)  # (typed Artist | None; none is None)
     labels = [t.get_text() for t in legend.get_texts()]
     labels = [charts.proper_label(x) if i < n_types else x for i, x in enumerate(labels)]
     legend.remove()
     fig = onto.figure
     drop = onto.transAxes + ScaledTranslation(0, -drop_in, fig.dpi_scale_trans)
+    from_left = blended_transform_factory(fig.transFigure, drop)
     onto.legend(handles, labels, loc="upper left", ncols=2, frameon=False, borderaxespad=0,
-                bbox_to_anchor=(0.01, y), bbox_transform=blended_transform_factory(fig.transFigure, drop),
+                bbox_to_anchor=(0.01, y), bbox_transform=from_left,
                 fontsize=charts.TEXT_PT["legend.fontsize"])  # fmt: skip
 
 
