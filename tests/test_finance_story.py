@@ -75,7 +75,7 @@ def test_charts_are_finished_figures(
     ]
     titles = [charts.figure_title(f) for f in figures]
     assert titles[0].startswith("Rial per US dollar at three rates")
-    assert "Oil: price" in titles[1] and "crude-oil exports" in titles[2]
+    assert "Oil: price" in titles[1] and "crude exports" in titles[2]
     assert all(t for t in titles)
     assert milex[["sipri_const_bn", "at_rate_const_bn"]].notna().any().all()
     plt.close("all")

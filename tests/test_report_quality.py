@@ -259,6 +259,39 @@ def svg_text_px(svg: str, column_px: float) -> list[float]:
     return [size * column_px / width_pt for size in sizes_pt]
 
 
+def chart_svgs(page: str) -> dict[str, str]:
+    """Each chart of a report's HTML as its SVG text, by alt text (the chart's title)."""
+    import base64
+
+    found = re.findall(
+        r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)"\s+alt="([^"]*)"', page
+    )
+    return {html_lib.unescape(alt): base64.b64decode(data).decode("utf-8") for data, alt in found}
+
+
+#: Runs whose charts are still drawn by analysis/report/plots.py at their own sizes (7-12 in wide,
+#: 9-10.5 pt text: 3.7-6.6 px at 390 px). Strict: once none of a run's charts is under the
+#: floor, the check fails until the run is removed from here.
+BELOW_PHONE_FLOOR: frozenset[str] = frozenset({"rapprochement"})
+
+
+@pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
+def test_every_chart_reads_on_a_390_px_phone(run: Path) -> None:
+    """Every chart of every built report, whatever size it sets, has no text under
+    MIN_PHONE_PX when its SVG is scaled to the phone column (not only the theme's defaults)."""
+    from analysis.report import charts
+
+    svgs = chart_svgs(_html(run))
+    assert svgs, "no chart in the report"
+    smallest = {alt: min(svg_text_px(svg, charts.PHONE_COLUMN_PX)) for alt, svg in svgs.items()}
+    below = {alt: round(px, 1) for alt, px in smallest.items() if px < charts.MIN_PHONE_PX}
+    if run.name not in BELOW_PHONE_FLOOR:
+        assert not below, f"text under {charts.MIN_PHONE_PX} px at 390 px: {below}"
+        return
+    assert below, f"{run.name}'s charts now read on a phone: drop it from BELOW_PHONE_FLOOR"
+    pytest.xfail(f"charts drawn in plots.py, text under the floor: {below}")
+
+
 def test_a_theme_chart_reads_on_a_390_px_phone() -> None:
     """A chart drawn with the theme (title, axis labels, ticks, event numbers, caption and event
     key) has no text under MIN_PHONE_PX when scaled to the phone column."""

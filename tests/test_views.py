@@ -489,11 +489,14 @@ def test_the_claims_timeline_title_shows_dollar_signs_as_text() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis.report import funding
+    from analysis.report import charts, funding
 
     r = funding.make(lambda name: syn.TABLES[name](), recipient_scope="including_aggregates",
                      start_year=1990, end_year=2025)  # fmt: skip
     fig = funding.timeline_figure(r)
-    title = fig.axes[0].get_title(loc="left")
-    assert title.count(r"\$") == 2 and title.startswith(f"{len(r.ranges)} yearly figures")
+    title = fig._suptitle  # the finding, above both panels
+    assert not title.get_parse_math()  # so "$" stays text, and the alt text has no "\\$"
+    text = charts.figure_title(fig)
+    assert text.count("$") == 2 and "\\" not in text
+    assert text.startswith(f"{len(r.ranges)} yearly figures")
     plt.close("all")

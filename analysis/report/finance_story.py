@@ -5,16 +5,25 @@ its parameters, calls and prose."""
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.report import charts, finances
+from analysis.report.finance_charts import PANEL_TITLE_PT, legend_below
 from analysis.report.html import html_table
 from analysis.report.oil_trade import draw_crude_exports
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+#: The oil chart's four panels and the military chart's two, stacked in one column at about the
+#: theme's width (:data:`charts.FIGSIZE`), in inches: their text reads on a phone.
+OIL_FIGSIZE = (6.0, 10.0)
+MILITARY_FIGSIZE = (6.0, 6.6)
+#: A panel title longer than this many characters is wrapped (it would run past the plot).
+PANEL_TITLE_CHARS = 44
 
 #: Where the exports chart's two series come from.
 EXPORTS_SOURCES = [
@@ -76,7 +85,7 @@ def rate_chart(
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     charts.mark_events(ax, events)
-    ax.legend(fontsize=8, loc="upper left")
+    legend_below(ax)
     years = lines["date"].dt.year
     quoted = fx_rates[fx_rates["date"].dt.year.between(start_year, end_year)]
     return charts.finish(
@@ -179,21 +188,24 @@ def oil_chart(
     from matplotlib.ticker import FuncFormatter
 
     unit, source = _production_source(oil)
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6.6), sharex=True)
-    (ax_price, ax_prod), (ax_value, ax_fuel) = axes
+    fig, axes = plt.subplots(4, 1, figsize=OIL_FIGSIZE, sharex=True)
+    ax_price, ax_prod, ax_value, ax_fuel = axes
     ax_price.plot(
         oil["year"], oil["brent_usd_per_barrel"], color=charts.PALETTE["brent"], marker="."
     )
-    ax_price.set_title("Brent crude, annual average", loc="left", fontsize=10)
+
     ax_price.set_ylabel("US$ per barrel")
     ax_prod.plot(oil["year"], oil["production"], color=charts.PALETTE["iran"], marker=".")
-    ax_prod.set_title(f"Iran's oil production ({source})", loc="left", fontsize=10)
+    ax_prod.set_title(textwrap.fill(f"Iran's oil production ({source})", PANEL_TITLE_CHARS),
+                      loc="left", fontsize=PANEL_TITLE_PT)  # fmt: skip
     ax_prod.set_ylabel(unit)
     ax_prod.yaxis.set_major_formatter(FuncFormatter(_thousands))
     for ax in (ax_price, ax_prod):
         ax.set_ylim(bottom=0)  # a cut axis would magnify the swings
     ax_value.bar(oil["year"], oil["output_value_usd_bn"], color=charts.PALETTE["iran"], width=0.8)
-    ax_value.set_title("Output × Brent price (proxy for oil revenue)", loc="left", fontsize=10)
+    ax_value.set_title(
+        "Output × Brent price (proxy for oil revenue)", loc="left", fontsize=PANEL_TITLE_PT
+    )
     ax_value.set_ylabel("US$ bn, current")
     drawn = ["year", "brent_usd_per_barrel", "production", "output_value_usd_bn"]
     drawn.append("fuel_exports_pct")
@@ -212,10 +224,13 @@ def oil_chart(
     ax_fuel.plot(oil["year"], oil["fuel_exports_pct"], color=charts.PALETTE["aggregate"],
                  marker=".", label="fuel, % of merchandise exports")  # fmt: skip
     ax_fuel.set_ylim(0, 100)
-    ax_fuel.legend(fontsize=7, loc="lower left")
+    legend_below(ax_fuel)
     for ax in axes.flat:
         charts.years_axis(ax, oil["year"])
         charts.mark_events(ax, events, yearly=True, label=ax is ax_price)
+    rows_above = int(getattr(ax_price, "_report_marker_rows", 0))  # event numbers over the title
+    ax_price.set_title("Brent crude, annual average", loc="left", fontsize=PANEL_TITLE_PT,
+                       pad=6 + charts.MARKER_ROW_PT * rows_above)  # fmt: skip
     fig.suptitle(
         f"Oil: price, Iran's output and its value, {oil['year'].min()}–{oil['year'].max()}",
         x=0.01, ha="left", fontweight="bold",
@@ -235,7 +250,7 @@ def oil_chart(
         data=oil_data,
     )
     for ax in axes.flat:
-        ax.title.set_fontsize(10)
+        ax.title.set_fontsize(PANEL_TITLE_PT)
     return figure
 
 
@@ -259,11 +274,12 @@ def exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> Figure:
 
     fig, ax = plt.subplots()
     draw_crude_exports(ax, exports, colors=(charts.PALETTE["iran"], charts.PALETTE["aggregate"]))
+    legend_below(ax)
     charts.years_axis(ax, exports["year"])
     charts.mark_events(ax, events, yearly=True)
     return charts.finish(
         ax,
-        title="Iran's crude-oil exports and the EU's imports from Iran",
+        title="Iran's crude exports and EU imports from Iran",
         ylabel="thousand barrels a day",
         sources=EXPORTS_SOURCES,
         note="EU imports are the year's volume divided by its days; a year with no import from "
@@ -315,7 +331,7 @@ def military_chart(
     (:func:`finances.conversion_drops`)."""
     import matplotlib.pyplot as plt
 
-    fig, (ax_pct, ax_usd) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig, (ax_pct, ax_usd) = plt.subplots(2, 1, figsize=MILITARY_FIGSIZE, sharex=True)
     ax_pct.plot(milex["year"], milex["pct_gdp"], color=charts.PALETTE["iran"], marker=".")
     ax_pct.set_ylim(bottom=0)
     ax_usd.plot(milex["year"], milex["sipri_const_bn"], color=charts.PALETTE["official"],
@@ -323,11 +339,12 @@ def military_chart(
     at_rate = f"SIPRI's rials at the {finances.RATE_NAMES[fx_rate_type]} average rate"
     ax_usd.plot(milex["year"], milex["at_rate_const_bn"], color=charts.PALETTE[fx_rate_type],
                 marker=".", lw=2.4, label=at_rate)  # fmt: skip
-    ax_usd.set_title(f"Current US$ deflated to {base_year} prices", loc="left", fontsize=10)
+    ax_usd.set_title(
+        f"Current US$ deflated to {base_year} prices", loc="left", fontsize=PANEL_TITLE_PT
+    )
     ax_usd.set_ylabel(f"US$ bn at {base_year} prices (US CPI)")
-    highest = float(milex[["sipri_const_bn", "at_rate_const_bn"]].max().max())
-    ax_usd.set_ylim(bottom=0, top=highest * 1.35 if highest > 0 else None)  # legend room
-    ax_usd.legend(fontsize=7, loc="upper left")
+    ax_usd.set_ylim(bottom=0)
+    legend_below(ax_usd)
     for ax in (ax_pct, ax_usd):
         charts.years_axis(ax, milex["year"])
         charts.mark_events(ax, events, yearly=True, label=ax is ax_pct)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ from analysis.report.claims import GRADE_NAMES
 from analysis.report.html import escape
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 TABLES = ("claims", "us_cpi", "events")
@@ -180,18 +181,66 @@ def government_note(r: FundingReport) -> str:
     )
 
 
+#: The claims timeline's size (inches) and its three rows' heights: ranges, strip, key.
+TIMELINE_FIGSIZE = (6.0, 9.4)
+TIMELINE_HEIGHTS = (3.0, 2.0, 1.0)
+#: The money-by-period chart's size (inches), and how far below its plot its key starts (under
+#: the two-line period labels).
+BY_PERIOD_FIGSIZE = (6.0, 6.4)
+BY_PERIOD_LEGEND_DROP_IN = 0.8
+#: A period's x label is wrapped at this many characters (three periods share the width).
+PERIOD_LABEL_CHARS = 16
+#: Strip labels are wrapped at this many characters (they sit left of a narrow plot).
+STRIP_LABEL_CHARS = 22
+
+
+def _wrap(label: str, width: int = STRIP_LABEL_CHARS) -> str:
+    """A label on lines of at most ``width`` characters."""
+    import textwrap
+
+    return textwrap.fill(label, width)
+
+
+def _legend_under(ax: Axes, onto: Axes, n_types: int, *, y: float, drop_in: float = 0.0) -> None:
+    """Move the ranges' legend (``plots.range_legend``, beside the plot) under it: into ``onto``
+    at ``y`` (axes fraction) less ``drop_in`` inches, in two columns from the figure's left
+    edge at the theme's size, the first ``n_types`` labels (claimant types) in proper case."""
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles: list[Any] = list(legend.legend_handles)  # (typed Artist | None; none is None)
+    labels = [t.get_text() for t in legend.get_texts()]
+    labels = [charts.proper_label(x) if i < n_types else x for i, x in enumerate(labels)]
+    legend.remove()
+    fig = onto.figure
+    drop = onto.transAxes + ScaledTranslation(0, -drop_in, fig.dpi_scale_trans)
+    from_left = blended_transform_factory(fig.transFigure, drop)
+    onto.legend(handles, labels, loc="upper left", ncols=2, frameon=False, borderaxespad=0,
+                bbox_to_anchor=(0.01, y), bbox_transform=from_left,
+                fontsize=charts.TEXT_PT["legend.fontsize"])  # fmt: skip
+
+
 def timeline_figure(r: FundingReport) -> Figure:
-    """Every placed statement: yearly ranges above, the rest in a strip below."""
+    """Every placed statement: yearly ranges above, the rest in a strip below, the key under both
+    (one column at about the theme's width, so its text reads on a phone)."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    fig, (ax, strip) = plt.subplots(2, 1, figsize=(10.5, 7.2), sharex=True,
-                                    gridspec_kw={"height_ratios": [3, 1.3]})  # fmt: skip
+    fig = plt.figure(figsize=TIMELINE_FIGSIZE)
+    grid = fig.add_gridspec(3, 1, height_ratios=TIMELINE_HEIGHTS)
+    ax = fig.add_subplot(grid[0])
+    strip = fig.add_subplot(grid[1], sharex=ax)
+    key = fig.add_subplot(grid[2])
     plots.draw_ranges(ax, r.ranges)
     if not r.ranges.empty:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: view.money(v)))
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     plots.draw_strip(strip, r.others)
+    strip.set_yticks(strip.get_yticks(), [_wrap(t.get_text()) for t in strip.get_yticklabels()],
+                     fontsize=charts.TEXT_PT["ytick.labelsize"])  # fmt: skip
+    ax.tick_params(labelbottom=False)
     years = [*r.ranges["reference_year"].dropna(), *r.others["reference_year"].dropna()]
     placed = pd.Series(years, dtype=float)
     if not placed.empty:
@@ -199,8 +248,14 @@ def timeline_figure(r: FundingReport) -> Figure:
     for axis in (ax, strip):
         charts.mark_events(axis, r.events, yearly=True, label=axis is ax)
         plots.mark_article(axis, r.published, yearly=True, label=axis is ax)
-    plots.range_legend(ax, sorted(r.selected["claimant_type"].dropna().unique()))
-    strip.set_title("Statements with no yearly amount, by reason", loc="left", fontsize=9)
+    for text in ax.texts:  # the article's label
+        text.set_fontsize(max(text.get_fontsize(), charts.TEXT_PT["font.size"]))
+    types = sorted(r.selected["claimant_type"].dropna().unique())
+    plots.range_legend(ax, types)
+    key.set_axis_off()
+    _legend_under(ax, key, len(types), y=1.0)
+    strip.set_title("Statements with no yearly amount, by reason", loc="left",
+                    fontsize=charts.TEXT_PT["font.size"])  # fmt: skip
     low = pd.concat([r.ranges["low"], r.ranges["high"]]).dropna()
     title = (
         f"{len(r.ranges)} yearly figures, from {view.money(low.min())} to "
@@ -208,9 +263,10 @@ def timeline_figure(r: FundingReport) -> Figure:
         if not low.empty
         else "No statement gives a yearly amount"
     )
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", parse_math=False, wrap=True)
     return charts.finish(
         ax,
-        title=title.replace("$", r"\$"),  # "$4m to $1.95bn" must not start mathtext
+        title="Statements giving a yearly amount",
         ylabel=f"US$ a year, {r.base_year} prices (log scale)",
         sources="the project's record of statements (each source is linked in the table below); "
         "US CPI-U",
@@ -253,7 +309,7 @@ def by_period_figure(r: FundingReport) -> Figure:
         if evidence.number(spread.loc[middle, "claims"]) == 0
         else f"Yearly amounts said to have been paid to Hamas, by period ({middle}: the rift)"
     )
-    return plots.by_period_figure(
+    fig = plots.by_period_figure(
         r.paid_ranges,
         r.spread,
         title=title,
@@ -263,6 +319,18 @@ def by_period_figure(r: FundingReport) -> Figure:
         "highest figure of the period.",
         color_by="source_grade",
     )
+    fig.set_size_inches(BY_PERIOD_FIGSIZE)
+    ax = fig.axes[0]
+    # The finding, from the figure's left edge: from the plot's, it would run past the figure.
+    fig.suptitle(ax.get_title(loc="left"), x=0.01, ha="left", fontweight="bold", wrap=True)
+    ax.set_title("", loc="left")
+    ticks = [t.get_text().split("\n") for t in ax.get_xticklabels()]
+    ax.set_xticks(ax.get_xticks(), ["\n".join(_wrap(line, PERIOD_LABEL_CHARS) for line in lines)
+                                    for lines in ticks])  # fmt: skip
+    grades = r.paid_ranges["source_grade"].dropna().nunique()
+    _legend_under(ax, ax, grades, y=0.0, drop_in=BY_PERIOD_LEGEND_DROP_IN)
+    fig.tight_layout()
+    return fig
 
 
 def period_items_html(r: FundingReport) -> str:

@@ -50,7 +50,8 @@ def yearly_imports_kbd(monthly: pd.DataFrame) -> pd.DataFrame:
 
 def draw_crude_exports(ax: Axes, frame: pd.DataFrame, *, colors: tuple[str, str]) -> Axes:
     """Iran's exports (line) and the EU's imports from Iran (bars), thousand barrels a day, by
-    year, from :func:`analysis.views.finances.crude_exports`."""
+    year, from :func:`analysis.views.finances.crude_exports`, labelled for a legend (the caller
+    places it: see :func:`analysis.report.finance_charts.legend_below`)."""
     eu = frame.dropna(subset=["eu_imports_kbd"])
     eia = frame.dropna(subset=["exports_kbd"])
     ax.bar(eu["year"], eu["eu_imports_kbd"], color=colors[1], width=0.7,
@@ -58,5 +59,4 @@ def draw_crude_exports(ax: Axes, frame: pd.DataFrame, *, colors: tuple[str, str]
     ax.plot(eia["year"], eia["exports_kbd"], color=colors[0], marker=".",
             label="Iran's crude exports, all buyers (EIA)")  # fmt: skip
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, loc="lower left")
     return ax
