@@ -189,3 +189,25 @@ def grade_text(frame: pd.DataFrame) -> str:
     """The grades of a set of claims in words: "2 official, on the record, 1 blog, …"."""
     counts = grade_counts(frame)
     return ", ".join(f"{n} {GRADE_NAMES[str(g)]}" for g, n in counts.items() if n) or "none"
+
+
+def said_by(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``frame`` split by when each statement was made (``claim_date``): those made on or before
+    ``as_of`` (what could be known then) and the rest (made later, or with no date: what
+    happened next, never part of a verdict as of ``as_of``)."""
+    known = (said_end(frame["claim_date"]) <= as_of).fillna(False).astype(bool).to_numpy()
+    return frame[known], frame[~known]
+
+
+def said_end(dates: pd.Series) -> pd.Series:
+    """The last day a partial date (YYYY, YYYY-MM or YYYY-MM-DD) can mean: a statement dated
+    only "2018" may have been made on 31 December 2018 (NaT where no date)."""
+
+    def last_day(text: object) -> pd.Timestamp:
+        if pd.isna(text) or not str(text):  # type: ignore[arg-type]
+            return pd.NaT
+        value = str(text)
+        freq = {4: "Y", 7: "M"}.get(len(value), "D")
+        return pd.Period(value, freq=freq).end_time.normalize()
+
+    return pd.Series([last_day(t) for t in dates], index=dates.index, dtype="datetime64[ns]")

@@ -266,6 +266,11 @@ class Evidence:
     ranges: pd.DataFrame
     #: :func:`analysis.report.claims.spread_by_period` of ``ranges``.
     spread: pd.DataFrame
+    #: ``spread`` of the statements made on or before the article's date: what a verdict as of
+    #: that date rests on (:func:`analysis.report.evidence.said_by`).
+    known_spread: pd.DataFrame
+    #: The rows of ``ranges`` made after the article's date (or undated): what happened next.
+    said_later: pd.DataFrame
     #: :func:`analysis.report.evidence.tally` of ``shown``.
     tally: pd.DataFrame
     #: The stops, cuts and denials of ``shown`` (placed).
@@ -308,17 +313,21 @@ def build(
     ranges = claims_view.ranges(
         evidence.money_paid(shown), us_cpi=us_cpi, base_year=base_year, breaks=breaks
     )
+    published = article.article_date(claims)
+    known, later = evidence.said_by(ranges, published)
     return Evidence(
         breaks=breaks,
         break_date=break_date,
         return_date=return_date,
-        published=article.article_date(claims),
+        published=published,
         hamas=hamas.reset_index(drop=True),
         min_grade=min_grade,
         statuses=tuple(statuses),
         shown=shown,
         ranges=ranges,
         spread=claims_view.spread_by_period(ranges, breaks),
+        known_spread=claims_view.spread_by_period(known, breaks),
+        said_later=later,
         tally=evidence.tally(shown, breaks),
         flow=shown[shown["status"].isin(evidence.FLOW_STATUSES)],
         undated=evidence.undated(shown),
@@ -469,7 +478,9 @@ def verdicts(
             "main sources of income.",
             "no series measures smuggling income; one dated testimony is on the timeline below",
         ),  # fmt: skip
-        article.check_lower_rate(ev.spread, ev.breaks, grades),
+        article.check_lower_rate(
+            ev.known_spread, ev.breaks, grades, later=ev.said_later, as_of=ev.published
+        ),  # fmt: skip
         article.check_no_official_figures(ev.hamas),
         article.check_260m(None if missing_claims(claims) else founding_claim_check(claims)),
         article.check_inflation(inflation, ev.published),
@@ -505,6 +516,7 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
     by_topic = {c.topic: c for c in checks}
     before, middle, after = periods.labels(ev.breaks)
     spread = ev.spread.set_index(ev.spread["period"].astype(str))
+    known = ev.known_spread.set_index(ev.known_spread["period"].astype(str))
     flow_rift = int(evidence.number(ev.tally.loc[middle, evidence.FLOW]))
     paid_rift = int(evidence.number(ev.tally.loc[middle, evidence.MONEY_PAID]))
     n_rift = int(evidence.number(spread.loc[middle, "claims"]))
@@ -520,14 +532,18 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
         f"{plots.statements(n_rift)} with a yearly amount paid "
         f"{'covers' if n_rift < 2 else 'cover'} those years.",
     ]
-    nb, na = (int(evidence.number(spread.loc[p, "claims"])) for p in (before, after))
+    nb, na = (int(evidence.number(known.loc[p, "claims"])) for p in (before, after))
+    lower = by_topic["A lower rate"]
     if nb and na:
         sentences.append(
-            f"Yearly amounts said to have been paid run from {_range(spread.loc[before])} "
-            f"{before} ({plots.statements(nb)}) and from {_range(spread.loc[after])} from "
-            f"{ev.breaks[1]} on ({plots.statements(na)}), in {ev.base_year} dollars: "
-            f"{by_topic['A lower rate'].why} ({by_topic['A lower rate'].verdict})."
+            f"Statements made by the article's date give yearly amounts paid from "
+            f"{_range(known.loc[before])} for {before} ({plots.statements(nb)}) and from "
+            f"{_range(known.loc[after])} from {ev.breaks[1]} on ({plots.statements(na)}), in "
+            f"{ev.base_year} dollars: {lower.why} ({lower.verdict})."
+            + (f" What happened next: {lower.later}." if lower.later else "")
         )
+    elif nb or na:
+        sentences.append(f"{lower.shows} The lower rate {lower.verdict}: {lower.why}.")
     tunnels = by_topic["The $260m"]
     not_borne_out = tunnels.verdict == article.UNTESTABLE and "not the more than" in tunnels.why
     sentences.append(
@@ -733,7 +749,7 @@ def money_title(r: Report) -> str:
     spread = r.ev.spread.set_index(r.ev.spread["period"].astype(str))
     middle = periods.labels(r.ev.breaks)[1]
     if evidence.number(spread.loc[middle, "claims"]) == 0:
-        return f"No yearly amount of Iranian money for Hamas is on record for {middle}"
+        return f"No yearly amount of Iranian money paid to Hamas is on record for {middle}"
     return f"Yearly amounts said to have been paid, by period ({middle}: the rift)"
 
 
@@ -769,7 +785,7 @@ def statements_html(frame: pd.DataFrame, caption: str) -> str:
         {
             "about": year,
             "who": frame["claimant"] + "\n(" + frame["source_grade"].map(GRADE_NAMES) + ")",
-            "said": frame["amount_as_stated"]
+            "said": claims_view.stated_amounts(frame)
             + "\n("
             + claims_view.status_text(frame["status"])
             + ")",
