@@ -14,9 +14,8 @@ include others (``recipient_scope`` other than Hamas or its military wing) or th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -187,7 +186,8 @@ def ranges(
 
     The year is ``placed_year`` when the claims were placed by
     :func:`analysis.report.evidence.place`, else ``reference_year``. Columns: ``claim_id``,
-    ``claimant``, ``claimant_type``, ``claim_date`` (when it was said), ``source_grade``, ``status``, ``is_aggregate``, ``bound``,
+    ``claimant``, ``claimant_type``, ``claim_date`` (when it was said), ``source_grade``,
+    ``status``, ``is_aggregate``, ``bound``,
     ``reference_year``, ``span_end`` (period_end when the claim covers several years),
     ``period``, ``low`` and ``high`` (US$ a year; constant US$ of ``base_year`` when ``us_cpi``
     and ``base_year`` are given, else nominal), ``low_open`` (no lower bound stated: "up to"),
