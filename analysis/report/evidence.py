@@ -7,7 +7,10 @@ where in time it belongs.
 - **promised or asked**: ``pledged``, ``offered``, ``requested``: money that may never have
   moved, shown apart and never added to money paid;
 - **stopped, cut or denied**: ``stopped``, ``reduced``, ``denied``: evidence about the flow
-  itself (that it ended, fell, or never came), tallied by period;
+  itself (that it ended, fell, or never came), tallied by period. A denial counts here only when
+  the recipient makes it ("we have not received anything": :data:`RECEIVERS`); a denial by the
+  payer or anyone else denies *reports* (of a payment, or of a request for one) and says nothing
+  about whether money moved: it is **a denial of reports** (:func:`kinds`), shown on its own line;
 - **not stated**: ``unknown``.
 
 *How good its source is* (the curated ``source_grade``, best first: :data:`GRADES`; the rule is in
@@ -51,7 +54,10 @@ EVIDENCE: dict[str, str] = {
     "denied": FLOW,
     "unknown": NOT_STATED,
 }
-EVIDENCE_ORDER = (MONEY_PAID, PROMISED, FLOW, NOT_STATED)
+DENIED_REPORTS = "denial of reports"
+EVIDENCE_ORDER = (MONEY_PAID, PROMISED, FLOW, DENIED_REPORTS, NOT_STATED)
+#: Claimant types whose denial ("we received nothing") is evidence about the flow itself.
+RECEIVERS = ("hamas",)
 #: Statuses whose claim is dated by when the flow changed, not by the years money was for.
 FLOW_STATUSES = tuple(s for s, e in EVIDENCE.items() if e == FLOW)
 UNDATED = "undated"
@@ -97,9 +103,21 @@ def restrict(
     keep = grade_rank(claims["source_grade"]) <= limit
     if statuses:
         keep &= claims["status"].isin(check_statuses(statuses))
-    return claims[keep.fillna(False).astype(bool)].assign(
-        evidence=lambda d: d["status"].map(EVIDENCE)
-    )
+    return claims[keep.fillna(False).astype(bool)].assign(evidence=kinds)
+
+
+def kinds(claims: pd.DataFrame) -> pd.Series:
+    """What each claim is evidence of: :data:`EVIDENCE` of its status, except that a denial not
+    made by the recipient (:data:`RECEIVERS`) is :data:`DENIED_REPORTS`, not evidence that the
+    money stopped or never came."""
+    kind = claims["status"].map(EVIDENCE)
+    other_denial = claims["status"].eq("denied") & ~claims["claimant_type"].isin(RECEIVERS)
+    return kind.mask(other_denial, DENIED_REPORTS)
+
+
+def flow(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims that are evidence the money stopped, fell or never came (:func:`kinds`)."""
+    return claims[kinds(claims).eq(FLOW).to_numpy()]
 
 
 def money_paid(claims: pd.DataFrame) -> pd.DataFrame:
@@ -168,10 +186,9 @@ def undated(placed: pd.DataFrame) -> pd.DataFrame:
 def tally(placed: pd.DataFrame, breaks: tuple[int, int] = PERIOD_BREAKS) -> pd.DataFrame:
     """Claims by period and by what they are evidence of (every period and kind listed):
     index ``period`` (plus ``undated``), one column per :data:`EVIDENCE_ORDER` kind, ``total``."""
-    kinds = placed["status"].map(EVIDENCE)
     period = placed["period"].astype("object").where(placed["period"].notna(), UNDATED)
     table = (
-        pd.crosstab(period, kinds)
+        pd.crosstab(period, kinds(placed))
         .reindex(index=[*periods.labels(breaks), UNDATED], columns=list(EVIDENCE_ORDER))
         .fillna(0)
         .astype(int)

@@ -273,8 +273,10 @@ class Evidence:
     said_later: pd.DataFrame
     #: :func:`analysis.report.evidence.tally` of ``shown``.
     tally: pd.DataFrame
-    #: The stops, cuts and denials of ``shown`` (placed).
+    #: The stops, cuts and denials of ``shown`` (placed): :func:`analysis.report.evidence.flow`.
     flow: pd.DataFrame
+    #: The denials of reports of ``shown`` (not evidence about the flow: its own table).
+    denials: pd.DataFrame
     #: The claims of ``shown`` with no year.
     undated: pd.DataFrame
     base_year: int
@@ -329,7 +331,8 @@ def build(
         known_spread=claims_view.spread_by_period(known, breaks),
         said_later=later,
         tally=evidence.tally(shown, breaks),
-        flow=shown[shown["status"].isin(evidence.FLOW_STATUSES)],
+        flow=evidence.flow(shown),
+        denials=shown[evidence.kinds(shown).eq(evidence.DENIED_REPORTS).to_numpy()],
         undated=evidence.undated(shown),
         base_year=base_year,
         counts=counts,
