@@ -305,7 +305,8 @@ def test_words_no_amount_was_read_from_are_not_shown_as_an_amount() -> None:
         {
             "amount_as_stated": ["I cannot give you the exact amount | we lost very much", "$5m"],
             "period_as_stated": ["", "a year"],
-            "parse_status": ["unparsed", "parsed"],
+            "amount_low": [None, 5e6],
+            "amount_high": [None, 5e6],
         }
     )
     assert cv.stated_amounts(frame).tolist() == [cv.NO_AMOUNT, "$5m, a year"]

@@ -371,9 +371,9 @@ def stated_amount(amount: object, period: object, read: bool = True) -> str:
 
 
 def stated_amounts(frame: pd.DataFrame) -> pd.Series:
-    """:func:`stated_amount` of each claim (no amount where the amount was not read)."""
-    read = frame["parse_status"].ne("unparsed") if "parse_status" in frame else True
-    read = pd.Series(read, index=frame.index)
+    """:func:`stated_amount` of each claim: :data:`NO_AMOUNT` where no amount was read from its
+    words (``amount_low`` and ``amount_high`` both empty, e.g. "we lost very much")."""
+    read = frame["amount_low"].notna() | frame["amount_high"].notna()
     return pd.Series(
         [
             stated_amount(a, p, bool(r))
