@@ -164,3 +164,13 @@ def test_a_denial_is_evidence_the_money_never_came_only_from_the_recipient() -> 
     assert evidence.flow(frame)["claim_id"].tolist() == ["R", "S"]
     table = evidence.tally(evidence.place(frame))
     assert table[evidence.FLOW].sum() == 2 and table[evidence.DENIED_REPORTS].sum() == 2
+
+
+def test_the_grade_ladder_is_told_best_first_from_the_vocabulary_with_its_reason() -> None:
+    text = evidence.ladder_text()
+    names = [cv.GRADE_NAMES[g] for g in SOURCE_GRADES]
+    positions = [text.index(n) for n in names]
+    assert positions == sorted(positions) and text.startswith("Source grades, best first")
+    # unnamed officials rank above think tanks: the reason is said
+    assert text.index("unnamed officials") < text.index("think tank or academic")
+    assert "close they are to the money" in text

@@ -197,6 +197,24 @@ def tally(placed: pd.DataFrame, breaks: tuple[int, int] = PERIOD_BREAKS) -> pd.D
     return table.rename_axis(index="period", columns=None)
 
 
+#: Why the grades rank as they do (the rule of ``docs/adding-a-claim.md``: grade who stands
+#: behind the figure, never whether it seems plausible).
+LADDER_WHY = (
+    "they rank who stands behind a figure by how close they are to the money: officials and "
+    "party figures, even unnamed ones, speak from inside the governments, intelligence services "
+    "and movements that pay, receive or track it; analysts and academics give their own "
+    "estimates from outside; media without a named source and blogs name no one who could be "
+    "checked"
+)
+
+
+def ladder_text() -> str:
+    """The grade ladder in words, best first, and why: "Source grades, best first: official,
+    on the record > … > blog, listicle or aggregator; they rank …"."""
+    order = " > ".join(GRADE_NAMES[g] for g in GRADES)
+    return f"Source grades, best first: {order}; {LADDER_WHY}."
+
+
 def grade_counts(frame: pd.DataFrame) -> pd.Series:
     """How many claims of each grade (every grade listed, best first)."""
     return frame["source_grade"].value_counts().reindex(list(GRADES), fill_value=0)

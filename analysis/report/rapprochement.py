@@ -349,7 +349,8 @@ def coverage(
     """How the record's statements on Iran's money for Hamas alone come down to the ones the
     report counts, step by step (each step leaves out the statements named by its key):
 
-    ``record`` (every statement on Hamas alone, as the claims report with that scope lists
+    ``all`` (every statement of the record), ``record`` (every statement on Hamas alone, as
+    the claims report with that scope lists
     them before its own year filter), ``article`` (the article's own sentences: what is tested),
     ``later_years`` (about years after ``end_year``), ``below_grade`` (graded below
     ``min_grade``), ``other_status`` (outside ``statuses``) and ``counted`` (what is left:
@@ -362,6 +363,7 @@ def coverage(
     graded = evidence.restrict(in_years, min_grade=min_grade)
     counted = evidence.restrict(in_years, min_grade=min_grade, statuses=statuses)
     return {
+        "all": len(claims),
         "record": len(record),
         "article": len(own),
         "later_years": len(rest) - len(in_years),
@@ -404,6 +406,12 @@ def coverage_text(ev: Evidence, end_year: int | None = None) -> str:
     text = (
         f"This report counts {plots.statements(c['counted'])} of the {c['record']} on record "
         "about Iran's money for Hamas alone, whatever the years"
+        + (
+            f" (the record holds {c['all']} in all; the other {c['all'] - c['record']} are "
+            "about money for groups that include Hamas, the Hamas-led government or donor pools)"
+            if c.get("all", c["record"]) > c["record"]
+            else ""
+        )
         + (f"; it leaves out {out}" if out else "")
         + "."
     )
@@ -723,7 +731,8 @@ def findings_html(r: Report) -> str:
     items = "".join(f"<li>{escape(s)}</li>" for s in key_findings(r.ev, r.checks, r.squeeze))
     return (
         f"<ul class='findings'>{items}</ul><p class='muted'>Statements counted: "
-        f"{escape(filter_text(r.ev))}. {escape(coverage_text(r.ev, r.end_year))}</p>"
+        f"{escape(filter_text(r.ev))}. {escape(coverage_text(r.ev, r.end_year))} "
+        f"{escape(evidence.ladder_text())}</p>"
     )
 
 
