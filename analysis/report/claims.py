@@ -361,7 +361,7 @@ def stated_amount(amount: object, period: object, read: bool = True) -> str:
     if not read:
         return NO_AMOUNT
     said = "; ".join(p.strip() for p in str(amount).split(" | ") if p.strip())
-    when = re.sub(r"\([^)]*\)|\.\.\.|…", " ", "" if pd.isna(period) else str(period))  # type: ignore[arg-type]
+    when = re.sub(r"\([^)]*\)|\.\.\.|…", " ", period if isinstance(period, str) else "")
     if RATE_WORDS.search(said):
         when = RATE_WORDS.sub(" ", when)
     when = re.sub(r"\s+", " ", when).strip(" ,;:")

@@ -238,10 +238,9 @@ def said_end(dates: pd.Series) -> pd.Series:
     """The last day a partial date (YYYY, YYYY-MM or YYYY-MM-DD) can mean: a statement dated
     only "2018" may have been made on 31 December 2018 (NaT where no date)."""
 
-    def last_day(text: object) -> pd.Timestamp:
-        if pd.isna(text) or not str(text):  # type: ignore[arg-type]
-            return pd.NaT
-        value = str(text)
+    def last_day(value: object) -> pd.Timestamp | None:
+        if not isinstance(value, str) or not value:
+            return None
         freq = {4: "Y", 7: "M"}.get(len(value), "D")
         return pd.Period(value, freq=freq).end_time.normalize()
 
