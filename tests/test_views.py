@@ -530,3 +530,15 @@ def test_the_rapprochement_count_reconciles_with_the_whole_record() -> None:
     )
     text = rp.coverage_text(ev)
     assert f"the record holds {len(claims)} in all; the other {len(claims) - len(hamas)}" in text
+
+
+def test_the_by_period_title_says_no_amount_was_paid_only_of_money_paid() -> None:
+    from types import SimpleNamespace
+
+    # no statement of money paid with a yearly amount for the rift years
+    ev = rp.build(syn.claims(), syn.events(), syn.us_cpi(), min_grade="blog_listicle_aggregator")
+    middle = periods.labels(ev.breaks)[1]
+    spread = ev.spread.assign(claims=ev.spread["claims"].where(ev.spread["period"].astype(str)
+                                                               .ne(middle), 0))  # fmt: skip
+    title = rp.money_title(SimpleNamespace(ev=SimpleNamespace(spread=spread, breaks=ev.breaks)))  # type: ignore[arg-type]
+    assert title == f"No yearly amount of Iranian money paid to Hamas is on record for {middle}"
