@@ -60,7 +60,9 @@ def test_known_and_later_splits() -> None:
     ("rates", "verdict"),
     [
         ({2016: 9.0, 2017: 18.0, 2018: 40.0}, article.SUPPORTED),
-        ({2016: 8.0, 2017: 9.6, 2018: 30.0}, article.PARTLY),  # below the line, rising
+        # below the line at the article's date: contradicted, even though it was rising
+        ({2016: 8.0, 2017: 9.6, 2018: 30.0}, article.CONTRADICTED),
+        ({2016: 7.2, 2017: 8.0, 2018: 30.0}, article.CONTRADICTED),
         ({2016: 9.0, 2017: 8.0, 2018: 40.0}, article.CONTRADICTED),
         ({2016: 9.0, 2017: 8.0, 2018: 9.0}, article.CONTRADICTED),
         ({2016: 9.0, 2017: 9.0, 2018: 9.0}, article.CONTRADICTED),  # flat is not rising
@@ -85,7 +87,17 @@ def test_the_inflation_threshold_is_a_parameter_the_reason_follows() -> None:
     frame = pd.DataFrame({"year": [2016, 2017], "value": [8.0, 9.6]})
     got = article.check_inflation(frame, PUBLISHED, high=9.0)
     assert got.verdict == article.SUPPORTED and "9% a year" in got.why
-    assert "rising" in article.check_inflation(frame, PUBLISHED).why
+    below = article.check_inflation(frame, PUBLISHED)
+    assert below.verdict == article.CONTRADICTED and "up from 2016's" in below.why
+    assert "rial's fall is judged apart" in below.why
+
+
+def test_inflation_rising_past_the_line_after_the_article_is_what_happened_next() -> None:
+    frame = pd.DataFrame({"year": [2016, 2017, 2018], "value": [7.2, 8.0, 30.0]})
+    got = article.check_inflation(frame, PUBLISHED)
+    assert got.verdict == article.CONTRADICTED
+    assert "only after the article (what happened next)" in got.why
+    assert "30.0% in 2018" in got.later
 
 
 def _monthly(rates: list[float]) -> pd.DataFrame:
@@ -194,6 +206,51 @@ def test_a_lower_rate_needs_enough_statements_and_no_overlap() -> None:
     assert higher.verdict == article.CONTRADICTED
     few = article.check_lower_rate(_spread([3e8], [5e7, 6e7]), BREAKS, "g")
     assert few.verdict == article.UNTESTABLE
+
+
+def _ranges(rows: list[tuple[str, int, float]]) -> pd.DataFrame:
+    """Synthetic rows of claims.ranges: (claim_date, year the money is for, US$ a year)."""
+    frame = pd.DataFrame(rows, columns=["claim_date", "reference_year", "low"])
+    return frame.assign(
+        claim_id=[f"S{i}" for i in range(len(frame))],
+        high=frame["low"],
+        period=periods.period_of(frame["reference_year"].astype("Int64"), BREAKS),
+    )
+
+
+def test_a_lower_rate_rests_only_on_statements_made_by_the_article() -> None:
+    # two statements before 2012 at $300m-$400m; after 2017, one made before the article at
+    # $50m and three made later (2019-2023) at $60m-$90m
+    ranges = _ranges(
+        [("2010-05-01", 2009, 3e8), ("2011", 2010, 4e8), ("2018-01-15", 2018, 5e7),
+         ("2019-03-01", 2018, 6e7), ("2021", 2020, 7e7), ("2023-10-10", 2023, 9e7)]
+    )  # fmt: skip
+    known, later = evidence.said_by(ranges, PUBLISHED)
+    assert known["claim_id"].tolist() == ["S0", "S1", "S2"]
+    got = article.check_lower_rate(
+        cv.spread_by_period(known, BREAKS), BREAKS, "g", later=later, as_of=PUBLISHED
+    )
+    # one statement after the return was known at the article's date: too few for a median
+    assert got.verdict == article.UNTESTABLE and ", 1 for " in got.shows
+    assert got.later.startswith("3 later statements (made 2019–2023)") and "$90m" in got.later
+    # all six together would have made a verdict the article's date could not support
+    assert article.check_lower_rate(cv.spread_by_period(ranges, BREAKS), BREAKS, "g").verdict == (
+        article.SUPPORTED
+    )
+
+
+def test_a_statement_dated_only_by_its_year_counts_as_made_at_the_years_end() -> None:
+    said = evidence.said_end(pd.Series(["2018", "2018-07", "2018-07-26", None]))
+    assert said.tolist()[:3] == [
+        pd.Timestamp("2018-12-31"),
+        pd.Timestamp("2018-07-31"),
+        pd.Timestamp("2018-07-26"),
+    ]
+    assert pd.isna(said.iloc[3])
+    known, later = evidence.said_by(
+        pd.DataFrame({"claim_date": ["2018", "2018-07-26", None]}), PUBLISHED
+    )
+    assert known["claim_date"].tolist() == ["2018-07-26"] and len(later) == 2
 
 
 def test_the_260m_against_liebermans_own_figure() -> None:

@@ -18,6 +18,7 @@ from analysis.clean.sources import ledgers
 from analysis.clean.tables import claims
 from analysis.errors import DataError
 from analysis.parse.annualise import usd_per_unit
+from analysis.report import claims as cv
 from analysis.schemas import claims as claims_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ledgers"
@@ -275,3 +276,37 @@ def test_claims_with_the_real_us_cpi(real_snapshot: Path, tmp_path: Path) -> Non
     assert row["annual_low_usd"] == 130e6
     # 2017 dollars are worth more in 2024 dollars (US prices rose about a quarter in between).
     assert 1.2 < row["annual_low_usd_const"] / row["annual_low_usd"] < 1.4
+
+
+@pytest.mark.parametrize(
+    ("amount", "period", "shown"),
+    [
+        ("$50 million annually", "annually, after 1992", "$50 million annually, after 1992"),
+        ("US$30 million annually", "annually, 1993 to 2006",
+         "US$30 million annually, 1993 to 2006"),
+        ("an annual allowance of $200 million per year", "annual ... per year",
+         "an annual allowance of $200 million per year"),
+        ("3 milioni di dollari", "unspecified (annual implied)", "3 milioni di dollari"),
+        ("$30 million", "monthly (up from under $6 million a month per INN/x)",
+         "$30 million, monthly"),
+        ("360 Millionen | rund 100 Millionen", "jährlich (annual)",
+         "360 Millionen; rund 100 Millionen, jährlich"),
+        ("$100 million", None, "$100 million"),
+    ],
+)  # fmt: skip
+def test_an_amount_and_its_period_are_joined_once_without_the_curators_remarks(
+    amount: str, period: str | None, shown: str
+) -> None:
+    assert cv.stated_amount(amount, period) == shown
+
+
+def test_words_no_amount_was_read_from_are_not_shown_as_an_amount() -> None:
+    frame = pd.DataFrame(
+        {
+            "amount_as_stated": ["I cannot give you the exact amount | we lost very much", "$5m"],
+            "period_as_stated": ["", "a year"],
+            "amount_low": [None, 5e6],
+            "amount_high": [None, 5e6],
+        }
+    )
+    assert cv.stated_amounts(frame).tolist() == [cv.NO_AMOUNT, "$5m, a year"]

@@ -18,6 +18,7 @@ def _claim(claim_id: str, **values: object) -> dict[str, object]:
     base: dict[str, object] = {
         "claim_id": claim_id,
         "status": "paid",
+        "claimant_type": "other",
         "source_grade": "official_on_record",
         "value_year": pd.NA,
         "period_start": pd.NA,
@@ -145,3 +146,31 @@ def test_synthetic_claims_placed_like_the_reports_place_them() -> None:
     assert evidence.grade_text(placed.loc[["C054", "S001"]]) == (
         "1 official, on the record, 1 think tank or academic"
     )
+
+
+def test_a_denial_is_evidence_the_money_never_came_only_from_the_recipient() -> None:
+    frame = _frame(
+        _claim("R", status="denied", claimant_type="hamas"),  # "we have not received anything"
+        _claim("P", status="denied", claimant_type="iran_government"),  # denies a request
+        _claim("M", status="denied", claimant_type="media_unnamed_sources"),
+        _claim("S", status="stopped", claimant_type="iran_government"),
+    )
+    assert evidence.kinds(frame).tolist() == [
+        evidence.FLOW,
+        evidence.DENIED_REPORTS,
+        evidence.DENIED_REPORTS,
+        evidence.FLOW,
+    ]
+    assert evidence.flow(frame)["claim_id"].tolist() == ["R", "S"]
+    table = evidence.tally(evidence.place(frame))
+    assert table[evidence.FLOW].sum() == 2 and table[evidence.DENIED_REPORTS].sum() == 2
+
+
+def test_the_grade_ladder_is_told_best_first_from_the_vocabulary_with_its_reason() -> None:
+    text = evidence.ladder_text()
+    names = [cv.GRADE_NAMES[g] for g in SOURCE_GRADES]
+    positions = [text.index(n) for n in names]
+    assert positions == sorted(positions) and text.startswith("Source grades, best first")
+    # unnamed officials rank above think tanks: the reason is said
+    assert text.index("unnamed officials") < text.index("think tank or academic")
+    assert "close they are to the money" in text

@@ -500,3 +500,48 @@ def test_the_claims_timeline_title_shows_dollar_signs_as_text() -> None:
     assert text.count("$") == 2 and "\\" not in text
     assert text.startswith(f"{len(r.ranges)} yearly figures")
     plt.close("all")
+
+
+def test_the_claims_report_says_what_each_filter_leaves_out_and_it_reconciles() -> None:
+    from analysis.report import funding
+
+    r = funding.make(lambda name: syn.TABLES[name](), recipient_scope="hamas_only",
+                     start_year=2000, end_year=2025, min_grade="think_tank_academic")  # fmt: skip
+    steps = dict((what.split(" (")[0], n) for n, what in r.left_out)
+    # record minus every step is what the report shows
+    assert len(r.all_claims) - sum(steps.values()) == len(r.selected)
+    every = cv.select(r.all_claims, recipient_scope="including_aggregates")
+    hamas = cv.select(r.all_claims, recipient_scope="hamas_only")
+    assert steps["about money for groups that include Hamas, the Hamas-led government or donor "
+                 "pools"] == len(every) - len(hamas)  # fmt: skip
+    # the synthetic statement about 1993 is named with its year
+    years = next(what for _, what in r.left_out if what.startswith("about years outside"))
+    assert "2000–2025" in years and "Synthetic claimant 9, about 1993" in years
+    assert "from lower source grades" in steps
+    assert "It leaves out" in funding.intro_html(r)
+
+
+def test_the_rapprochement_count_reconciles_with_the_whole_record() -> None:
+    claims = syn.claims()
+    ev = rp.build(claims, syn.events(), syn.us_cpi(), min_grade="think_tank_academic")
+    c = ev.counts
+    hamas = cv.select(claims, recipient_scope="hamas_only")
+    assert c["all"] == len(claims) and c["record"] == len(hamas)
+    assert (
+        c["record"] - c["article"] - c["later_years"] - c["below_grade"] - c["other_status"]
+        == c["counted"]
+    )
+    text = rp.coverage_text(ev)
+    assert f"the record holds {len(claims)} in all; the other {len(claims) - len(hamas)}" in text
+
+
+def test_the_by_period_title_says_no_amount_was_paid_only_of_money_paid() -> None:
+    from types import SimpleNamespace
+
+    # no statement of money paid with a yearly amount for the rift years
+    ev = rp.build(syn.claims(), syn.events(), syn.us_cpi(), min_grade="blog_listicle_aggregator")
+    middle = periods.labels(ev.breaks)[1]
+    spread = ev.spread.assign(claims=ev.spread["claims"].where(ev.spread["period"].astype(str)
+                                                               .ne(middle), 0))  # fmt: skip
+    title = rp.money_title(SimpleNamespace(ev=SimpleNamespace(spread=spread, breaks=ev.breaks)))  # type: ignore[arg-type]
+    assert title == f"No yearly amount of Iranian money paid to Hamas is on record for {middle}"

@@ -141,9 +141,9 @@ def check_inflation(
     """ "High inflation rates", judged on the last full year before the article (``inflation``:
     ``year``, ``value`` in %; the processed tables hold no monthly Iranian consumer prices up to
     the article's month, so a yearly rate is the latest known). At or above ``high``: supported;
-    below it but higher than the year before (rising towards it): partly supported; below and
-    not rising: contradicted. The reason states the threshold and why. Later years are what
-    happened next."""
+    below it: contradicted by the figures known then, whether or not it was rising (a rise and
+    later years are told as what happened next, never the verdict). The reason states the
+    threshold and why, and that the rial's fall is judged in its own row."""
     claim = "Iran's currency is suffering under high inflation rates."
     by_year = inflation.set_index("year")["value"].astype(float).dropna().sort_index()
     known, later = split_years(by_year, published)
@@ -161,15 +161,15 @@ def check_inflation(
     threshold = f"inflation counts as high here from {high:.0f}% a year, {HIGH_INFLATION_WHY}"
     judged = partial(Verdict, "Inflation", claim, shows, later=after, as_of=published,
                      data_to=year_end(year))  # fmt: skip
+    rial = "the rial's fall is judged apart, in its own row"
     if now >= high:
-        return judged(SUPPORTED, f"{threshold}; {year}'s rate was at or above it")
-    if before is not None and now > before:
-        return judged(PARTLY, f"{threshold}; {year}'s rate was below it but up from "
-                      f"{year - 1}'s, rising towards it")  # fmt: skip
+        return judged(SUPPORTED, f"{threshold}; {year}'s rate was at or above it; {rial}")
+    rising = before is not None and now > before
     rose_after = any(v >= high for v in later.head(2))
-    return judged(CONTRADICTED, f"{threshold}; {year}'s rate was below it and not rising"
-                  + ("; it rose above it only after the article (what happened next)"
-                     if rose_after else ""))  # fmt: skip
+    return judged(CONTRADICTED, f"{threshold}; {year}'s rate was below it"
+                  + (f", though up from {year - 1}'s" if rising else "")
+                  + ("; inflation rose above it only after the article (what happened next)"
+                     if rose_after else "") + f"; {rial}")  # fmt: skip
 
 
 def rial_fall(monthly: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
@@ -364,23 +364,60 @@ def check_rift(
     return Verdict("The rift", claim, shows, UNTESTABLE, "no statement about those years")
 
 
-def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str) -> Verdict:
+def later_text(later: pd.DataFrame, after: int) -> str:
+    """The yearly amounts paid stated after the article (``later``: rows of
+    :func:`analysis.report.claims.ranges`) for the years from ``after``, in words: "5 statements
+    made 2019–2023 give $X to $Y a year" ("" when none)."""
+    rows = later[later["reference_year"] >= after]
+    if rows.empty:
+        return ""
+    years = evidence.said_end(rows["claim_date"]).dt.year.dropna().astype(int)
+    when = (
+        f"made {years.min()}–{years.max()}" if years.nunique() > 1
+        else f"made in {years.min()}" if len(years) else "with no date"
+    )  # fmt: skip
+    low = rows["low"].fillna(rows["high"]).min()
+    high = rows["high"].fillna(rows["low"]).max()
+    n = len(rows)
+    return (
+        f"{n} later statement{'s' if n != 1 else ''} ({when}) give{'' if n != 1 else 's'} "
+        f"{_money(low)} to {_money(high)} a year for {after} onwards; they are not part of the "
+        "verdict"
+    )
+
+
+def check_lower_rate(
+    spread: pd.DataFrame,
+    breaks: tuple[int, int],
+    grades: str,
+    *,
+    later: pd.DataFrame | None = None,
+    as_of: pd.Timestamp | None = None,
+) -> Verdict:
     """ "Resuming its financial support … at a much lower rate than pre-2012": the median yearly
     amount of money-paid claims after the return against before the break (``spread``:
-    :func:`analysis.report.claims.spread_by_period`)."""
+    :func:`analysis.report.claims.spread_by_period` of the statements made by the article's
+    date, ``as_of``; ``later``: the rows of :func:`analysis.report.claims.ranges` stated after
+    it, told as what happened next and never part of the verdict)."""
     claim = (
         "Since mid-2017 there is increasing talk of Iran resuming its financial support, at a "
         "much lower rate than pre-2012."
     )
     by = spread.set_index(spread["period"].astype(str))
     before, _, after = periods.labels(breaks)
+    verdict = partial(
+        Verdict,
+        later="" if later is None else later_text(later, breaks[1]),
+        as_of=as_of,
+    )
     nb, na = (int(evidence.number(by.loc[p, "claims"])) for p in (before, after))
     shows = (
         f"Money said to have been paid, with a yearly amount: {nb} statement"
-        f"{'s' if nb != 1 else ''} for the years {before}, {na} for {after} ({grades})"
+        f"{'s' if nb != 1 else ''} for the years {before}, {na} for {after} ({grades}; "
+        "statements made by the article's date)"
     )
     if min(nb, na) < MIN_CLAIMS_FOR_MEDIAN:
-        return Verdict("A lower rate", claim, shows + ".", UNTESTABLE,
+        return verdict("A lower rate", claim, shows + ".", UNTESTABLE,
                        f"a median needs at least {MIN_CLAIMS_FOR_MEDIAN} statements in each "
                        "period")  # fmt: skip
     mb, ma = (evidence.number(by.loc[p, "median_mid"]) for p in (before, after))
@@ -388,13 +425,13 @@ def check_lower_rate(spread: pd.DataFrame, breaks: tuple[int, int], grades: str)
     shows += f"; medians {_money(mb)} and {_money(ma)} a year (constant dollars)."
     overlap = evidence.number(by.loc[after, "highest"]) >= evidence.number(by.loc[before, "lowest"])
     if word == "lower" and not overlap:
-        return Verdict("A lower rate", claim, shows, SUPPORTED,
+        return verdict("A lower rate", claim, shows, SUPPORTED,
                        "every later amount is below every earlier one")  # fmt: skip
     if word == "lower":
-        return Verdict("A lower rate", claim, shows, PARTLY,
+        return verdict("A lower rate", claim, shows, PARTLY,
                        "the later median is lower, but the amounts of the two periods "
                        "overlap")  # fmt: skip
-    return Verdict("A lower rate", claim, shows, CONTRADICTED,
+    return verdict("A lower rate", claim, shows, CONTRADICTED,
                    f"the later median is {word} (within ×{SIMILAR_FACTOR} counts as the "
                    "same)")  # fmt: skip
 

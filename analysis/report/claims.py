@@ -14,6 +14,7 @@ include others (``recipient_scope`` other than Hamas or its military wing) or th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -185,7 +186,8 @@ def ranges(
 
     The year is ``placed_year`` when the claims were placed by
     :func:`analysis.report.evidence.place`, else ``reference_year``. Columns: ``claim_id``,
-    ``claimant``, ``claimant_type``, ``source_grade``, ``status``, ``is_aggregate``, ``bound``,
+    ``claimant``, ``claimant_type``, ``claim_date`` (when it was said), ``source_grade``,
+    ``status``, ``is_aggregate``, ``bound``,
     ``reference_year``, ``span_end`` (period_end when the claim covers several years),
     ``period``, ``low`` and ``high`` (US$ a year; constant US$ of ``base_year`` when ``us_cpi``
     and ``base_year`` are given, else nominal), ``low_open`` (no lower bound stated: "up to"),
@@ -211,6 +213,7 @@ def ranges(
             "claim_id": frame["claim_id"],
             "claimant": frame["claimant"],
             "claimant_type": frame["claimant_type"],
+            "claim_date": frame["claim_date"],
             "source_grade": frame["source_grade"],
             "status": frame["status"],
             "is_aggregate": frame["is_aggregate"].astype(bool),
@@ -341,6 +344,48 @@ def range_text(low: object, high: object) -> str:
     return f"{money(lo)}–{money(hi)}"
 
 
+#: Words that say an amount is per year or per month (English and the ledger's other languages).
+RATE_WORDS = re.compile(
+    r"\b(?:annually|annual|yearly|a year|per year|a month|per month|monthly|pro jahr|jährlich)\b",
+    re.IGNORECASE,
+)
+#: What the statements tables show where no amount was read from the words.
+NO_AMOUNT = "no amount given"
+
+
+def stated_amount(amount: object, period: object, read: bool = True) -> str:
+    """The amount and its period as stated, on one line, for readers: "$50 million annually,
+    after 1992". The curator's remarks in brackets are left out, a rate word the amount already
+    says is not repeated, an unspecified period is dropped; :data:`NO_AMOUNT` when no amount was
+    read (``read`` False): words such as "we lost very much" are not an amount."""
+    if not read:
+        return NO_AMOUNT
+    said = "; ".join(p.strip() for p in str(amount).split(" | ") if p.strip())
+    when = re.sub(r"\([^)]*\)|\.\.\.|…", " ", period if isinstance(period, str) else "")
+    if RATE_WORDS.search(said):
+        when = RATE_WORDS.sub(" ", when)
+    when = re.sub(r"\s+", " ", when).strip(" ,;:")
+    if when.lower() in ("", "unspecified"):
+        return said
+    return f"{said}, {when}"
+
+
+def stated_amounts(frame: pd.DataFrame) -> pd.Series:
+    """:func:`stated_amount` of each claim: :data:`NO_AMOUNT` where no amount was read from its
+    words (``amount_low`` and ``amount_high`` both empty, e.g. "we lost very much")."""
+    read = frame["amount_low"].notna() | frame["amount_high"].notna()
+    return pd.Series(
+        [
+            stated_amount(a, p, bool(r))
+            for a, p, r in zip(
+                frame["amount_as_stated"], frame["period_as_stated"], read, strict=True
+            )
+        ],
+        index=frame.index,
+        dtype="string",
+    )
+
+
 def _lines(*parts: pd.Series) -> pd.Series:
     """Cells of several short lines (missing parts left out); html_table turns them into
     ``<br>``-separated escaped text."""
@@ -360,7 +405,7 @@ def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
                 "(" + selected["claimant_type"].astype("string").str.replace("_", " ") + ")",
                 "grade: " + selected["source_grade"].map(GRADE_NAMES).astype("string"),
             ),
-            "as stated": _lines(selected["amount_as_stated"], selected["period_as_stated"]),
+            "as stated": stated_amounts(selected),
             "US$ a year (nominal)": [
                 range_text(lo, hi)
                 for lo, hi in zip(

@@ -7,7 +7,10 @@ where in time it belongs.
 - **promised or asked**: ``pledged``, ``offered``, ``requested``: money that may never have
   moved, shown apart and never added to money paid;
 - **stopped, cut or denied**: ``stopped``, ``reduced``, ``denied``: evidence about the flow
-  itself (that it ended, fell, or never came), tallied by period;
+  itself (that it ended, fell, or never came), tallied by period. A denial counts here only when
+  the recipient makes it ("we have not received anything": :data:`RECEIVERS`); a denial by the
+  payer or anyone else denies *reports* (of a payment, or of a request for one) and says nothing
+  about whether money moved: it is **a denial of reports** (:func:`kinds`), shown on its own line;
 - **not stated**: ``unknown``.
 
 *How good its source is* (the curated ``source_grade``, best first: :data:`GRADES`; the rule is in
@@ -51,7 +54,10 @@ EVIDENCE: dict[str, str] = {
     "denied": FLOW,
     "unknown": NOT_STATED,
 }
-EVIDENCE_ORDER = (MONEY_PAID, PROMISED, FLOW, NOT_STATED)
+DENIED_REPORTS = "denial of reports"
+EVIDENCE_ORDER = (MONEY_PAID, PROMISED, FLOW, DENIED_REPORTS, NOT_STATED)
+#: Claimant types whose denial ("we received nothing") is evidence about the flow itself.
+RECEIVERS = ("hamas",)
 #: Statuses whose claim is dated by when the flow changed, not by the years money was for.
 FLOW_STATUSES = tuple(s for s, e in EVIDENCE.items() if e == FLOW)
 UNDATED = "undated"
@@ -97,9 +103,21 @@ def restrict(
     keep = grade_rank(claims["source_grade"]) <= limit
     if statuses:
         keep &= claims["status"].isin(check_statuses(statuses))
-    return claims[keep.fillna(False).astype(bool)].assign(
-        evidence=lambda d: d["status"].map(EVIDENCE)
-    )
+    return claims[keep.fillna(False).astype(bool)].assign(evidence=kinds)
+
+
+def kinds(claims: pd.DataFrame) -> pd.Series:
+    """What each claim is evidence of: :data:`EVIDENCE` of its status, except that a denial not
+    made by the recipient (:data:`RECEIVERS`) is :data:`DENIED_REPORTS`, not evidence that the
+    money stopped or never came."""
+    kind = claims["status"].map(EVIDENCE)
+    other_denial = claims["status"].eq("denied") & ~claims["claimant_type"].isin(RECEIVERS)
+    return kind.mask(other_denial, DENIED_REPORTS)
+
+
+def flow(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims that are evidence the money stopped, fell or never came (:func:`kinds`)."""
+    return claims[kinds(claims).eq(FLOW).to_numpy()]
 
 
 def money_paid(claims: pd.DataFrame) -> pd.DataFrame:
@@ -168,16 +186,33 @@ def undated(placed: pd.DataFrame) -> pd.DataFrame:
 def tally(placed: pd.DataFrame, breaks: tuple[int, int] = PERIOD_BREAKS) -> pd.DataFrame:
     """Claims by period and by what they are evidence of (every period and kind listed):
     index ``period`` (plus ``undated``), one column per :data:`EVIDENCE_ORDER` kind, ``total``."""
-    kinds = placed["status"].map(EVIDENCE)
     period = placed["period"].astype("object").where(placed["period"].notna(), UNDATED)
     table = (
-        pd.crosstab(period, kinds)
+        pd.crosstab(period, kinds(placed))
         .reindex(index=[*periods.labels(breaks), UNDATED], columns=list(EVIDENCE_ORDER))
         .fillna(0)
         .astype(int)
     )
     table["total"] = table.sum(axis=1)
     return table.rename_axis(index="period", columns=None)
+
+
+#: Why the grades rank as they do (the rule of ``docs/adding-a-claim.md``: grade who stands
+#: behind the figure, never whether it seems plausible).
+LADDER_WHY = (
+    "they rank who stands behind a figure by how close they are to the money: officials and "
+    "party figures, even unnamed ones, speak from inside the governments, intelligence services "
+    "and movements that pay, receive or track it; analysts and academics give their own "
+    "estimates from outside; media without a named source and blogs name no one who could be "
+    "checked"
+)
+
+
+def ladder_text() -> str:
+    """The grade ladder in words, best first, and why: "Source grades, best first: official,
+    on the record > … > blog, listicle or aggregator; they rank …"."""
+    order = " > ".join(GRADE_NAMES[g] for g in GRADES)
+    return f"Source grades, best first: {order}; {LADDER_WHY}."
 
 
 def grade_counts(frame: pd.DataFrame) -> pd.Series:
@@ -189,3 +224,24 @@ def grade_text(frame: pd.DataFrame) -> str:
     """The grades of a set of claims in words: "2 official, on the record, 1 blog, …"."""
     counts = grade_counts(frame)
     return ", ".join(f"{n} {GRADE_NAMES[str(g)]}" for g, n in counts.items() if n) or "none"
+
+
+def said_by(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``frame`` split by when each statement was made (``claim_date``): those made on or before
+    ``as_of`` (what could be known then) and the rest (made later, or with no date: what
+    happened next, never part of a verdict as of ``as_of``)."""
+    known = (said_end(frame["claim_date"]) <= as_of).fillna(False).astype(bool).to_numpy()
+    return frame[known], frame[~known]
+
+
+def said_end(dates: pd.Series) -> pd.Series:
+    """The last day a partial date (YYYY, YYYY-MM or YYYY-MM-DD) can mean: a statement dated
+    only "2018" may have been made on 31 December 2018 (NaT where no date)."""
+
+    def last_day(value: object) -> pd.Timestamp | None:
+        if not isinstance(value, str) or not value:
+            return None
+        freq = {4: "Y", 7: "M"}.get(len(value), "D")
+        return pd.Period(value, freq=freq).end_time.normalize()
+
+    return pd.Series([last_day(t) for t in dates], index=dates.index, dtype="datetime64[ns]")

@@ -55,6 +55,8 @@ class FundingReport:
     base_year: int
     events: pd.DataFrame
     filters: str
+    #: what each filter leaves out of the record (:func:`left_out`)
+    left_out: list[tuple[int, str]]
     #: the article's publication date, marked on the timeline
     published: pd.Timestamp
 
@@ -107,6 +109,16 @@ def make(
             min_grade,
             statuses,
         ),
+        left_out=left_out(
+            claims,
+            claimant_types=claimant_types,
+            recipient_scope=recipient_scope,
+            start_year=start_year,
+            end_year=end_year,
+            include_vague=include_vague,
+            min_grade=min_grade,
+            statuses=statuses,
+        ),  # fmt: skip
         published=article.article_date(claims),
     )
 
@@ -141,6 +153,62 @@ def _filters(
     return "; ".join(parts)
 
 
+def left_out(
+    claims: pd.DataFrame,
+    *,
+    claimant_types: Sequence[str],
+    recipient_scope: str,
+    start_year: int,
+    end_year: int,
+    include_vague: bool,
+    min_grade: str,
+    statuses: Sequence[str],
+) -> list[tuple[int, str]]:
+    """What each filter of the report leaves out of the record, in the order applied: (count,
+    what) per step with a count, so that the record minus the steps is what the report shows.
+    The years step names the statements it leaves out (who, and the year they are about)."""
+    steps: list[tuple[int, str]] = []
+    every = view.select(claims, recipient_scope="including_aggregates")
+    scoped = view.select(claims, recipient_scope=recipient_scope)
+    if len(every) > len(scoped):
+        other = (
+            "about money for groups that include Hamas, the Hamas-led government or donor pools "
+            "(the other report shows them)"
+        )
+        steps.append((len(every) - len(scoped), other))
+    typed = view.select(claims, recipient_scope=recipient_scope, claimant_types=claimant_types)
+    if len(scoped) > len(typed):
+        steps.append((len(scoped) - len(typed), "from other kinds of source"))
+    clear = view.select(claims, recipient_scope=recipient_scope, claimant_types=claimant_types,
+                        include_vague=include_vague)  # fmt: skip
+    if len(typed) > len(clear):
+        steps.append((len(typed) - len(clear), "with vague wordings"))
+    dated = view.select(claims, recipient_scope=recipient_scope, claimant_types=claimant_types,
+                        include_vague=include_vague, start_year=start_year,
+                        end_year=end_year)  # fmt: skip
+    outside = clear[~clear["claim_id"].isin(dated["claim_id"])]
+    if len(outside):
+        named = "; ".join(
+            f"{c}, about {int(y)}" for c, y in zip(outside["claimant"], outside["reference_year"],
+                                                  strict=True)
+        )  # fmt: skip
+        steps.append((len(outside), f"about years outside {start_year}–{end_year} ({named})"))
+    graded = evidence.restrict(dated, min_grade=min_grade)
+    if len(dated) > len(graded):
+        steps.append((len(dated) - len(graded), "from lower source grades"))
+    kept = evidence.restrict(dated, min_grade=min_grade, statuses=statuses)
+    if len(graded) > len(kept):
+        steps.append((len(graded) - len(kept), "of other statuses"))
+    return steps
+
+
+def left_out_text(steps: list[tuple[int, str]]) -> str:
+    """:func:`left_out` in words: " It leaves out 1 about years outside 1990–2025 (…)." """
+    if not steps:
+        return ""
+    return " It leaves out " + "; ".join(f"{n} {what}" for n, what in steps) + "."
+
+
 def intro_html(r: FundingReport) -> str:
     """The counts the report rests on, from its frames."""
     placed = int(r.selected["placed_year"].notna().sum())
@@ -152,7 +220,8 @@ def intro_html(r: FundingReport) -> str:
     drawn_others = int(r.others["reference_year"].notna().sum())
     return (
         f"<p>The record holds <b>{len(r.all_claims)}</b> statements. This report shows "
-        f"<b>{len(r.selected)}</b> of them: {escape(r.filters)}. "
+        f"<b>{len(r.selected)}</b> of them: {escape(r.filters)}."
+        f"{escape(left_out_text(r.left_out))} {escape(evidence.ladder_text())} "
         f"<b>{len(r.ranges)}</b> give an amount per year or per month and are drawn on the "
         f"timeline as yearly ranges in constant {r.base_year} dollars; <b>{drawn_others}</b> "
         "others (one-off sums, totals over several years, shares with no amount, no amount, or "

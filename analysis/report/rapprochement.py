@@ -266,10 +266,17 @@ class Evidence:
     ranges: pd.DataFrame
     #: :func:`analysis.report.claims.spread_by_period` of ``ranges``.
     spread: pd.DataFrame
+    #: ``spread`` of the statements made on or before the article's date: what a verdict as of
+    #: that date rests on (:func:`analysis.report.evidence.said_by`).
+    known_spread: pd.DataFrame
+    #: The rows of ``ranges`` made after the article's date (or undated): what happened next.
+    said_later: pd.DataFrame
     #: :func:`analysis.report.evidence.tally` of ``shown``.
     tally: pd.DataFrame
-    #: The stops, cuts and denials of ``shown`` (placed).
+    #: The stops, cuts and denials of ``shown`` (placed): :func:`analysis.report.evidence.flow`.
     flow: pd.DataFrame
+    #: The denials of reports of ``shown`` (not evidence about the flow: its own table).
+    denials: pd.DataFrame
     #: The claims of ``shown`` with no year.
     undated: pd.DataFrame
     base_year: int
@@ -308,19 +315,24 @@ def build(
     ranges = claims_view.ranges(
         evidence.money_paid(shown), us_cpi=us_cpi, base_year=base_year, breaks=breaks
     )
+    published = article.article_date(claims)
+    known, later = evidence.said_by(ranges, published)
     return Evidence(
         breaks=breaks,
         break_date=break_date,
         return_date=return_date,
-        published=article.article_date(claims),
+        published=published,
         hamas=hamas.reset_index(drop=True),
         min_grade=min_grade,
         statuses=tuple(statuses),
         shown=shown,
         ranges=ranges,
         spread=claims_view.spread_by_period(ranges, breaks),
+        known_spread=claims_view.spread_by_period(known, breaks),
+        said_later=later,
         tally=evidence.tally(shown, breaks),
-        flow=shown[shown["status"].isin(evidence.FLOW_STATUSES)],
+        flow=evidence.flow(shown),
+        denials=shown[evidence.kinds(shown).eq(evidence.DENIED_REPORTS).to_numpy()],
         undated=evidence.undated(shown),
         base_year=base_year,
         counts=counts,
@@ -337,7 +349,8 @@ def coverage(
     """How the record's statements on Iran's money for Hamas alone come down to the ones the
     report counts, step by step (each step leaves out the statements named by its key):
 
-    ``record`` (every statement on Hamas alone, as the claims report with that scope lists
+    ``all`` (every statement of the record), ``record`` (every statement on Hamas alone, as
+    the claims report with that scope lists
     them before its own year filter), ``article`` (the article's own sentences: what is tested),
     ``later_years`` (about years after ``end_year``), ``below_grade`` (graded below
     ``min_grade``), ``other_status`` (outside ``statuses``) and ``counted`` (what is left:
@@ -350,6 +363,7 @@ def coverage(
     graded = evidence.restrict(in_years, min_grade=min_grade)
     counted = evidence.restrict(in_years, min_grade=min_grade, statuses=statuses)
     return {
+        "all": len(claims),
         "record": len(record),
         "article": len(own),
         "later_years": len(rest) - len(in_years),
@@ -392,6 +406,12 @@ def coverage_text(ev: Evidence, end_year: int | None = None) -> str:
     text = (
         f"This report counts {plots.statements(c['counted'])} of the {c['record']} on record "
         "about Iran's money for Hamas alone, whatever the years"
+        + (
+            f" (the record holds {c['all']} in all; the other {c['all'] - c['record']} are "
+            "about money for groups that include Hamas, the Hamas-led government or donor pools)"
+            if c.get("all", c["record"]) > c["record"]
+            else ""
+        )
         + (f"; it leaves out {out}" if out else "")
         + "."
     )
@@ -469,7 +489,9 @@ def verdicts(
             "main sources of income.",
             "no series measures smuggling income; one dated testimony is on the timeline below",
         ),  # fmt: skip
-        article.check_lower_rate(ev.spread, ev.breaks, grades),
+        article.check_lower_rate(
+            ev.known_spread, ev.breaks, grades, later=ev.said_later, as_of=ev.published
+        ),  # fmt: skip
         article.check_no_official_figures(ev.hamas),
         article.check_260m(None if missing_claims(claims) else founding_claim_check(claims)),
         article.check_inflation(inflation, ev.published),
@@ -505,6 +527,7 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
     by_topic = {c.topic: c for c in checks}
     before, middle, after = periods.labels(ev.breaks)
     spread = ev.spread.set_index(ev.spread["period"].astype(str))
+    known = ev.known_spread.set_index(ev.known_spread["period"].astype(str))
     flow_rift = int(evidence.number(ev.tally.loc[middle, evidence.FLOW]))
     paid_rift = int(evidence.number(ev.tally.loc[middle, evidence.MONEY_PAID]))
     n_rift = int(evidence.number(spread.loc[middle, "claims"]))
@@ -520,14 +543,18 @@ def key_findings(ev: Evidence, checks: list[article.Verdict], squeeze: pd.DataFr
         f"{plots.statements(n_rift)} with a yearly amount paid "
         f"{'covers' if n_rift < 2 else 'cover'} those years.",
     ]
-    nb, na = (int(evidence.number(spread.loc[p, "claims"])) for p in (before, after))
+    nb, na = (int(evidence.number(known.loc[p, "claims"])) for p in (before, after))
+    lower = by_topic["A lower rate"]
     if nb and na:
         sentences.append(
-            f"Yearly amounts said to have been paid run from {_range(spread.loc[before])} "
-            f"{before} ({plots.statements(nb)}) and from {_range(spread.loc[after])} from "
-            f"{ev.breaks[1]} on ({plots.statements(na)}), in {ev.base_year} dollars: "
-            f"{by_topic['A lower rate'].why} ({by_topic['A lower rate'].verdict})."
+            f"Statements made by the article's date give yearly amounts paid from "
+            f"{_range(known.loc[before])} for {before} ({plots.statements(nb)}) and from "
+            f"{_range(known.loc[after])} from {ev.breaks[1]} on ({plots.statements(na)}), in "
+            f"{ev.base_year} dollars: {lower.why} ({lower.verdict})."
+            + (f" What happened next: {lower.later}." if lower.later else "")
         )
+    elif nb or na:
+        sentences.append(f"{lower.shows} The lower rate {lower.verdict}: {lower.why}.")
     tunnels = by_topic["The $260m"]
     not_borne_out = tunnels.verdict == article.UNTESTABLE and "not the more than" in tunnels.why
     sentences.append(
@@ -704,7 +731,8 @@ def findings_html(r: Report) -> str:
     items = "".join(f"<li>{escape(s)}</li>" for s in key_findings(r.ev, r.checks, r.squeeze))
     return (
         f"<ul class='findings'>{items}</ul><p class='muted'>Statements counted: "
-        f"{escape(filter_text(r.ev))}. {escape(coverage_text(r.ev, r.end_year))}</p>"
+        f"{escape(filter_text(r.ev))}. {escape(coverage_text(r.ev, r.end_year))} "
+        f"{escape(evidence.ladder_text())}</p>"
     )
 
 
@@ -733,7 +761,7 @@ def money_title(r: Report) -> str:
     spread = r.ev.spread.set_index(r.ev.spread["period"].astype(str))
     middle = periods.labels(r.ev.breaks)[1]
     if evidence.number(spread.loc[middle, "claims"]) == 0:
-        return f"No yearly amount of Iranian money for Hamas is on record for {middle}"
+        return f"No yearly amount of Iranian money paid to Hamas is on record for {middle}"
     return f"Yearly amounts said to have been paid, by period ({middle}: the rift)"
 
 
@@ -769,7 +797,7 @@ def statements_html(frame: pd.DataFrame, caption: str) -> str:
         {
             "about": year,
             "who": frame["claimant"] + "\n(" + frame["source_grade"].map(GRADE_NAMES) + ")",
-            "said": frame["amount_as_stated"]
+            "said": claims_view.stated_amounts(frame)
             + "\n("
             + claims_view.status_text(frame["status"])
             + ")",

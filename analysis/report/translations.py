@@ -18,7 +18,7 @@ from analysis import config
 FILE = "quote_translations.csv"
 COLUMNS = ("claim_id", "translation", "translator_note")
 #: How a translation is introduced under its quote.
-LABEL = "Translation (this project's): "
+LABEL = "Our translation: "
 #: Short words that mark English text, and words that mark the other languages of the ledger
 #: (German, French, Italian, Portuguese, Spanish); none is a word of both.
 ENGLISH_WORDS = frozenset(
