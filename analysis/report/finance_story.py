@@ -301,6 +301,14 @@ def military_in_constant_dollars(
     return milex.assign(**const)
 
 
+def _sipri_dollars_label(milex: pd.DataFrame) -> str:
+    """Legend label of SIPRI's own dollars, naming their release when the frame does."""
+    releases = sorted({str(r) for r in milex.get(finances.USD_RELEASE, pd.Series()).dropna()})
+    if len(releases) == 1:
+        return f"SIPRI's dollars ({releases[0]} release, at SIPRI's rate)"
+    return "SIPRI's dollars (converted at SIPRI's rate)"
+
+
 def military_chart(
     milex: pd.DataFrame,
     events: pd.DataFrame,
@@ -319,7 +327,7 @@ def military_chart(
     ax_pct.plot(milex["year"], milex["pct_gdp"], color=charts.PALETTE["iran"], marker=".")
     ax_pct.set_ylim(bottom=0)
     ax_usd.plot(milex["year"], milex["sipri_const_bn"], color=charts.PALETTE["official"],
-                marker=".", label="SIPRI's dollars (converted at SIPRI's rate)")  # fmt: skip
+                marker=".", label=_sipri_dollars_label(milex))  # fmt: skip
     at_rate = f"SIPRI's rials at the {finances.RATE_NAMES[fx_rate_type]} average rate"
     ax_usd.plot(milex["year"], milex["at_rate_const_bn"], color=charts.PALETTE[fx_rate_type],
                 marker=".", lw=2.4, label=at_rate)  # fmt: skip
@@ -336,7 +344,9 @@ def military_chart(
         title="Iran's military expenditure, share of GDP",
         ylabel="% of GDP",
         sources=[
-            "SIPRI Military Expenditure Database (World Bank MS.MIL.XPND.GD.ZS for years it lacks)",
+            f"SIPRI Military Expenditure Database: dollars from {finances.release_label(milex)}, "
+            "rials from the latest release that has rial figures",
+            "share of GDP: World Bank MS.MIL.XPND.GD.ZS (SIPRI's latest release)",
             "rial rates: bonbast.com, TGJU.org and World Bank PA.NUS.FCRF",
             "US BLS CPI-U",
         ],
@@ -352,18 +362,21 @@ def military_chart(
 
 
 def conversion_note(milex: pd.DataFrame, annual: pd.DataFrame) -> str | None:
-    """A chart note naming the years SIPRI's dollars fell while its rials rose
-    (:func:`finances.conversion_drops` of ``milex``, a :func:`finances.military` frame), or None.
-    For any chart that draws SIPRI's current dollars."""
+    """A chart note for any chart that draws SIPRI's current dollars: which release they all
+    come from (:func:`finances.release_label`) and the years SIPRI's dollars fell while its
+    rials rose (:func:`finances.conversion_drops` of ``milex``, a :func:`finances.military`
+    frame); None when it has neither."""
     drops = finances.conversion_drops(finances.sipri_conversion(milex, annual))
-    if drops.empty:
-        return None
-    return (
-        "SIPRI's dollars fall in "
-        + ", ".join(str(int(y)) for y in drops["year"])
-        + " while its rial figures rise: the fall comes from the exchange rate SIPRI converts "
-        "at, not from fewer rials (see text)."
-    )
+    release = finances.release_label(milex)
+    parts = [] if release == "SIPRI" else [f"SIPRI's dollars for every year are from {release}."]
+    if not drops.empty:
+        parts.append(
+            "SIPRI's dollars fall in "
+            + ", ".join(str(int(y)) for y in drops["year"])
+            + " while its rial figures rise: the fall comes from the exchange rate SIPRI "
+            "converts at, not from fewer rials (see text)."
+        )
+    return " ".join(parts) or None
 
 
 def _rate(value: float) -> str:
