@@ -149,13 +149,14 @@ def oil_paragraph(oil: pd.DataFrame, indicators: pd.DataFrame) -> str:
     """What the oil chart shows and what stands in for oil rents where they are missing."""
     rents = finances.has_indicator(indicators, finances.OIL_RENTS)
     rents_name = "oil rents (what oil earns above its cost of production, as a share of GDP)"
-    text = f"<p>The World Bank's {rents_name} " + (
-        "is in the data and is drawn below."
+    text = (
+        f"<p>The World Bank's {rents_name} is in the data and is drawn below."
         if rents
-        else "is <b>not</b> among the series this report draws on, so it does not show oil "
-        "rents. As a proxy for what oil could earn, it multiplies Iran's output by the Brent "
-        "price: the gross market value of the oil produced. That is an upper bound: part of the "
-        "output is used at home at subsidised prices, and sanctioned exports sell at a discount."
+        else f"<p>The World Bank's figure for {rents_name} would show what oil earns the "
+        "country, but it is <b>not</b> in the data this report uses. Instead the chart "
+        "multiplies Iran's output by the Brent price: the gross market value of the oil "
+        "produced. That is an upper bound: part of the output is used at home at subsidised "
+        "prices, and sanctioned exports sell at a discount."
     )
     if oil["fuel_exports_pct"].notna().any():
         text += (
@@ -499,24 +500,11 @@ def revisions_paragraph(indicators: pd.DataFrame, start_year: int, end_year: int
             ["year", "old_value", "old_release", "new_value", "new_release"]
         ].itertuples(index=False)
     )
-    usd = finances.in_years(
-        indicators[
-            (indicators["indicator_code"] == finances.SIPRI_USD_CURRENT)
-            & (indicators["country_code"] == finances.IRAN)
-        ],
-        start_year,
-        end_year,
-    )
-    later_years = sorted(usd.loc[usd["vintage"].isin(set(revised["new_release"])), "year"])
-    later = (
-        f" The figures of {', '.join(map(str, later_years))} come only from the later release: "
-        "compare them with its revised figures, not with the older release's."
-        if later_years
-        else ""
-    )
+    newest = sorted({str(r) for r in revised["new_release"]})
     return (
         "<p>A later SIPRI release revised Iran's military spending in current dollars for these "
-        f"years (the charts keep each year's figures from one release): {changes}.{later}</p>"
+        f"years; the charts draw every year's dollars from the {' and '.join(newest)} release, "
+        f"so no line mixes the two: {changes}.</p>"
     )
 
 
@@ -588,11 +576,8 @@ def deflator_paragraph(indicators: pd.DataFrame, inflation: pd.DataFrame) -> str
     row = both.iloc[int(gap.to_numpy().argmax())]
     return (
         "<p>Consumer prices are not the only measure of inflation: the GDP deflator covers "
-        "everything the economy produces. The site datahub.io, which republishes the World Bank's "
-        "series, "
-        "also ships two tables with the two labels swapped; the series shown is read from its "
-        "copy of the World Bank file and checked against them, so it is the consumer-price one. "
-        f"The two measures can differ widely: in {int(row['year'])} consumer "
+        "everything the economy produces, and the two can differ widely. "
+        f"In {int(row['year'])} consumer "
         f"prices rose <b>{float(row['value_cpi']):.1f}%</b> and the deflator "
         f"<b>{float(row['value_deflator']):.1f}%</b>.</p>"
     )
