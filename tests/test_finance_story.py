@@ -229,3 +229,46 @@ def test_oil_chart_axes_start_at_zero_and_value_is_current_dollars(
     assert "current" in value.get_ylabel()
     plt.close(fig)
     assert "(current dollars)" in story.oil_value_paragraph(oil)
+
+
+def _legend_clear_of_axes(ax: object) -> bool:
+    """True when the axes' legend, drawn, lies wholly below the axes' data area."""
+    fig = ax.figure  # type: ignore[attr-defined]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)  # type: ignore[attr-defined]
+    box = ax.get_window_extent(renderer)  # type: ignore[attr-defined]
+    return bool(legend.y1 <= box.y0)
+
+
+def test_rate_and_oil_legends_sit_outside_the_data(ind: pd.DataFrame, events: pd.DataFrame) -> None:
+    from analysis.report import plots
+
+    fig = story.rate_chart(syn.fx_rates(), ind, events, fx_rate_type="open_market", **SPAN)
+    assert _legend_clear_of_axes(fig.axes[0])
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.plot([2000, 2001], [1, 2], label="a line")
+    plots.legend_below(ax)
+    assert _legend_clear_of_axes(ax)
+    plt.close(fig)
+
+
+def test_conversion_note_names_only_drops_in_the_years_drawn() -> None:
+    note = story.conversion_note(CONVERSION_MILEX, CONVERSION_ANNUAL)
+    assert note is not None and "fall in 2019" in note
+    assert story.conversion_note(CONVERSION_MILEX, CONVERSION_ANNUAL, start_year=2020) is None
+    assert "2019" in str(
+        story.conversion_note(CONVERSION_MILEX, CONVERSION_ANNUAL, start_year=2018, end_year=2020)
+    )
+
+
+def test_capacity_shading_note_follows_the_rift_dates() -> None:
+    from analysis.report import plots
+
+    span, words = plots._rift_shade(
+        (2012, 2017), (pd.Timestamp("2012-02-06"), pd.Timestamp("2017-08-07"))
+    )
+    assert words == "the rift, February 2012 to August 2017"
+    assert 2012 < span[0] < 2012.2 and 2017.5 < span[1] < 2017.7
+    assert plots._rift_shade((2012, 2017), None)[1] == "the rift years 2012–2016"

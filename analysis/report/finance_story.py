@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.report import charts, finances
+from analysis.report.plots import legend_below
 from analysis.report.html import html_table
 from analysis.report.oil_trade import draw_crude_exports
 
@@ -76,7 +77,7 @@ def rate_chart(
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     charts.mark_events(ax, events)
-    ax.legend(fontsize=8, loc="upper left")
+    legend_below(ax, fontsize=8)
     years = lines["date"].dt.year
     quoted = fx_rates[fx_rates["date"].dt.year.between(start_year, end_year)]
     return charts.finish(
@@ -362,12 +363,21 @@ def military_chart(
     )
 
 
-def conversion_note(milex: pd.DataFrame, annual: pd.DataFrame) -> str | None:
+def conversion_note(
+    milex: pd.DataFrame,
+    annual: pd.DataFrame,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> str | None:
     """A chart note for any chart that draws SIPRI's current dollars: which release they all
     come from (:func:`finances.release_label`) and the years SIPRI's dollars fell while its
     rials rose (:func:`finances.conversion_drops` of ``milex``, a :func:`finances.military`
-    frame); None when it has neither."""
-    drops = finances.conversion_drops(finances.sipri_conversion(milex, annual))
+    frame) within ``start_year``–``end_year`` (the years the chart draws); None when it has
+    neither."""
+    drops = finances.in_years(
+        finances.conversion_drops(finances.sipri_conversion(milex, annual)), start_year, end_year
+    )
     release = finances.release_label(milex)
     parts = [] if release == "SIPRI" else [f"SIPRI's dollars for every year are from {release}."]
     if not drops.empty:
