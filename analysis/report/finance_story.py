@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.report import charts, finances
-from analysis.report.plots import legend_below
 from analysis.report.html import html_table
 from analysis.report.oil_trade import draw_crude_exports
+from analysis.report.plots import legend_below
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
