@@ -80,3 +80,13 @@ def test_military_bases_draws_sipri_dollars_from_one_release() -> None:
     bases = finances.military_bases(_two_releases(), _annual())
     sipri = bases[bases["basis"] == finances.SIPRI_BASIS].set_index("year")["milex_usd_m"]
     assert sipri[2023] == 7400.0
+
+
+def test_conversion_paragraph_names_the_release_of_its_rials_and_dollars() -> None:
+    from analysis.report import finance_story
+
+    milex = finances.military(_two_releases(), _annual(), rate_type="official")
+    assert set(milex["rial_release"].dropna()) == {"2024"}
+    said = finance_story._conversion_release(milex)
+    assert "SIPRI's 2024 release" in said and "the 2025 release's dollars" in said
+    assert finance_story._conversion_release(milex.assign(usd_release="2024")) == ""

@@ -426,7 +426,9 @@ def military_conversion_paragraph(
         for _, d in drops.iterrows()
     )
     falls = (
-        "<p>In these years SIPRI's dollar figure fell while its rial figure rose: the fall comes "
+        "<p>In these years SIPRI's dollar figure fell while its rial figure rose"
+        + _conversion_release(finances.in_years(milex, start_year, end_year))
+        + ": the fall comes "
         "from the exchange rate, not from fewer rials spent (prices in Iran rose too, so this "
         f"says nothing of real spending):</p><ul>{items}</ul>"
         if items
@@ -438,6 +440,20 @@ def military_conversion_paragraph(
         f"(rial ÷ dollars). {used}The chart's right panel deflates those current dollars to "
         "one year's prices with US consumer prices; that removes US inflation, not a change "
         f"of exchange rate.</p>{falls}"
+    )
+
+
+def _conversion_release(frame: pd.DataFrame) -> str:
+    """ " (figures of SIPRI's 2024 release, …)": which release the rial and dollar figures of
+    the conversion come from, when it is not the release the chart's dollars come from; ''
+    otherwise."""
+    rial = sorted({str(r) for r in frame.get("rial_release", pd.Series()).dropna()})
+    drawn = sorted({str(r) for r in frame.get(finances.USD_RELEASE, pd.Series()).dropna()})
+    if len(rial) != 1 or rial == drawn:
+        return ""
+    return (
+        f" (figures of SIPRI's {rial[0]} release, the latest with rial figures, so rial and "
+        f"dollars are of one release; the chart draws the {', '.join(drawn)} release's dollars)"
     )
 
 

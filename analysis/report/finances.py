@@ -460,8 +460,8 @@ def military(
     release: :func:`latest_release`), ``usd_release`` (that release), ``usd_m_sipri_workbook``
     (SIPRI's dollars from the release the rial figures come from, for the rate SIPRI's dollars
     imply: :func:`sipri_conversion`), ``rial_bn`` (SIPRI local currency, calendar year, billion
-    rial) and ``usd_m_at_rate`` (that rial amount at the chosen ``rate_type``'s annual average,
-    US$ m; empty for years without a rate).
+    rial), ``rial_release`` (its release) and ``usd_m_at_rate`` (that rial amount at the
+    chosen ``rate_type``'s annual average, US$ m; empty for years without a rate).
 
     The share of GDP is the World Bank's MS.MIL.XPND.GD.ZS (SIPRI's latest release,
     republished) when it reaches as far as SIPRI's own share table, else SIPRI's table alone:
@@ -499,10 +499,21 @@ def military(
         .sort_values("year")
         .reset_index(drop=True)
     )
+    rial_rows = in_years(
+        indicators[
+            (indicators["indicator_code"] == SIPRI_LOCAL_CALENDAR)
+            & (indicators["country_code"] == IRAN)
+            & indicators["value"].notna()
+        ],
+        start_year,
+        end_year,
+    )
+    rial_release = rial_rows.set_index("year")["vintage"].astype(object).map(_release_order)
     return frame.assign(
         rial_bn=lambda d: d["rial"].astype(float) / 1e9,
         usd_m_at_rate=lambda d: d["rial"].astype(float) / d["year"].map(rate) / 1e6,
         rate_type=rate_type,
+        rial_release=lambda d: d["year"].map(rial_release),
     ).drop(columns="rial")
 
 
