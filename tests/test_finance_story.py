@@ -192,7 +192,8 @@ def test_series_table_shows_reader_columns_not_provenance(ind: pd.DataFrame) -> 
     inflation = finances.series(ind, finances.INFLATION, **SPAN)
     table = story.series_table(inflation, "inflation (%)")
     assert "source_file" not in table and "source_row" not in table
-    assert ".csv" not in table
+    # no raw file name (the table's own CSV download link is for readers)
+    assert str(inflation["source_file"].iloc[0]) not in table
     assert "<th" in table and "inflation (%)" in table and ">unit<" in table
     assert f"Source: World Bank WDI: {inflation['indicator_name'].iloc[0]}" in table
     assert table.count("<tr>") == len(inflation) + 1
