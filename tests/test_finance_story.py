@@ -53,7 +53,7 @@ def test_rates_paragraph_and_table(annual: pd.DataFrame) -> None:
 
 def test_oil_paragraphs_say_rents_are_missing_and_value_peaks(ind: pd.DataFrame) -> None:
     oil = finances.oil(syn.oil_prices(), ind, **SPAN)
-    assert "is <b>not</b> among the series" in story.oil_paragraph(oil, ind)
+    assert "is <b>not</b> in the data this report uses" in story.oil_paragraph(oil, ind)
     top = oil.dropna(subset=["output_value_usd_bn"]).sort_values("output_value_usd_bn").iloc[-1]
     assert f"worth most in {int(top['year'])}" in story.oil_value_paragraph(oil)
     assert story.oil_value_paragraph(oil.assign(output_value_usd_bn=float("nan"))) == ""
@@ -192,7 +192,8 @@ def test_series_table_shows_reader_columns_not_provenance(ind: pd.DataFrame) -> 
     inflation = finances.series(ind, finances.INFLATION, **SPAN)
     table = story.series_table(inflation, "inflation (%)")
     assert "source_file" not in table and "source_row" not in table
-    assert ".csv" not in table.split("</table>")[0]  # no raw file name in the table itself
+    # no raw file name (the table's own CSV download link is for readers)
+    assert str(inflation["source_file"].iloc[0]) not in table
     assert "<th" in table and "inflation (%)" in table and ">unit<" in table
     assert f"Source: World Bank WDI: {inflation['indicator_name'].iloc[0]}" in table
     assert table.count("<tr>") == len(inflation) + 1
@@ -212,7 +213,8 @@ def test_deflator_paragraph_picks_the_widest_gap() -> None:
     )
     text = story.deflator_paragraph(pd.concat([rows, deflator]), inflation)
     row = inflation.iloc[1]
-    assert f"in {int(row['year'])} consumer prices rose <b>{row['value']:.1f}%</b>" in text
+    assert f"In {int(row['year'])} consumer prices rose <b>{row['value']:.1f}%</b>" in text
+    assert "swapped" not in text  # a fault of a copy upstream is no reader's business
     assert f"the deflator <b>{row['value'] + 9:.1f}%</b>" in text
     assert story.deflator_paragraph(rows, inflation) == ""  # no deflator: nothing said
 
@@ -228,3 +230,46 @@ def test_oil_chart_axes_start_at_zero_and_value_is_current_dollars(
     assert "current" in value.get_ylabel()
     plt.close(fig)
     assert "(current dollars)" in story.oil_value_paragraph(oil)
+
+
+def _legend_clear_of_axes(ax: object) -> bool:
+    """True when the axes' legend, drawn, lies wholly below the axes' data area."""
+    fig = ax.figure  # type: ignore[attr-defined]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)  # type: ignore[attr-defined]
+    box = ax.get_window_extent(renderer)  # type: ignore[attr-defined]
+    return bool(legend.y1 <= box.y0)
+
+
+def test_rate_and_oil_legends_sit_outside_the_data(ind: pd.DataFrame, events: pd.DataFrame) -> None:
+    from analysis.report import charts
+
+    fig = story.rate_chart(syn.fx_rates(), ind, events, fx_rate_type="open_market", **SPAN)
+    assert _legend_clear_of_axes(fig.axes[0])
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.plot([2000, 2001], [1, 2], label="a line")
+    charts.legend_below(ax)
+    assert _legend_clear_of_axes(ax)
+    plt.close(fig)
+
+
+def test_conversion_note_names_only_drops_in_the_years_drawn() -> None:
+    note = story.conversion_note(CONVERSION_MILEX, CONVERSION_ANNUAL)
+    assert note is not None and "fall in 2019" in note
+    assert story.conversion_note(CONVERSION_MILEX, CONVERSION_ANNUAL, start_year=2020) is None
+    assert "2019" in str(
+        story.conversion_note(CONVERSION_MILEX, CONVERSION_ANNUAL, start_year=2018, end_year=2020)
+    )
+
+
+def test_capacity_shading_note_follows_the_rift_dates() -> None:
+    from analysis.report import plots
+
+    span, words = plots._rift_shade(
+        (2012, 2017), (pd.Timestamp("2012-02-06"), pd.Timestamp("2017-08-07"))
+    )
+    assert words == "the rift, February 2012 to August 2017"
+    assert 2012 < span[0] < 2012.2 and 2017.5 < span[1] < 2017.7
+    assert plots._rift_shade((2012, 2017), None)[1] == "the rift years 2012–2016"

@@ -354,3 +354,19 @@ def test_appendix_lists_only_the_raw_files_the_report_read_one_line_each(home: P
     assert "ledgers/claims.csv" not in html and "This project" not in html
     assert "sha256 " + "a" * 12 + "</span> (differs" in sources and "a" * 13 not in sources
     assert '<details class="build-details' in html and "a" * 64 in html  # full hash, folded
+
+
+def test_index_gives_runs_of_one_title_distinct_titles_in_words() -> None:
+    from analysis.render.index import distinct_titles
+    from analysis.render.report_config import Run
+
+    def run(name: str, scope: str) -> Run:
+        params = {"recipient_scope": scope, "start_year": 1990, "include_vague": True}
+        return Run(name=name, notebook=Path("x.ipynb"), tables=(), parameters=params)
+
+    runs = [run("a", "hamas_only"), run("b", "including_aggregates"), run("c", "hamas_only")]
+    titles = distinct_titles(runs, ["Money for Hamas", "Money for Hamas", "Other"])
+    assert titles[0] != titles[1] and titles[2] == "Other"
+    assert titles[0].startswith("Money for Hamas: ") and "Hamas only" in titles[0]
+    for title in titles:  # settings in words: no parameter name, no "name = value"
+        assert "recipient_scope" not in title and " = " not in title and "1990" not in title

@@ -180,8 +180,30 @@ def report_says(folder: Path, record: dict[str, Any] | None) -> dict[str, str]:
     return {k: unescape(attrs.get(f"data-{k}", "")) for k in ("latest", "settings")}
 
 
-def _reader_item(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str:
-    """One report on the readers' index."""
+def distinct_titles(runs: Sequence[Run], titles: Sequence[str]) -> list[str]:
+    """``titles`` (one per run) made distinct for the readers' index: a title that several runs
+    share gets, after a colon, the settings in words (``parameter_phrases``) that set its run
+    apart from the others of that title ("…: statements about Hamas only")."""
+    from analysis.report.wording import parameter_phrases
+
+    out = list(titles)
+    for title in set(titles):
+        same = [i for i, t in enumerate(titles) if t == title]
+        if len(same) < 2:
+            continue
+        phrases = {i: parameter_phrases(runs[i].parameters) for i in same}
+        for i in same:
+            shared = set.intersection(*(set(phrases[j]) for j in same if j != i))
+            own = [p for p in phrases[i] if p not in shared]
+            out[i] = f"{title}: {'; '.join(own) or runs[i].name}"
+    return out
+
+
+def _reader_item(
+    run: Run, outcome: RunOutcome | None, out: config.Paths, title: str | None = None
+) -> str:
+    """One report on the readers' index (``title``: its title there, see
+    :func:`distinct_titles`; by default the report's own)."""
     from analysis.report.wording import parameters_sentence
 
     folder = out.reports / run.name
@@ -195,7 +217,7 @@ def _reader_item(run: Run, outcome: RunOutcome | None, out: config.Paths) -> str
     data = sorted((folder / DATA_DIR).glob("*.csv")) if record else []
     if data:
         links.append(f'<a href="{_href(run.name, DATA_DIR)}/">Data folder</a>')
-    title = _title(run, record, outcome)
+    title = title or _title(run, record, outcome)
     heading = (
         f'<a href="{_href(run.name, files["html"])}">{_e(title)}</a>'
         if files.get("html")
@@ -237,7 +259,14 @@ def render_index(runs: Sequence[Run], summary: BuildSummary | None = None) -> st
     """The readers' index page's HTML (reports in the order given: reports.toml's)."""
     out = config.paths()
     outcomes = {o.name: o for o in (summary.runs if summary else [])}
-    items = "".join(_reader_item(run, outcomes.get(run.name), out) for run in runs)
+    titles = distinct_titles(
+        runs,
+        [_title(r, read_record(out.reports / r.name), outcomes.get(r.name)) for r in runs],
+    )
+    items = "".join(
+        _reader_item(run, outcomes.get(run.name), out, title)
+        for run, title in zip(runs, titles, strict=True)
+    )
     return _page(
         "Reports",
         f'<h1>{_e(HEADING)}</h1>\n<p class="lead">{_e(LEAD)}</p>\n'

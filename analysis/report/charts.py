@@ -419,3 +419,25 @@ def proper_label(code: str) -> str:
     if spelled and spelled[0] == words[0]:
         spelled[0] = spelled[0][:1].upper() + spelled[0][1:]
     return " ".join(spelled)
+
+
+#: The gap between the x tick labels and a legend under the plot, in inches.
+LEGEND_GAP_IN = 0.42
+#: A legend label under the plot is wrapped at this many characters (the theme's width).
+LEGEND_LABEL_CHARS = 52
+
+
+def legend_below(ax: Axes) -> Axes:
+    """The axes' legend under its plot, below the year ticks, one entry a line at the theme's
+    size, labels wrapped at :data:`LEGEND_LABEL_CHARS`: long labels never cover the data or
+    widen the chart, and the figure's caption follows it."""
+    import textwrap
+
+    from matplotlib.transforms import ScaledTranslation
+
+    handles, labels = ax.get_legend_handles_labels()
+    below = ax.transAxes + ScaledTranslation(0, -LEGEND_GAP_IN, ax.figure.dpi_scale_trans)
+    ax.legend(handles, [textwrap.fill(label, LEGEND_LABEL_CHARS) for label in labels],
+              loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below, borderaxespad=0,
+              frameon=False)  # fmt: skip
+    return ax

@@ -171,14 +171,14 @@ def gaza_money_events(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def palestine(
-    indicators: pd.DataFrame, start_year: int, end_year: int, *, full_history: bool = True
+    indicators: pd.DataFrame, start_year: int, end_year: int, *, full_history: bool = False
 ) -> pd.DataFrame:
     """West Bank and Gaza by year: one column per :data:`PSE_SERIES` code (missing where the
-    source has no value), ``year`` first, to ``end_year``.
+    source has no value), ``year`` first, ``start_year`` to ``end_year``: the edition's years,
+    so a chart title and the text that quote this frame give the same span.
 
-    With ``full_history`` (the default) the frame starts at the first year any of the series
-    has, when that is before ``start_year``: a context chart cut at a chosen year can start at a
-    low and overstate a rise. The series cover the West Bank and Gaza together; the data hold
+    With ``full_history`` the frame starts at the first year any of the series has, when that
+    is before ``start_year``. The series cover the West Bank and Gaza together; the data hold
     no Gaza-only series."""
     codes = indicators["indicator_code"].isin(list(PSE_SERIES)) & indicators["country_code"].eq(
         PALESTINE

@@ -11,7 +11,6 @@ import pandas as pd
 from analysis.report import charts, finances
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: A panel's own title in a multi-panel chart, in points: the theme's text size, under the
@@ -19,26 +18,6 @@ if TYPE_CHECKING:
 PANEL_TITLE_PT = charts.TEXT_PT["font.size"]
 #: The FDI chart's two stacked panels, in inches (the theme's width).
 FDI_FIGSIZE = (6.0, 5.6)
-#: The gap between the x tick labels and a legend under the plot, in inches.
-LEGEND_GAP_IN = 0.42
-#: A legend label under the plot is wrapped at this many characters (the theme's width).
-LEGEND_LABEL_CHARS = 52
-
-
-def legend_below(ax: Axes) -> Axes:
-    """The axes' legend under its plot, below the year ticks, one entry a line at the theme's
-    size, labels wrapped at :data:`LEGEND_LABEL_CHARS`: long labels never cover the data or
-    widen the chart, and the figure's caption follows it."""
-    import textwrap
-
-    from matplotlib.transforms import ScaledTranslation
-
-    handles, labels = ax.get_legend_handles_labels()
-    below = ax.transAxes + ScaledTranslation(0, -LEGEND_GAP_IN, ax.figure.dpi_scale_trans)
-    ax.legend(handles, [textwrap.fill(label, LEGEND_LABEL_CHARS) for label in labels],
-              loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below, borderaxespad=0,
-              frameon=False)  # fmt: skip
-    return ax
 
 
 def inflation_chart(inflation: pd.DataFrame, events: pd.DataFrame) -> Figure:

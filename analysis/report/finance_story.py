@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.report import charts, finances
-from analysis.report.finance_charts import PANEL_TITLE_PT, legend_below
+from analysis.report.finance_charts import PANEL_TITLE_PT
 from analysis.report.html import html_table
 from analysis.report.oil_trade import draw_crude_exports
 
@@ -85,7 +85,7 @@ def rate_chart(
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     charts.mark_events(ax, events)
-    legend_below(ax)
+    charts.legend_below(ax)
     years = lines["date"].dt.year
     quoted = fx_rates[fx_rates["date"].dt.year.between(start_year, end_year)]
     return charts.finish(
@@ -158,13 +158,14 @@ def oil_paragraph(oil: pd.DataFrame, indicators: pd.DataFrame) -> str:
     """What the oil chart shows and what stands in for oil rents where they are missing."""
     rents = finances.has_indicator(indicators, finances.OIL_RENTS)
     rents_name = "oil rents (what oil earns above its cost of production, as a share of GDP)"
-    text = f"<p>The World Bank's {rents_name} " + (
-        "is in the data and is drawn below."
+    text = (
+        f"<p>The World Bank's {rents_name} is in the data and is drawn below."
         if rents
-        else "is <b>not</b> among the series this report draws on, so it does not show oil "
-        "rents. As a proxy for what oil could earn, it multiplies Iran's output by the Brent "
-        "price: the gross market value of the oil produced. That is an upper bound: part of the "
-        "output is used at home at subsidised prices, and sanctioned exports sell at a discount."
+        else f"<p>The World Bank's figure for {rents_name} would show what oil earns the "
+        "country, but it is <b>not</b> in the data this report uses. Instead the chart "
+        "multiplies Iran's output by the Brent price: the gross market value of the oil "
+        "produced. That is an upper bound: part of the output is used at home at subsidised "
+        "prices, and sanctioned exports sell at a discount."
     )
     if oil["fuel_exports_pct"].notna().any():
         text += (
@@ -224,7 +225,7 @@ def oil_chart(
     ax_fuel.plot(oil["year"], oil["fuel_exports_pct"], color=charts.PALETTE["aggregate"],
                  marker=".", label="fuel, % of merchandise exports")  # fmt: skip
     ax_fuel.set_ylim(0, 100)
-    legend_below(ax_fuel)
+    charts.legend_below(ax_fuel)
     for ax in axes.flat:
         charts.years_axis(ax, oil["year"])
         charts.mark_events(ax, events, yearly=True, label=ax is ax_price)
@@ -274,7 +275,7 @@ def exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> Figure:
 
     fig, ax = plt.subplots()
     draw_crude_exports(ax, exports, colors=(charts.PALETTE["iran"], charts.PALETTE["aggregate"]))
-    legend_below(ax)
+    charts.legend_below(ax)
     charts.years_axis(ax, exports["year"])
     charts.mark_events(ax, events, yearly=True)
     return charts.finish(
@@ -317,6 +318,14 @@ def military_in_constant_dollars(
     return milex.assign(**const)
 
 
+def _sipri_dollars_label(milex: pd.DataFrame) -> str:
+    """Legend label of SIPRI's own dollars, naming their release when the frame does."""
+    releases = sorted({str(r) for r in milex.get(finances.USD_RELEASE, pd.Series()).dropna()})
+    if len(releases) == 1:
+        return f"SIPRI's dollars ({releases[0]} release, at SIPRI's rate)"
+    return "SIPRI's dollars (converted at SIPRI's rate)"
+
+
 def military_chart(
     milex: pd.DataFrame,
     events: pd.DataFrame,
@@ -335,7 +344,7 @@ def military_chart(
     ax_pct.plot(milex["year"], milex["pct_gdp"], color=charts.PALETTE["iran"], marker=".")
     ax_pct.set_ylim(bottom=0)
     ax_usd.plot(milex["year"], milex["sipri_const_bn"], color=charts.PALETTE["official"],
-                marker=".", label="SIPRI's dollars (converted at SIPRI's rate)")  # fmt: skip
+                marker=".", label=_sipri_dollars_label(milex))  # fmt: skip
     at_rate = f"SIPRI's rials at the {finances.RATE_NAMES[fx_rate_type]} average rate"
     ax_usd.plot(milex["year"], milex["at_rate_const_bn"], color=charts.PALETTE[fx_rate_type],
                 marker=".", lw=2.4, label=at_rate)  # fmt: skip
@@ -344,7 +353,7 @@ def military_chart(
     )
     ax_usd.set_ylabel(f"US$ bn at {base_year} prices (US CPI)")
     ax_usd.set_ylim(bottom=0)
-    legend_below(ax_usd)
+    charts.legend_below(ax_usd)
     for ax in (ax_pct, ax_usd):
         charts.years_axis(ax, milex["year"])
         charts.mark_events(ax, events, yearly=True, label=ax is ax_pct)
@@ -353,7 +362,9 @@ def military_chart(
         title="Iran's military expenditure, share of GDP",
         ylabel="% of GDP",
         sources=[
-            "SIPRI Military Expenditure Database (World Bank MS.MIL.XPND.GD.ZS for years it lacks)",
+            f"SIPRI Military Expenditure Database: dollars from {finances.release_label(milex)}, "
+            "rials from the latest release that has rial figures",
+            "share of GDP: World Bank MS.MIL.XPND.GD.ZS (SIPRI's latest release)",
             "rial rates: bonbast.com, TGJU.org and World Bank PA.NUS.FCRF",
             "US BLS CPI-U",
         ],
@@ -368,19 +379,31 @@ def military_chart(
     )
 
 
-def conversion_note(milex: pd.DataFrame, annual: pd.DataFrame) -> str | None:
-    """A chart note naming the years SIPRI's dollars fell while its rials rose
-    (:func:`finances.conversion_drops` of ``milex``, a :func:`finances.military` frame), or None.
-    For any chart that draws SIPRI's current dollars."""
-    drops = finances.conversion_drops(finances.sipri_conversion(milex, annual))
-    if drops.empty:
-        return None
-    return (
-        "SIPRI's dollars fall in "
-        + ", ".join(str(int(y)) for y in drops["year"])
-        + " while its rial figures rise: the fall comes from the exchange rate SIPRI converts "
-        "at, not from fewer rials (see text)."
+def conversion_note(
+    milex: pd.DataFrame,
+    annual: pd.DataFrame,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> str | None:
+    """A chart note for any chart that draws SIPRI's current dollars: which release they all
+    come from (:func:`finances.release_label`) and the years SIPRI's dollars fell while its
+    rials rose (:func:`finances.conversion_drops` of ``milex``, a :func:`finances.military`
+    frame) within ``start_year``–``end_year`` (the years the chart draws); None when it has
+    neither."""
+    drops = finances.in_years(
+        finances.conversion_drops(finances.sipri_conversion(milex, annual)), start_year, end_year
     )
+    release = finances.release_label(milex)
+    parts = [] if release == "SIPRI" else [f"SIPRI's dollars for every year are from {release}."]
+    if not drops.empty:
+        parts.append(
+            "SIPRI's dollars fall in "
+            + ", ".join(str(int(y)) for y in drops["year"])
+            + " while its rial figures rise: the fall comes from the exchange rate SIPRI "
+            "converts at, not from fewer rials (see text)."
+        )
+    return " ".join(parts) or None
 
 
 def _rate(value: float) -> str:
@@ -419,7 +442,9 @@ def military_conversion_paragraph(
         for _, d in drops.iterrows()
     )
     falls = (
-        "<p>In these years SIPRI's dollar figure fell while its rial figure rose: the fall comes "
+        "<p>In these years SIPRI's dollar figure fell while its rial figure rose"
+        + _conversion_release(finances.in_years(milex, start_year, end_year))
+        + ": the fall comes "
         "from the exchange rate, not from fewer rials spent (prices in Iran rose too, so this "
         f"says nothing of real spending):</p><ul>{items}</ul>"
         if items
@@ -431,6 +456,20 @@ def military_conversion_paragraph(
         f"(rial ÷ dollars). {used}The chart's right panel deflates those current dollars to "
         "one year's prices with US consumer prices; that removes US inflation, not a change "
         f"of exchange rate.</p>{falls}"
+    )
+
+
+def _conversion_release(frame: pd.DataFrame) -> str:
+    """ " (figures of SIPRI's 2024 release, …)": which release the rial and dollar figures of
+    the conversion come from, when it is not the release the chart's dollars come from; ''
+    otherwise."""
+    rial = sorted({str(r) for r in frame.get("rial_release", pd.Series()).dropna()})
+    drawn = sorted({str(r) for r in frame.get(finances.USD_RELEASE, pd.Series()).dropna()})
+    if len(rial) != 1 or rial == drawn:
+        return ""
+    return (
+        f" (figures of SIPRI's {rial[0]} release, the latest with rial figures, so rial and "
+        f"dollars are of one release; the chart draws the {', '.join(drawn)} release's dollars)"
     )
 
 
@@ -503,24 +542,11 @@ def revisions_paragraph(indicators: pd.DataFrame, start_year: int, end_year: int
             ["year", "old_value", "old_release", "new_value", "new_release"]
         ].itertuples(index=False)
     )
-    usd = finances.in_years(
-        indicators[
-            (indicators["indicator_code"] == finances.SIPRI_USD_CURRENT)
-            & (indicators["country_code"] == finances.IRAN)
-        ],
-        start_year,
-        end_year,
-    )
-    later_years = sorted(usd.loc[usd["vintage"].isin(set(revised["new_release"])), "year"])
-    later = (
-        f" The figures of {', '.join(map(str, later_years))} come only from the later release: "
-        "compare them with its revised figures, not with the older release's."
-        if later_years
-        else ""
-    )
+    newest = sorted({str(r) for r in revised["new_release"]})
     return (
         "<p>A later SIPRI release revised Iran's military spending in current dollars for these "
-        f"years (the charts keep each year's figures from one release): {changes}.{later}</p>"
+        f"years; the charts draw every year's dollars from the {' and '.join(newest)} release, "
+        f"so no line mixes the two: {changes}.</p>"
     )
 
 
@@ -592,11 +618,8 @@ def deflator_paragraph(indicators: pd.DataFrame, inflation: pd.DataFrame) -> str
     row = both.iloc[int(gap.to_numpy().argmax())]
     return (
         "<p>Consumer prices are not the only measure of inflation: the GDP deflator covers "
-        "everything the economy produces. The site datahub.io, which republishes the World Bank's "
-        "series, "
-        "also ships two tables with the two labels swapped; the series shown is read from its "
-        "copy of the World Bank file and checked against them, so it is the consumer-price one. "
-        f"The two measures can differ widely: in {int(row['year'])} consumer "
+        "everything the economy produces, and the two can differ widely. "
+        f"In {int(row['year'])} consumer "
         f"prices rose <b>{float(row['value_cpi']):.1f}%</b> and the deflator "
         f"<b>{float(row['value_deflator']):.1f}%</b>.</p>"
     )

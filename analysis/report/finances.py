@@ -390,6 +390,61 @@ def rate_for(annual: pd.DataFrame, rate_type: str, min_days: int = MIN_QUOTED_DA
     return rows.set_index("year")["irr_per_usd"].sort_index()
 
 
+#: Column of :func:`military` naming the SIPRI release of each series (e.g. ``2025``).
+USD_RELEASE = "usd_release"
+#: Column of :func:`military` naming the source of the share-of-GDP series.
+PCT_SOURCE = "pct_source"
+
+
+def latest_release(
+    indicators: pd.DataFrame,
+    code: str,
+    *,
+    country: str = IRAN,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """One indicator from ONE release, the latest the table knows of: ``year``, ``value``,
+    ``release``.
+
+    The ``indicators`` table keeps a country-year's SIPRI measures from one release (the older
+    workbook wherever it has the year) and records a later release's different figure in
+    ``other_vintage`` / ``other_vintage_value``. Here each year takes the latest release's
+    figure: the kept value where the kept row is that release, the recorded revision where the
+    revision is, and otherwise the kept value (the cleaner records only figures that differ, so
+    an unrevised year has the same figure in both). Years drawn from nothing but an older
+    release would be marked by ``release``; none are for Iran in the table's two releases.
+    """
+    rows = indicators[
+        (indicators["indicator_code"] == code) & (indicators["country_code"] == country)
+    ]
+    rows = in_years(rows, start_year, end_year).dropna(subset=["value"])
+    if rows.empty:
+        return pd.DataFrame(columns=["year", "value", "release"])
+    kept = rows["vintage"].astype(object).map(_release_order)
+    other = (
+        rows["other_vintage"]
+        .astype(object)
+        .map(lambda v: None if pd.isna(v) else _release_order(v))
+        if "other_vintage" in rows.columns
+        else pd.Series(None, index=rows.index, dtype=object)
+    )
+    latest = max([*kept, *other.dropna()])
+    revised_value = rows["other_vintage_value"] if "other_vintage_value" in rows.columns else None
+    revised = other.eq(latest)
+    if revised_value is not None:
+        revised &= revised_value.notna()
+    value = rows["value"].astype(float).where(~revised, revised_value)
+    release = kept.where(~(kept.eq(latest) | revised | other.isna()), latest)
+    return (
+        pd.DataFrame(
+            {"year": rows["year"].astype(int), "value": value.astype(float), "release": release}
+        )
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
+
+
 def military(
     indicators: pd.DataFrame,
     annual: pd.DataFrame,
@@ -398,29 +453,33 @@ def military(
     start_year: int | None = None,
     end_year: int | None = None,
 ) -> pd.DataFrame:
-    """Iran's military expenditure by year.
+    """Iran's military expenditure by year, each series from ONE release.
 
-    Columns: ``year``, ``pct_gdp`` (SIPRI's share × 100; World Bank MS.MIL.XPND.GD.ZS for years
-    SIPRI's share lacks), ``usd_m_sipri`` (SIPRI, US$ m at current prices and SIPRI's own
-    exchange rate), ``rial_bn`` (SIPRI local currency, calendar year, billion rial) and
-    ``usd_m_at_rate`` (that rial amount at the chosen ``rate_type``'s annual average, US$ m;
-    empty for years without a rate).
+    Columns: ``year``, ``pct_gdp`` (% of GDP), ``pct_source`` (its source), ``usd_m_sipri``
+    (SIPRI, US$ m at current prices and SIPRI's own exchange rate, all years from SIPRI's latest
+    release: :func:`latest_release`), ``usd_release`` (that release), ``usd_m_sipri_workbook``
+    (SIPRI's dollars from the release the rial figures come from, for the rate SIPRI's dollars
+    imply: :func:`sipri_conversion`), ``rial_bn`` (SIPRI local currency, calendar year, billion
+    rial), ``rial_release`` (its release) and ``usd_m_at_rate`` (that rial amount at the
+    chosen ``rate_type``'s annual average, US$ m; empty for years without a rate).
 
-    SIPRI's own share comes first because the ``indicators`` table takes a country-year's SIPRI
-    measures from one release, so a year's share, dollars and rial agree; the World Bank
-    republishes a later SIPRI release (its 2026 file: SIPRI's 2025 release, which revised Iran's
-    2023 share from 2.06 % to 2.35 %) and is used only where SIPRI's table has no share (2024,
-    a year only that later release has, as have SIPRI's dollars of that year).
+    The share of GDP is the World Bank's MS.MIL.XPND.GD.ZS (SIPRI's latest release,
+    republished) when it reaches as far as SIPRI's own share table, else SIPRI's table alone:
+    never one release's years beside another's (SIPRI's 2025 release revised Iran's 2023 share
+    from 2.06 % to 2.35 %; the 2024 release has no 2024).
     """
-    pct = series(indicators, SIPRI_SHARE_GDP, start_year=start_year, end_year=end_year)[
+    sipri_pct = series(indicators, SIPRI_SHARE_GDP, start_year=start_year, end_year=end_year)[
         ["year", "value"]
-    ].assign(value=lambda d: d["value"].astype(float) * 100)
-    world_bank = series(indicators, MILEX_PCT_GDP, start_year=start_year, end_year=end_year)
-    pct = pd.concat(
-        [pct, world_bank.loc[~world_bank["year"].isin(pct["year"]), ["year", "value"]]],
-        ignore_index=True,
+    ].assign(value=lambda d: d["value"].astype(float) * 100, source="sipri")
+    world_bank = series(indicators, MILEX_PCT_GDP, start_year=start_year, end_year=end_year)[
+        ["year", "value"]
+    ].assign(value=lambda d: d["value"].astype(float), source="worldbank")
+    reaches = not world_bank.empty and (
+        sipri_pct.empty or int(world_bank["year"].max()) >= int(sipri_pct["year"].max())
     )
-    usd = series(indicators, SIPRI_USD_CURRENT, start_year=start_year, end_year=end_year)[
+    pct = world_bank if reaches else sipri_pct
+    usd = latest_release(indicators, SIPRI_USD_CURRENT, start_year=start_year, end_year=end_year)
+    workbook = series(indicators, SIPRI_USD_CURRENT, start_year=start_year, end_year=end_year)[
         ["year", "value"]
     ]
     rial = series(indicators, SIPRI_LOCAL_CALENDAR, start_year=start_year, end_year=end_year)[
@@ -428,18 +487,45 @@ def military(
     ]
     rate = rate_for(annual, rate_type)
     frame = (
-        pct.rename(columns={"value": "pct_gdp"})
-        .merge(usd.rename(columns={"value": "usd_m_sipri"}), on="year", how="outer")
+        pct.rename(columns={"value": "pct_gdp", "source": PCT_SOURCE})
+        .merge(
+            usd.rename(columns={"value": "usd_m_sipri", "release": USD_RELEASE}),
+            on="year",
+            how="outer",
+        )
+        .merge(workbook.rename(columns={"value": "usd_m_sipri_workbook"}), on="year", how="outer")
         .merge(rial.rename(columns={"value": "rial"}), on="year", how="outer")
         .astype({"year": int})
         .sort_values("year")
         .reset_index(drop=True)
     )
+    rial_rows = in_years(
+        indicators[
+            (indicators["indicator_code"] == SIPRI_LOCAL_CALENDAR)
+            & (indicators["country_code"] == IRAN)
+            & indicators["value"].notna()
+        ],
+        start_year,
+        end_year,
+    )
+    rial_release = rial_rows.set_index("year")["vintage"].astype(object).map(_release_order)
     return frame.assign(
         rial_bn=lambda d: d["rial"].astype(float) / 1e9,
         usd_m_at_rate=lambda d: d["rial"].astype(float) / d["year"].map(rate) / 1e6,
         rate_type=rate_type,
+        rial_release=lambda d: d["year"].map(rial_release),
     ).drop(columns="rial")
+
+
+def release_label(milex: pd.DataFrame) -> str:
+    """The SIPRI release of :func:`military`'s dollars in words ("SIPRI's 2025 release"), or
+    "SIPRI" when the frame names none."""
+    if USD_RELEASE not in milex.columns:
+        return "SIPRI"
+    releases = sorted({str(r) for r in milex[USD_RELEASE].dropna()})
+    if not releases:
+        return "SIPRI"
+    return "SIPRI's " + " and ".join(releases) + (" release" if len(releases) == 1 else " releases")
 
 
 def fdi(
@@ -489,7 +575,7 @@ def military_bases(indicators: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFra
         .assign(basis=rate_type)
         for rate_type in FX_RATE_TYPES
     ]
-    sipri = series(indicators, SIPRI_USD_CURRENT)[["year", "value"]]
+    sipri = latest_release(indicators, SIPRI_USD_CURRENT)[["year", "value"]]
     parts.append(sipri.rename(columns={"value": "milex_usd_m"}).assign(basis=SIPRI_BASIS))
     return (
         pd.concat(parts, ignore_index=True)
@@ -573,7 +659,8 @@ def sipri_conversion(milex: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFrame:
     ``open_market`` (annual averages, rial per US$; missing where not quoted) and
     ``at_official`` (True where SIPRI's rate is the official one, within
     :data:`SAME_RATE_TOLERANCE`)."""
-    rows = milex.dropna(subset=["rial_bn", "usd_m_sipri"])
+    dollars = "usd_m_sipri_workbook" if "usd_m_sipri_workbook" in milex.columns else "usd_m_sipri"
+    rows = milex.dropna(subset=["rial_bn", dollars]).assign(usd_m_sipri=lambda d: d[dollars])
     official = rate_for(annual, "official")
     frame = pd.DataFrame(
         {

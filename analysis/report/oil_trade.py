@@ -51,7 +51,7 @@ def yearly_imports_kbd(monthly: pd.DataFrame) -> pd.DataFrame:
 def draw_crude_exports(ax: Axes, frame: pd.DataFrame, *, colors: tuple[str, str]) -> Axes:
     """Iran's exports (line) and the EU's imports from Iran (bars), thousand barrels a day, by
     year, from :func:`analysis.views.finances.crude_exports`, labelled for a legend (the caller
-    places it: see :func:`analysis.report.finance_charts.legend_below`)."""
+    places it: see :func:`analysis.report.charts.legend_below`)."""
     eu = frame.dropna(subset=["eu_imports_kbd"])
     eia = frame.dropna(subset=["exports_kbd"])
     ax.bar(eu["year"], eu["eu_imports_kbd"], color=colors[1], width=0.7,

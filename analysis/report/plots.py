@@ -467,6 +467,20 @@ def palestine_figure(
     return fig
 
 
+def _rift_shade(
+    breaks: tuple[int, int], rift: tuple[pd.Timestamp, pd.Timestamp] | None
+) -> tuple[tuple[float, float], str]:
+    """(x span to shade on a yearly axis, its words for the note): the rift's own dates when
+    known ("the rift, February 2012 to August 2017"), else its whole years."""
+    if rift is None:
+        return (breaks[0] - 0.5, breaks[1] - 0.5), f"the rift years {breaks[0]}–{breaks[1] - 1}"
+    start, end = (pd.Timestamp(d) for d in rift)
+    return (
+        (_fraction_year(start), _fraction_year(end)),
+        f"the rift, {start:%B %Y} to {end:%B %Y}",
+    )
+
+
 def capacity_figure(
     yearly: pd.DataFrame,
     *,
@@ -475,12 +489,15 @@ def capacity_figure(
     title: str,
     milex_label: str,
     milex_note: str | None = None,
+    rift: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> Figure:
     """Four panels by year (``yearly``: :func:`analysis.report.rapprochement.make`'s frame):
     inflation; the open-market rial beside the official rate (marked as not a market price
     from 2018); crude exports (EIA) and EU imports from Iran; military spending in US$ at
     ``milex_label`` (from zero; ``milex_note``, e.g. why SIPRI's dollars fall in a year, is
-    added to the chart's note). The rift years are shaded; the article's date is marked."""
+    added to the chart's note). The rift is shaded: from ``rift``'s first date to its second when
+    given (the dates the report names), else the rift years of ``breaks``; the article's date
+    is marked."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
@@ -504,7 +521,7 @@ def capacity_figure(
              label="Iran's crude exports (EIA, to 2018)")  # fmt: skip
     oil.bar(yearly["year"], yearly["eu_imports_kbd"], color="#999999", width=0.6,
             label="EU imports from Iran")  # fmt: skip
-    oil.legend(fontsize=9, loc="upper left")
+    charts.legend_below(oil)
     oil.set_title("Crude oil, thousand barrels a day", loc="left", fontsize=10.5)
     yearly = yearly.assign(milex_usd_bn=yearly["milex_usd_m"] / 1e3)
     army.plot(yearly["year"], yearly["milex_usd_bn"], marker=".",
@@ -512,8 +529,9 @@ def capacity_figure(
     label = milex_label.replace("$", r"\$")  # a pair of "$" would start mathtext
     army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=10.5)
     army.set_ylim(bottom=0)  # a level in dollars: its bar of comparison is zero
+    shade, shaded = _rift_shade(breaks, rift)
     for ax in axes.flat:
-        ax.axvspan(breaks[0] - 0.5, breaks[1] - 0.5, color="#eeeeee", zorder=0)
+        ax.axvspan(*shade, color="#eeeeee", zorder=0)
         charts.years_axis(ax, yearly["year"])
         mark_article(ax, published, yearly=True, label=ax is infl)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
@@ -528,8 +546,7 @@ def capacity_figure(
             "EU crude oil import register",
             "SIPRI military expenditure database",
         ],  # fmt: skip
-        note=f"shaded: the rift years {breaks[0]}–{breaks[1] - 1}; red line: the article."
-        + (f" {milex_note}" if milex_note else ""),
+        note=f"shaded: {shaded}; red line: the article." + (f" {milex_note}" if milex_note else ""),
         data=yearly[
             [
                 "year",
