@@ -227,6 +227,8 @@ def test_level_panels_start_at_zero_and_the_military_note_explains_sipris_drop()
     assert army.get_ylim()[0] == 0
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "SIPRI's dollars fall in 2019" in texts
+    # the shading is named by the rift's own dates, as the text dates it
+    assert f"{r.ev.break_date:%B %Y} to {r.ev.return_date:%B %Y}" in texts
     plt.close(fig)
 
 
@@ -234,7 +236,10 @@ def test_the_military_note_is_only_for_sipris_own_dollars() -> None:
     ind, annual = syn.indicators(), _syn_annual()
     assert rp.milex_conversion_note(ind, annual, "open_market") is None
     note = rp.milex_conversion_note(ind, annual, rp.SIPRI_BASIS)
-    assert note is None or (note.startswith("SIPRI's dollars") and "see text" not in note)
+    assert note is None or ("SIPRI" in note and "see text" not in note)
+    # only the years the chart draws: none after the last one
+    later = rp.milex_conversion_note(ind, annual, rp.SIPRI_BASIS, start_year=2100)
+    assert later is None or "fall in" not in later
 
 
 def _syn_annual() -> pd.DataFrame:

@@ -643,6 +643,8 @@ class Report:
     official_fixed: tuple[int, float] | None = None
     #: Why SIPRI's dollars fall in some years (:func:`finance_story.conversion_note`), or None.
     milex_note: str | None = None
+    #: Which SIPRI release the military-spending figures come from, in words.
+    milex_release: str = "SIPRI"
 
 
 def make(
@@ -708,20 +710,30 @@ def make(
         end_year=end_year,
         missing_ids=tuple(missing_claims(t["claims"])),
         official_fixed=finances.fixed_since(official),
-        milex_note=milex_conversion_note(t["indicators"], annual, milex_basis),
+        milex_note=milex_conversion_note(t["indicators"], annual, milex_basis,
+                                         start_year=start_year, end_year=end_year),  # fmt: skip
+        milex_release=finances.release_label(
+            finances.military(t["indicators"], annual, rate_type="open_market")
+        ),
     )
 
 
 def milex_conversion_note(
-    indicators: pd.DataFrame, annual: pd.DataFrame, milex_basis: str
+    indicators: pd.DataFrame,
+    annual: pd.DataFrame,
+    milex_basis: str,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
 ) -> str | None:
-    """The years SIPRI's dollars fall only because of the rate SIPRI converts at
+    """The years from ``start_year`` to ``end_year`` (the years the chart draws) in which SIPRI's
+    dollars fall only because of the rate SIPRI converts at
     (:func:`analysis.report.finance_story.conversion_note`), when the chart draws SIPRI's own
     dollars; None otherwise."""
     if milex_basis != SIPRI_BASIS:
         return None
     milex = finances.military(indicators, annual, rate_type="open_market")
-    note = finance_story.conversion_note(milex, annual)
+    note = finance_story.conversion_note(milex, annual, start_year=start_year, end_year=end_year)
     # this report has no text on SIPRI's conversion: the note stands alone
     return note.replace(" (see text)", "") if note else None
 
@@ -940,8 +952,9 @@ def share_html(r: Report) -> str:
     ]
     table.insert(0, "statements", counts.reindex(table.index).astype(int))
     shown = html_table(table.rename_axis("period").reset_index(), numeric=list(table.columns),
-                       caption="Median yearly amount paid as a share of Iran's military spending "
-                       "(the same statements and years in every column)")  # fmt: skip
+                       caption="Median yearly amount paid as a share of Iran's military "
+                       "spending (the same statements and years in every column; "
+                       f"{r.milex_release})")  # fmt: skip
     return official_text(r, pivot) + shown
 
 
@@ -989,4 +1002,5 @@ def capacity_figure(r: Report) -> Figure:
     basis = finances.RATE_LABELS[r.milex_basis]
     return plots.capacity_figure(r.yearly, breaks=r.ev.breaks, published=r.ev.published,
                                  title=capacity_title(r), milex_label=basis,
-                                 milex_note=r.milex_note)  # fmt: skip
+                                 milex_note=r.milex_note,
+                                 rift=(r.ev.break_date, r.ev.return_date))  # fmt: skip
