@@ -710,8 +710,9 @@ def make(
         end_year=end_year,
         missing_ids=tuple(missing_claims(t["claims"])),
         official_fixed=finances.fixed_since(official),
-        milex_note=milex_conversion_note(t["indicators"], annual, milex_basis,
-                                         start_year=start_year, end_year=end_year),  # fmt: skip
+        milex_note=milex_conversion_note(
+            t["indicators"], annual, milex_basis, start_year=start_year, end_year=end_year
+        ),  # fmt: skip
         milex_release=finances.release_label(
             finances.military(t["indicators"], annual, rate_type="open_market")
         ),
