@@ -200,7 +200,7 @@ def test_csv_header_states_title_without_mathtext_escape_and_settings_in_words()
     for words in (
         "years 2000–2024",
         "the rift dated February 2012 to August 2017",
-        "graded think tank or better",
+        "graded think tank or academic or better",
         "statements about Hamas only",
         "open-market rate",
     ):

@@ -31,7 +31,7 @@ def test_every_run_reads_in_words(run: object) -> None:
         ({"fx_rate_type": "open_market"}, "rial amounts in dollars at the open-market rate"),
         ({"fx_rate_type": "nima"}, "rial amounts in dollars at the NIMA rate"),
         ({"recipient_scope": "hamas_only"}, "statements about Hamas only"),
-        ({"min_grade": "think_tank_academic"}, "graded think tank or better"),
+        ({"min_grade": "think_tank_academic"}, "graded think tank or academic or better"),
         ({"min_grade": "blog_listicle_aggregator"}, "sources of every grade"),
         ({"statuses": ["paid", "stopped"]}, "statements of money paid or stopped only"),
         (

@@ -23,17 +23,8 @@ import pandas as pd
 from analysis.report import finances, periods
 from analysis.report.html import html_table
 from analysis.report.translations import with_translations
+from analysis.report.wording import GRADE_NAMES
 from analysis.schemas.claims import CLAIMANT_TYPES, IRAN_ONLY_DONOR
-
-#: How each source grade is written for readers (best first; rule: docs/adding-a-claim.md).
-GRADE_NAMES: dict[str, str] = {
-    "official_on_record": "official, on the record",
-    "named_official_or_party": "named official or party figure",
-    "unnamed_officials": "unnamed officials",
-    "think_tank_academic": "think tank or academic",
-    "media_unsourced": "media, no named source",
-    "blog_listicle_aggregator": "blog, listicle or aggregator",
-}
 
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
 HAMAS_ONLY_SCOPES = ("hamas", "hamas_military_wing")

@@ -1,5 +1,5 @@
 """A report's parameters in words, for readers: "years 2000–2024; open-market rate; statements
-about Hamas only; graded think tank or better".
+about Hamas only; graded think tank or academic or better".
 
 Used by the appendix, the header of each downloadable CSV (:mod:`analysis.report.downloads`)
 and the readers' index (:mod:`analysis.render.index`), so a parameter reads the same
@@ -15,17 +15,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Source grades as a reader says "graded ... or better" (best first; the schema's order).
-GRADE_WORDS: dict[str, str] = {
-    "official_on_record": "official on the record",
+#: How each source grade is written for readers, best first (the schema's order; rule:
+#: docs/adding-a-claim.md). Here, not in the claims view, so the index can word a report's
+#: settings without importing pandas.
+GRADE_NAMES: dict[str, str] = {
+    "official_on_record": "official, on the record",
     "named_official_or_party": "named official or party figure",
     "unnamed_officials": "unnamed officials",
-    "think_tank_academic": "think tank",
-    "media_unsourced": "media",
-    "blog_listicle_aggregator": "blog or aggregator",
+    "think_tank_academic": "think tank or academic",
+    "media_unsourced": "media, no named source",
+    "blog_listicle_aggregator": "blog, listicle or aggregator",
 }
 #: The weakest grade: "or better" then means every source.
-WEAKEST_GRADE = "blog_listicle_aggregator"
+WEAKEST_GRADE = list(GRADE_NAMES)[-1]
 
 #: Rial rates by name, as running text.
 RATE_WORDS: dict[str, str] = {
@@ -100,7 +102,7 @@ def _phrase(name: str, value: object) -> str | None:
     if name == "min_grade":
         if value == WEAKEST_GRADE:
             return "sources of every grade"
-        return f"graded {GRADE_WORDS.get(str(value), str(value))} or better"
+        return f"graded {GRADE_NAMES.get(str(value), str(value))} or better"
     if name == "statuses":
         chosen = _listed(value)
         if not chosen:
