@@ -350,7 +350,10 @@ def test_notebooks_on_the_real_snapshot(
     # datahub-inflation/FP.CPI.TOTL.ZG.csv, Iran: 2023 = 44.579..., the highest since 2000
     assert "the fastest rise was <b>44.6%</b> in 2023" in finances_html
     # the snapshot has no World Bank oil-rents file: the report says so instead of inventing one
-    assert "above its cost of production, as a share of GDP) is <b>not</b>" in finances_html
+    assert (
+        "as a share of GDP) would show what oil earns the country, but it is <b>not</b> in the data"
+        in finances_html
+    )
     # SIPRI's rial ÷ dollars: the official 40,864 rial per US$ in 2018, 114,693 in 2019 (its dollars
     # fall from 11.2 to 4.8 bn while its rials rise): a conversion effect, said so
     assert "SIPRI converted at 40,875 rial per dollar in 2018 and <b>114,693</b> in 2019" in (
