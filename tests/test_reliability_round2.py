@@ -90,11 +90,28 @@ SLOW_RUNS = "".join(
 )
 
 
+def _is_kernel(process: psutil.Process) -> bool:
+    """A plain kernel (``python -m ipykernel_launcher``) or one forked from a worker's warm
+    template (``python -m analysis.render.kernels``, as its template's child)."""
+    if "ipykernel" in " ".join(_cmdline(process)):
+        return True
+    with contextlib.suppress(psutil.Error):
+        parent = process.parent()
+        return parent is not None and all(
+            TEMPLATE_MODULE in " ".join(_cmdline(p)) for p in (process, parent)
+        )
+    return False
+
+
+#: The module a worker's kernel template runs as (analysis/render/kernels.py).
+TEMPLATE_MODULE = "analysis.render.kernels"
+
+
 def _kernels_started(build: psutil.Process, deadline: float) -> list[psutil.Process]:
     """Every process of the build once at least one kernel runs (polls until ``deadline``)."""
     while time.monotonic() < deadline:
         family = build.children(recursive=True)
-        if any("ipykernel" in " ".join(_cmdline(p)) for p in family):
+        if any(_is_kernel(p) for p in family):
             return family
         time.sleep(0.2)
     raise AssertionError("no kernel started")
