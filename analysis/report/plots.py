@@ -54,13 +54,18 @@ JITTER = 0.18
 #: The charts' sizes in inches, at the theme's width (``charts.FIGSIZE``), multi-panel charts
 #: stacked in one column: at the theme's text sizes, their text reads on a 390 px phone.
 BY_PERIOD_FIGSIZE = (6.0, 6.4)
-TIMELINE_FIGSIZE = (6.0, 5.2)
+TIMELINE_FIGSIZE = (6.0, 5.6)
 SQUEEZE_FIGSIZE = (6.0, 7.0)
 PALESTINE_FIGSIZE = (6.0, 7.0)
-CAPACITY_FIGSIZE = (6.0, 12.0)
+CAPACITY_FIGSIZE = (6.0, 10.0)
 #: A title or x label longer than this many characters is wrapped (it would run past the plot).
 TITLE_CHARS = 44
 PERIOD_LABEL_CHARS = 16
+#: The timeline's lane names are wrapped at this many characters; at most this many year ticks.
+LANE_CHARS = 14
+TIMELINE_TICKS = 6
+#: At most this many month ticks on the squeeze chart's time axis ("Jan 2018").
+SQUEEZE_TICKS = 5
 #: How far below the plot the by-period chart's key starts (under the two-line period labels).
 BY_PERIOD_LEGEND_DROP_IN = 0.8
 
@@ -383,6 +388,7 @@ def timeline_figure(
     """One lane per event category (``lane`` of :func:`analysis.report.context.events_between`),
     a dot per event, the ``chart_label`` of labelled events beside their dot, and the dated
     ``marks`` (e.g. the break and the return) as shaded spans between them."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     from analysis.report import charts
@@ -392,13 +398,18 @@ def timeline_figure(
     fig, ax = plt.subplots(figsize=TIMELINE_FIGSIZE)
     level = timeline["lane"].map({lane: i for i, lane in enumerate(lanes)})
     ax.scatter(timeline["event_date"], level, s=22, color=charts.PALETTE["iran"], zorder=3)
-    labelled = 0
+    labelled: dict[object, int] = {}
+    middle = timeline["event_date"].min() + (timeline["event_date"].max()
+                                             - timeline["event_date"].min()) / 2  # fmt: skip
     for row, y in zip(timeline.itertuples(index=False), level, strict=True):
         if isinstance(row.chart_label, str) and row.chart_label:
-            lift = 7 + 12 * (labelled % 2)  # alternate heights so neighbours do not collide
-            ax.annotate(row.chart_label, (row.event_date, y), xytext=(2, lift),
-                        textcoords="offset points", fontsize=_text_pt())  # fmt: skip
-            labelled += 1
+            k = labelled.get(y, 0)  # four heights in turn in each lane: neighbours do not collide
+            lift = 5 + 12 * (k % 4)
+            right = row.event_date > middle  # labels in the right half end at their dot
+            ax.annotate(row.chart_label, (row.event_date, y), xytext=(-2 if right else 2, lift),
+                        textcoords="offset points", fontsize=_text_pt(),
+                        ha="right" if right else "left")  # fmt: skip
+            labelled[y] = k + 1
     dates = sorted(marks.values())
     if len(dates) == 2:
         ax.axvspan(_num(dates[0]), _num(dates[1]), color="#eeeeee", zorder=0)
@@ -407,7 +418,10 @@ def timeline_figure(
         ax.text(_num(date), len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=_text_pt(),
                 va="bottom", color=charts.PALETTE["event"])  # fmt: skip
     mark_article(ax, published, yearly=False)
-    ax.set_yticks(range(len(lanes)), lanes, fontsize=_text_pt("ytick.labelsize"))
+    ax.set_yticks(range(len(lanes)), [_wrap(lane, LANE_CHARS) for lane in lanes],
+                  fontsize=_text_pt("ytick.labelsize"))  # fmt: skip
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=TIMELINE_TICKS))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_ylim(len(lanes) - 0.4, -1.0)  # top lane first, room above it for labels
     data = timeline[[c for c in ("event_date", "lane", "event", "chart_label") if c in timeline]]
     marked = pd.DataFrame({"event_date": list(marks.values()), "lane": "marked on the chart",
@@ -430,6 +444,7 @@ def squeeze_figure(
     """Top: open-market and NIMA rial per US$ by month; bottom: EU crude imports from
     Iran by month; both with the sanction dates (``sanctions``: ``event_date``, ``chart_label``
     or ``event``) as dashed lines and the article's date."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
@@ -442,10 +457,13 @@ def squeeze_figure(
     top.set_ylim(bottom=0)
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     top.set_ylabel("rial per US$")
-    top.legend(loc="upper left")
+    top.legend(loc="best")  # where it covers the least data (under the plot, it would push the
+    # chart past a printed page)
     top.set_title(_wrap(title), loc="left")
     bottom.bar(monthly["month"], monthly["eu_kbd"], width=25, color=charts.PALETTE["iran"])
     bottom.set_ylabel("thousand barrels a day")
+    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=SQUEEZE_TICKS))
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     for ax in (top, bottom):
         for row in sanctions.itertuples(index=False):
             ax.axvline(row.event_date, color=charts.PALETTE["event"], ls="--", lw=0.8)
