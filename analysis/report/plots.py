@@ -64,8 +64,10 @@ PERIOD_LABEL_CHARS = 16
 #: The timeline's lane names are wrapped at this many characters; at most this many year ticks.
 LANE_CHARS = 14
 TIMELINE_TICKS = 6
-#: At most this many month ticks on the squeeze chart's time axis ("Jan 2018").
-SQUEEZE_TICKS = 5
+#: The timeline's title is wrapped at this many characters (it starts right of the lane names).
+LANE_TITLE_CHARS = 34
+#: The months ticked on the squeeze chart's time axis (January and July: five ticks in two years).
+SQUEEZE_TICK_MONTHS = (1, 7)
 #: How far below the plot the by-period chart's key starts (under the two-line period labels).
 BY_PERIOD_LEGEND_DROP_IN = 0.8
 
@@ -426,12 +428,11 @@ def timeline_figure(
     data = timeline[[c for c in ("event_date", "lane", "event", "chart_label") if c in timeline]]
     marked = pd.DataFrame({"event_date": list(marks.values()), "lane": "marked on the chart",
                            "event": list(marks)})  # fmt: skip
-    fig = charts.finish(ax, title=title, ylabel="", sources="the project's record of dated events "
-                        "(each event with its source in the table below)",
-                        data=pd.concat([data, marked], ignore_index=True))  # fmt: skip
-    _title_above(fig, ax)
-    fig.tight_layout()
-    return fig
+    # the title stays the plot's (it names the panel of the chart's data), wrapped to its width
+    return charts.finish(ax, title=_wrap(title, LANE_TITLE_CHARS), ylabel="",
+                         sources="the project's record of dated events "
+                         "(each event with its source in the table below)",
+                         data=pd.concat([data, marked], ignore_index=True))  # fmt: skip
 
 
 def squeeze_figure(
@@ -462,8 +463,9 @@ def squeeze_figure(
     top.set_title(_wrap(title), loc="left")
     bottom.bar(monthly["month"], monthly["eu_kbd"], width=25, color=charts.PALETTE["iran"])
     bottom.set_ylabel("thousand barrels a day")
-    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=SQUEEZE_TICKS))
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    months = mdates.MonthLocator(bymonth=SQUEEZE_TICK_MONTHS)
+    bottom.xaxis.set_major_locator(months)
+    bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(months))
     for ax in (top, bottom):
         for row in sanctions.itertuples(index=False):
             ax.axvline(row.event_date, color=charts.PALETTE["event"], ls="--", lw=0.8)
