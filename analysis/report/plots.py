@@ -288,8 +288,8 @@ def _wrap(text: str, width: int = TITLE_CHARS) -> str:
 
 
 def _title_above(fig: Figure, ax: Axes) -> None:
-    """Move ``ax``'s left title to the figure's, wrapped, from the figure's left edge."""
-    fig.suptitle(_wrap(ax.get_title(loc="left")), x=0.01, ha="left", fontweight="bold")
+    """Move ``ax``'s left title to the figure's, wrapped at its edge, from its left edge."""
+    fig.suptitle(ax.get_title(loc="left"), x=0.01, ha="left", fontweight="bold", wrap=True)
     ax.set_title("", loc="left")
 
 
@@ -610,7 +610,7 @@ def capacity_figure(
         ax.axvspan(*shade, color="#eeeeee", zorder=0)
         charts.years_axis(ax, yearly["year"])
         mark_article(ax, published, yearly=True, label=ax is infl)
-    fig.suptitle(_wrap(title), x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", wrap=True)
     out = charts.finish(
         army,
         title=army.get_title(loc="left"),
