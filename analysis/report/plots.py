@@ -287,12 +287,6 @@ def _wrap(text: str, width: int = TITLE_CHARS) -> str:
     return textwrap.fill(text, width)
 
 
-def _title_above(fig: Figure, ax: Axes) -> None:
-    """Move ``ax``'s left title to the figure's, wrapped at its edge, from its left edge."""
-    fig.suptitle(ax.get_title(loc="left"), x=0.01, ha="left", fontweight="bold", wrap=True)
-    ax.set_title("", loc="left")
-
-
 def _num(date: pd.Timestamp) -> float:
     """A date as matplotlib's date number."""
     import matplotlib.dates as mdates
@@ -375,7 +369,8 @@ def by_period_figure(
         how="left",
     )
     fig = charts.finish(ax, title=title, ylabel=ylabel, sources=sources, note=note, data=data)
-    _title_above(fig, ax)
+    # the title stays the plot's (callers may move it), wrapped at the figure's edge
+    ax.set_title(title, loc="left", wrap=True)
     fig.tight_layout()
     return fig
 
