@@ -1,6 +1,6 @@
-"""Every chart the finances and claims reports draw, on small SYNTHETIC tables, reads on a 390 px
-phone: no text under ``charts.MIN_PHONE_PX`` when its SVG is scaled to the phone column, whatever
-size the chart sets for itself (the built reports are held to the same floor in
+"""Every chart the finances, claims and rapprochement reports draw, on small SYNTHETIC tables,
+reads on a 390 px phone: no text under ``charts.MIN_PHONE_PX`` when its SVG is scaled to the phone
+column, whatever size the chart sets for itself (the built reports are held to the same floor in
 test_report_quality.py)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from test_report_quality import svg_text_px
 
 from analysis.finance import annual_rates
-from analysis.report import charts, finances, funding
+from analysis.report import charts, finances, funding, rapprochement
 from analysis.report import finance_story as story
 from analysis.report.finance_charts import fdi_chart, inflation_chart
 
@@ -68,7 +68,27 @@ def _claims_charts() -> dict[str, Callable[[], Figure]]:
     }
 
 
-CHARTS = {**_finance_charts(), **_claims_charts()}
+def _rapprochement_charts() -> dict[str, Callable[[], Figure]]:
+    """The five charts analysis/report/plots.py draws for the rapprochement report."""
+    r = rapprochement.make(
+        lambda name: syn.TABLES[name](),
+        start_year=2000,
+        end_year=2024,
+        min_grade="blog_listicle_aggregator",
+    )
+    return {
+        f"rapprochement-{name}": (lambda f=draw: f(r))
+        for name, draw in (
+            ("money", rapprochement.money_figure),
+            ("timeline", rapprochement.timeline_figure),
+            ("squeeze", rapprochement.squeeze_figure),
+            ("capacity", rapprochement.capacity_figure),
+            ("palestine", rapprochement.palestine_figure),
+        )
+    }
+
+
+CHARTS = {**_finance_charts(), **_claims_charts(), **_rapprochement_charts()}
 
 
 @pytest.mark.parametrize("name", sorted(CHARTS))
@@ -94,7 +114,8 @@ def test_legend_labels_sit_under_the_plot_not_over_the_data() -> None:
 
 def test_multi_panel_charts_are_one_column_at_the_theme_width() -> None:
     charts.set_theme()
-    for name in ("oil", "military", "fdi", "timeline-hamas_only"):
+    for name in ("oil", "military", "fdi", "timeline-hamas_only", "rapprochement-squeeze",
+                 "rapprochement-capacity", "rapprochement-palestine"):  # fmt: skip
         fig = CHARTS[name]()
         columns = {round(ax.get_position().x0, 2) for ax in fig.axes if ax.axison}
         assert len(columns) == 1, name

@@ -51,6 +51,26 @@ OPEN_END_FACTOR = 2.0
 #: Horizontal offset between claims placed on the same year, in years.
 JITTER = 0.18
 
+#: The charts' sizes in inches, at the theme's width (``charts.FIGSIZE``), multi-panel charts
+#: stacked in one column: at the theme's text sizes, their text reads on a 390 px phone.
+BY_PERIOD_FIGSIZE = (6.0, 6.4)
+TIMELINE_FIGSIZE = (6.0, 5.6)
+SQUEEZE_FIGSIZE = (6.0, 7.0)
+PALESTINE_FIGSIZE = (6.0, 7.0)
+CAPACITY_FIGSIZE = (6.0, 10.0)
+#: A title or x label longer than this many characters is wrapped (it would run past the plot).
+TITLE_CHARS = 44
+PERIOD_LABEL_CHARS = 16
+#: The timeline's lane names are wrapped at this many characters; at most this many year ticks.
+LANE_CHARS = 14
+TIMELINE_TICKS = 6
+#: The timeline's title is wrapped at this many characters (it starts right of the lane names).
+LANE_TITLE_CHARS = 34
+#: The months ticked on the squeeze chart's time axis (January and July: five ticks in two years).
+SQUEEZE_TICK_MONTHS = (1, 7)
+#: How far below the plot the by-period chart's key starts (under the two-line period labels).
+BY_PERIOD_LEGEND_DROP_IN = 0.8
+
 
 #: The columns of a claims range frame a reader gets with a chart (:func:`ranges_data`).
 RANGE_COLUMNS = ("claim_id", "claimant", "claimant_type", "source_grade", "status",
@@ -158,11 +178,20 @@ def draw_ranges(
 
 
 def range_legend(
-    ax: Axes, types: list[str], *, show_open: bool = True, color_by: str = "claimant_type"
+    ax: Axes,
+    types: list[str],
+    *,
+    show_open: bool = True,
+    color_by: str = "claimant_type",
+    drop_in: float | None = None,
 ) -> Axes:
     """Legend: claimant-type (or source-grade) colours, filled vs hollow (Iran → Hamas alone vs
-    aggregate), open ends."""
+    aggregate), open ends; beside the plot, or under it (in two columns from the figure's left
+    edge, ``drop_in`` inches below the plot) when ``drop_in`` is given. Theme text size."""
     from matplotlib.lines import Line2D
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+    from analysis.report import charts
 
     grades = color_by == "source_grade"
     palette = GRADE_COLORS if grades else CLAIMANT_COLORS
@@ -195,16 +224,25 @@ def range_legend(
                 [], [], color="#555555", marker="^", ls="none", label="open end (at least / up to)"
             )
         )
-    ax.legend(
-        handles=handles, fontsize=9.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
-    )
+    size = charts.TEXT_PT["legend.fontsize"]
+    if drop_in is None:
+        ax.legend(handles=handles, fontsize=size, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  frameon=False)  # fmt: skip
+        return ax
+    fig = ax.figure
+    drop = ax.transAxes + ScaledTranslation(0, -drop_in, fig.dpi_scale_trans)  # type: ignore[union-attr]
+    ax.legend(handles=handles, fontsize=size, loc="upper left", ncols=2, frameon=False,
+              borderaxespad=0, bbox_to_anchor=(0.01, 0.0),
+              bbox_transform=blended_transform_factory(fig.transFigure, drop))  # type: ignore[union-attr]  # fmt: skip
     return ax
 
 
 def draw_strip(ax: Axes, others: pd.DataFrame) -> Axes:
     """The claims with no annual range, as dots on one row per reason (same colours/fills)."""
+    from analysis.report import charts
+
     rows = list(NOT_ANNUAL.values())
-    ax.set_yticks(range(len(rows)), rows, fontsize=9.5)
+    ax.set_yticks(range(len(rows)), rows, fontsize=charts.TEXT_PT["ytick.labelsize"])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     placed = others.dropna(subset=["reference_year"])
     if placed.empty:
@@ -235,6 +273,20 @@ def _fraction_year(date: pd.Timestamp) -> float:
     return date.year + (date.dayofyear - 1) / 365.25
 
 
+def _text_pt(key: str = "font.size") -> float:
+    """The theme's size for ``key`` (``charts.TEXT_PT``), in points."""
+    from analysis.report import charts
+
+    return charts.TEXT_PT[key]
+
+
+def _wrap(text: str, width: int = TITLE_CHARS) -> str:
+    """``text`` on lines of at most ``width`` characters."""
+    import textwrap
+
+    return textwrap.fill(text, width)
+
+
 def _num(date: pd.Timestamp) -> float:
     """A date as matplotlib's date number."""
     import matplotlib.dates as mdates
@@ -250,7 +302,8 @@ def mark_article(ax: Axes, published: pd.Timestamp, *, yearly: bool, label: bool
     ax.axvline(x, color=ARTICLE_COLOR, lw=1.2, zorder=1)
     if label:
         ax.text(x, 1.0, f" article, {published:%b %Y}", transform=ax.get_xaxis_transform(),
-                rotation=90, va="top", ha="left", fontsize=9, color=ARTICLE_COLOR)  # fmt: skip
+                rotation=90, va="top", ha="left", fontsize=_text_pt(),
+                color=ARTICLE_COLOR)  # fmt: skip
     return ax
 
 
@@ -290,20 +343,21 @@ def by_period_figure(
     from analysis.report import charts
     from analysis.report.claims import money
 
-    fig, ax = plt.subplots(figsize=(9.5, 4.6))
+    fig, ax = plt.subplots(figsize=BY_PERIOD_FIGSIZE)
     position = {str(period): i for i, period in enumerate(spread["period"])}
     ax.bar(list(position.values()), spread["highest"] - spread["lowest"],
            bottom=spread["lowest"], width=0.7, color="#dddddd", zorder=0)  # fmt: skip
     draw_ranges(ax, ranges.assign(x=ranges["period"].astype(str).map(position)), x="x",
                 spans=False, width=0.6, color_by=color_by)  # fmt: skip
-    ax.set_xticks(list(position.values()), period_ticks(spread))
+    ax.set_xticks(list(position.values()), ["\n".join(_wrap(line, PERIOD_LABEL_CHARS)
+                  for line in tick.split("\n")) for tick in period_ticks(spread)])  # fmt: skip
     ax.set_xlim(-0.6, len(position) - 0.4)
     if not ranges.empty:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v)))
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     kinds = [k for k in (GRADE_NAMES if color_by == "source_grade" else CLAIMANT_TYPES)
              if k in set(ranges[color_by].dropna())]  # fmt: skip
-    range_legend(ax, kinds, color_by=color_by)
+    range_legend(ax, kinds, color_by=color_by, drop_in=BY_PERIOD_LEGEND_DROP_IN)
     bars = spread[["period", "lowest", "highest"]].rename(
         columns={"lowest": "period_lowest", "highest": "period_highest"}
     )
@@ -314,7 +368,11 @@ def by_period_figure(
         on="period",
         how="left",
     )
-    return charts.finish(ax, title=title, ylabel=ylabel, sources=sources, note=note, data=data)
+    fig = charts.finish(ax, title=title, ylabel=ylabel, sources=sources, note=note, data=data)
+    # the title stays the plot's (callers may move it), wrapped at the figure's edge
+    ax.set_title(title, loc="left", wrap=True)
+    fig.tight_layout()
+    return fig
 
 
 def timeline_figure(
@@ -327,36 +385,47 @@ def timeline_figure(
     """One lane per event category (``lane`` of :func:`analysis.report.context.events_between`),
     a dot per event, the ``chart_label`` of labelled events beside their dot, and the dated
     ``marks`` (e.g. the break and the return) as shaded spans between them."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     from analysis.report import charts
     from analysis.report.context import LANES
 
     lanes = list(LANES.values())
-    fig, ax = plt.subplots(figsize=(10.5, 3.6))
+    fig, ax = plt.subplots(figsize=TIMELINE_FIGSIZE)
     level = timeline["lane"].map({lane: i for i, lane in enumerate(lanes)})
     ax.scatter(timeline["event_date"], level, s=22, color=charts.PALETTE["iran"], zorder=3)
-    labelled = 0
+    labelled: dict[object, int] = {}
+    middle = timeline["event_date"].min() + (timeline["event_date"].max()
+                                             - timeline["event_date"].min()) / 2  # fmt: skip
     for row, y in zip(timeline.itertuples(index=False), level, strict=True):
         if isinstance(row.chart_label, str) and row.chart_label:
-            lift = 7 + 9 * (labelled % 2)  # alternate heights so neighbours do not collide
-            ax.annotate(row.chart_label, (row.event_date, y), xytext=(2, lift),
-                        textcoords="offset points", fontsize=9)  # fmt: skip
-            labelled += 1
+            k = labelled.get(y, 0)  # four heights in turn in each lane: neighbours do not collide
+            lift = 5 + 12 * (k % 4)
+            right = row.event_date > middle  # labels in the right half end at their dot
+            ax.annotate(row.chart_label, (row.event_date, y), xytext=(-2 if right else 2, lift),
+                        textcoords="offset points", fontsize=_text_pt(),
+                        ha="right" if right else "left")  # fmt: skip
+            labelled[y] = k + 1
     dates = sorted(marks.values())
     if len(dates) == 2:
         ax.axvspan(_num(dates[0]), _num(dates[1]), color="#eeeeee", zorder=0)
     for name, date in marks.items():
         ax.axvline(_num(date), color=charts.PALETTE["event"], ls="--", lw=0.8)
-        ax.text(_num(date), len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=9, va="bottom",
-                color=charts.PALETTE["event"])  # fmt: skip
+        ax.text(_num(date), len(lanes) - 0.45, f" {name}, {date:%b %Y}", fontsize=_text_pt(),
+                va="bottom", color=charts.PALETTE["event"])  # fmt: skip
     mark_article(ax, published, yearly=False)
-    ax.set_yticks(range(len(lanes)), lanes, fontsize=10)
+    ax.set_yticks(range(len(lanes)), [_wrap(lane, LANE_CHARS) for lane in lanes],
+                  fontsize=_text_pt("ytick.labelsize"))  # fmt: skip
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=TIMELINE_TICKS))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_ylim(len(lanes) - 0.4, -1.0)  # top lane first, room above it for labels
     data = timeline[[c for c in ("event_date", "lane", "event", "chart_label") if c in timeline]]
     marked = pd.DataFrame({"event_date": list(marks.values()), "lane": "marked on the chart",
                            "event": list(marks)})  # fmt: skip
-    return charts.finish(ax, title=title, ylabel="", sources="the project's record of dated events "
+    # the title stays the plot's (it names the panel of the chart's data), wrapped to its width
+    return charts.finish(ax, title=_wrap(title, LANE_TITLE_CHARS), ylabel="",
+                         sources="the project's record of dated events "
                          "(each event with its source in the table below)",
                          data=pd.concat([data, marked], ignore_index=True))  # fmt: skip
 
@@ -371,23 +440,27 @@ def squeeze_figure(
     """Top: open-market and NIMA rial per US$ by month; bottom: EU crude imports from
     Iran by month; both with the sanction dates (``sanctions``: ``event_date``, ``chart_label``
     or ``event``) as dashed lines and the article's date."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
     from analysis.report import charts
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 6.4), sharex=True)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=SQUEEZE_FIGSIZE, sharex=True)
     for rate, name in (("open_market", "open market"), ("nima", "NIMA (managed)")):
         top.plot(monthly["month"], monthly[rate], marker=".", color=charts.PALETTE[rate],
                  label=name)  # fmt: skip
     top.set_ylim(bottom=0)
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     top.set_ylabel("rial per US$")
-    top.legend(fontsize=10, loc="upper left")
-    top.set_title(title, loc="left")
+    top.legend(loc="best")  # where it covers the least data (under the plot, it would push the
+    # chart past a printed page)
+    top.set_title(_wrap(title), loc="left")
     bottom.bar(monthly["month"], monthly["eu_kbd"], width=25, color=charts.PALETTE["iran"])
     bottom.set_ylabel("thousand barrels a day")
-    bottom.set_title("EU crude-oil imports from Iran, by month", loc="left", fontsize=11)
+    months = mdates.MonthLocator(bymonth=SQUEEZE_TICK_MONTHS)
+    bottom.xaxis.set_major_locator(months)
+    bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(months))
     for ax in (top, bottom):
         for row in sanctions.itertuples(index=False):
             ax.axvline(row.event_date, color=charts.PALETTE["event"], ls="--", lw=0.8)
@@ -395,7 +468,7 @@ def squeeze_figure(
     names = "; ".join(f"{row.event_date:%d %b %Y} {row.short}" for row in sanctions.itertuples())
     return charts.finish(
         bottom,
-        title="EU crude-oil imports from Iran, by month",
+        title=_wrap("EU crude-oil imports from Iran, by month"),
         ylabel="thousand barrels a day",
         sources=[
             "bonbast and TGJU daily quotes (monthly averages of quoted days)",
@@ -426,7 +499,7 @@ def palestine_figure(
     from analysis.report import charts
     from analysis.report.context import FISCAL_BALANCE_PCT, UNEMPLOYMENT
 
-    fig, axes = plt.subplots(2, 1, figsize=(7, 6.6))
+    fig, axes = plt.subplots(2, 1, figsize=PALESTINE_FIGSIZE)
     for ax, code, title, unit in zip(axes, (UNEMPLOYMENT, FISCAL_BALANCE_PCT), titles,
                                      ("% of labour force", "% of GDP"), strict=True):  # fmt: skip
         data = pse.dropna(subset=[code])
@@ -435,7 +508,7 @@ def palestine_figure(
             ax.axhline(0, color="#555555", lw=0.8)
         else:
             ax.set_ylim(bottom=0)  # a share of the labour force: from zero, not from its low
-        ax.set_title(title, loc="left", fontsize=10.5)
+        ax.set_title(_wrap(title), loc="left")
         ax.set_ylabel(unit)
         charts.years_axis(ax, pse["year"])
         for date in pd.to_datetime(money_events["event_date"]):
@@ -451,7 +524,7 @@ def palestine_figure(
     )
     fig = charts.finish(
         axes[1],
-        title=titles[1],
+        title=_wrap(titles[1]),
         ylabel="% of GDP",
         sources=[
             "World Bank WDI SL.UEM.TOTL.ZS (modelled ILO estimate)",
@@ -462,8 +535,6 @@ def palestine_figure(
             columns={UNEMPLOYMENT: "unemployment_pct", FISCAL_BALANCE_PCT: "pa_net_lending_pct_gdp"}
         ),
     )
-    for ax in axes:
-        ax.title.set_fontsize(10.5)
     return fig
 
 
@@ -503,10 +574,10 @@ def capacity_figure(
 
     from analysis.report import charts
 
-    fig, axes = plt.subplots(2, 2, figsize=(9, 7.2), sharex=True)
-    (infl, rial), (oil, army) = axes
+    fig, axes = plt.subplots(4, 1, figsize=CAPACITY_FIGSIZE, sharex=True)
+    infl, rial, oil, army = axes
     infl.plot(yearly["year"], yearly["inflation"], marker=".", color=charts.PALETTE["iran"])
-    infl.set_title("Consumer-price inflation, % a year", loc="left", fontsize=10.5)
+    infl.set_title("Consumer-price inflation, % a year", loc="left")
     rial.plot(yearly["year"], yearly["irr_per_usd"], marker=".",
               color=charts.PALETTE["open_market"], label="open market")  # fmt: skip
     rial.plot(yearly["year"], yearly["official_irr_per_usd"], ls="--",
@@ -515,26 +586,26 @@ def capacity_figure(
     rial.set_yscale("log")
     rial.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     rial.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-    rial.legend(fontsize=9, loc="upper left")
-    rial.set_title("Rial per US$, yearly average (log scale)", loc="left", fontsize=10.5)
+    charts.legend_below(rial)
+    rial.set_title(_wrap("Rial per US$, yearly average (log scale)"), loc="left")
     oil.plot(yearly["year"], yearly["exports_kbd"], marker=".", color=charts.PALETTE["iran"],
              label="Iran's crude exports (EIA, to 2018)")  # fmt: skip
     oil.bar(yearly["year"], yearly["eu_imports_kbd"], color="#999999", width=0.6,
             label="EU imports from Iran")  # fmt: skip
     charts.legend_below(oil)
-    oil.set_title("Crude oil, thousand barrels a day", loc="left", fontsize=10.5)
+    oil.set_title("Crude oil, thousand barrels a day", loc="left")
     yearly = yearly.assign(milex_usd_bn=yearly["milex_usd_m"] / 1e3)
     army.plot(yearly["year"], yearly["milex_usd_bn"], marker=".",
               color=charts.PALETTE["iran"])  # fmt: skip
     label = milex_label.replace("$", r"\$")  # a pair of "$" would start mathtext
-    army.set_title(f"Military spending, US\\$ bn ({label})", loc="left", fontsize=10.5)
+    army.set_title(_wrap(f"Military spending, US\\$ bn ({label})"), loc="left")
     army.set_ylim(bottom=0)  # a level in dollars: its bar of comparison is zero
     shade, shaded = _rift_shade(breaks, rift)
     for ax in axes.flat:
         ax.axvspan(*shade, color="#eeeeee", zorder=0)
         charts.years_axis(ax, yearly["year"])
         mark_article(ax, published, yearly=True, label=ax is infl)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", wrap=True)
     out = charts.finish(
         army,
         title=army.get_title(loc="left"),
@@ -561,5 +632,4 @@ def capacity_figure(
             columns={"inflation": "inflation_pct", "irr_per_usd": "open_market_irr_per_usd"}
         ),  # fmt: skip
     )
-    army.title.set_fontsize(10.5)
     return out
