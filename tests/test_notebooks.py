@@ -363,9 +363,11 @@ def test_notebooks_on_the_real_snapshot(
     rapprochement_html = _outputs(_execute(home, "rapprochement", {}, tmp_path, monkeypatch))[0]
     # Lieberman, 15 Jan 2018 (Times of Israel): about $100m of a $260m budget, i.e. 38%
     assert "$100m of $260m: 38%" in rapprochement_html
-    # bonbast open market, monthly means of quoted days: 44,601 (Jan 2018) and 145,450 (Sep 2018)
-    assert "44,601 rial on the open market in January 2018 and 145,450 in September" in (
-        rapprochement_html
+    # bonbast open market, monthly means of quoted days: 44,601 (Jan 2018), 73,862 (June, the last
+    # full month before the article) and, after it, 145,450 (Sep 2018: 24 quoted days)
+    assert (
+        "44,601 rial on the open market in January 2018 and 73,862 in June. After it, the dollar "
+        "reached 145,450 rial in September" in rapprochement_html
     )
 
     claims_html = _outputs(_execute(home, "hamas_funding_claims", {}, tmp_path, monkeypatch))[0]
