@@ -180,15 +180,16 @@ def test_a_quote_within_the_limit_is_shown_in_full_without_a_note(tmp_path: Path
 # -- the export's wall time ------------------------------------------------------------------------
 
 
-def _no_children_left() -> list[psutil.Process]:
-    """This process's children still alive once they have had a few seconds to go, but for its
-    warm kernel template (analysis/render/kernels.py: it lives as long as the process that
-    started it, by design; a kernel forked from it is a child like any other and must go)."""
-    from analysis.render import kernels
+def _children() -> set[int]:
+    """The pids of this process's children now (long-lived helpers an earlier test may have
+    started in this process: the warm kernel template, multiprocessing's resource tracker)."""
+    return {p.pid for p in psutil.Process().children(recursive=True)}
 
-    template = kernels._template
-    keep = {template.proc.pid} if template is not None and template.alive() else set()
-    children = [p for p in psutil.Process().children(recursive=True) if p.pid not in keep]
+
+def _no_children_left(before: set[int]) -> list[psutil.Process]:
+    """This process's children not in ``before`` still alive once they have had a few seconds
+    to go."""
+    children = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     _, alive = psutil.wait_procs(children, timeout=10)
     return alive
 
@@ -200,9 +201,10 @@ def test_bounded_work_returns_its_result_or_raises_its_error() -> None:
 
 
 def test_work_past_the_bound_is_stopped_and_its_process_is_gone() -> None:
+    before = _children()
     with pytest.raises(ExportTimeout, match=r"took longer than 0\.5 s"):
         bounded(lambda: time.sleep(600), 0.5)
-    assert _no_children_left() == []
+    assert _no_children_left(before) == []
 
 
 def test_a_dead_export_process_is_an_error_not_a_hang() -> None:
@@ -280,6 +282,7 @@ def test_an_export_past_its_bound_fails_the_run_and_keeps_the_last_good_report(
 
     monkeypatch.setattr(pdf_exporter, "html_to_pdf", stuck)  # the pool forks from here
     _reports_toml(home, 5_000)
+    before = _children()
     with pytest.raises(SystemExit) as stopped:
         cli.main(["build", "-q", "-j", "1", "--export-timeout", "2"])
     out = capsys.readouterr().out
@@ -288,7 +291,7 @@ def test_an_export_past_its_bound_fails_the_run_and_keeps_the_last_good_report(
     assert _files(home / "reports" / "r") == good  # the last good report, untouched
     error = (home / "reports" / "_failed" / "r" / config.ERROR_FILE).read_text()
     assert "took longer than 2 s" in error
-    assert _no_children_left() == []
+    assert _no_children_left(before) == []
 
 
 def test_a_bad_bound_in_the_environment_is_a_usage_error(
