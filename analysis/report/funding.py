@@ -61,6 +61,20 @@ class FundingReport:
     published: pd.Timestamp
 
 
+@dataclass(frozen=True)
+class Filters:
+    """The report's selection settings (the notebook's parameters), said once for the text
+    that words them (:func:`_filters`) and the counts of what they leave out (:func:`left_out`)."""
+
+    claimant_types: Sequence[str]
+    recipient_scope: str
+    start_year: int
+    end_year: int
+    include_vague: bool
+    min_grade: str
+    statuses: Sequence[str]
+
+
 def make(
     load: Callable[[str], pd.DataFrame],
     *,
@@ -86,6 +100,8 @@ def make(
         .sort_values(["placed_year", "claim_date", "claim_id"], na_position="last")
         .reset_index(drop=True)
     )
+    settings = Filters(claimant_types, recipient_scope, start_year, end_year, include_vague,
+                       min_grade, statuses)  # fmt: skip
     ranges = view.ranges(selected, us_cpi=us_cpi, base_year=base_year, breaks=breaks)
     paid = evidence.money_paid(selected[~selected["is_aggregate"]])
     paid_ranges = view.ranges(paid, us_cpi=us_cpi, base_year=base_year, breaks=breaks)
@@ -100,39 +116,15 @@ def make(
         breaks=breaks,
         base_year=base_year,
         events=charts.key_events(events, start_year, end_year),
-        filters=_filters(
-            claimant_types,
-            recipient_scope,
-            start_year,
-            end_year,
-            include_vague,
-            min_grade,
-            statuses,
-        ),
-        left_out=left_out(
-            claims,
-            claimant_types=claimant_types,
-            recipient_scope=recipient_scope,
-            start_year=start_year,
-            end_year=end_year,
-            include_vague=include_vague,
-            min_grade=min_grade,
-            statuses=statuses,
-        ),  # fmt: skip
+        filters=_filters(settings),
+        left_out=left_out(claims, settings),
         published=article.article_date(claims),
     )
 
 
-def _filters(
-    claimant_types: Sequence[str],
-    recipient_scope: str,
-    start_year: int,
-    end_year: int,
-    include_vague: bool,
-    min_grade: str,
-    statuses: Sequence[str],
-) -> str:
+def _filters(f: Filters) -> str:
     """What the report includes, in words."""
+    claimant_types, recipient_scope, min_grade = f.claimant_types, f.recipient_scope, f.min_grade
     who = ", ".join(t.replace("_", " ") for t in claimant_types) or "every kind of source"
     scope = (
         "Iran's money for Hamas and its armed wing alone"
@@ -145,28 +137,24 @@ def _filters(
         if min_grade == evidence.GRADES[-1]
         else f"sources graded “{GRADE_NAMES[min_grade]}” or better"
     )
-    status = ", ".join(view.STATUS_NAMES[s] for s in evidence.check_statuses(statuses))
-    parts = [who, scope, f"money for {start_year}–{end_year}", grade,
+    status = ", ".join(view.STATUS_NAMES[s] for s in evidence.check_statuses(f.statuses))
+    parts = [who, scope, f"money for {f.start_year}–{f.end_year}", grade,
              status or "every status"]  # fmt: skip
-    if not include_vague:
+    if not f.include_vague:
         parts.append("vague wordings left out")
     return "; ".join(parts)
 
 
-def left_out(
-    claims: pd.DataFrame,
-    *,
-    claimant_types: Sequence[str],
-    recipient_scope: str,
-    start_year: int,
-    end_year: int,
-    include_vague: bool,
-    min_grade: str,
-    statuses: Sequence[str],
-) -> list[tuple[int, str]]:
+def left_out(claims: pd.DataFrame, f: Filters) -> list[tuple[int, str]]:
     """What each filter of the report leaves out of the record, in the order applied: (count,
     what) per step with a count, so that the record minus the steps is what the report shows.
     The years step names the statements it leaves out (who, and the year they are about)."""
+    claimant_types, recipient_scope, include_vague = (
+        f.claimant_types,
+        f.recipient_scope,
+        f.include_vague,
+    )
+    start_year, end_year, min_grade, statuses = f.start_year, f.end_year, f.min_grade, f.statuses
     steps: list[tuple[int, str]] = []
     every = view.select(claims, recipient_scope="including_aggregates")
     scoped = view.select(claims, recipient_scope=recipient_scope)
