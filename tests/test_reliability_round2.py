@@ -392,6 +392,18 @@ def test_an_attachment_link_to_a_local_file_is_not_embedded(tmp_path: Path) -> N
     assert b"/EmbeddedFile" not in pdf and b"SYNTHETIC-SECRET-TEXT" not in pdf
 
 
+def _fetch_home(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fetch fixtures' registry in ``home`` (no reachable server) and a copy of their snapshot
+    folder, returned; the snapshot setting unset."""
+    from analysis.config import SNAPSHOT_ENV
+
+    fixtures = FIXTURES / "fetch"
+    monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
+    registry = (fixtures / "sources.toml").read_text().replace("@SERVER@", "https://127.0.0.1:9")
+    (home / "sources.toml").write_text(registry)
+    return Path(shutil.copytree(fixtures / "snapshot", tmp_path / "snapshot"))
+
+
 # -- 7. Snapshot fetch refuses links and special files -----------------------------------------
 
 
@@ -399,14 +411,10 @@ def test_an_attachment_link_to_a_local_file_is_not_embedded(tmp_path: Path) -> N
 def test_a_link_or_special_file_in_a_snapshot_is_refused_and_named(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    from analysis.config import SNAPSHOT_ENV, paths
+    from analysis.config import paths
     from analysis.fetch.fetch import fetch
 
-    fixtures = FIXTURES / "fetch"
-    monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
-    registry = (fixtures / "sources.toml").read_text().replace("@SERVER@", "https://127.0.0.1:9")
-    (home / "sources.toml").write_text(registry)
-    snap = Path(shutil.copytree(fixtures / "snapshot", tmp_path / "snapshot"))
+    snap = _fetch_home(home, tmp_path, monkeypatch)
     secret = tmp_path / "secret.csv"
     secret.write_text("SYNTHETIC-SECRET\n")
     odd = snap / "worldbank" / "API_SY.ODD.A_DS2_en_csv_v2_1.csv"
@@ -597,15 +605,11 @@ def test_a_failed_run_shows_no_local_paths(home: Path) -> None:
 def test_an_empty_or_garbage_update_keeps_the_last_good_raw_file(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: bytes
 ) -> None:
-    from analysis.config import SNAPSHOT_ENV, paths
+    from analysis.config import paths
     from analysis.fetch.fetch import fetch
     from analysis.fetch.lock import load_lock
 
-    fixtures = FIXTURES / "fetch"
-    monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
-    registry = (fixtures / "sources.toml").read_text().replace("@SERVER@", "https://127.0.0.1:9")
-    (home / "sources.toml").write_text(registry)
-    snap = Path(shutil.copytree(fixtures / "snapshot", tmp_path / "snapshot"))
+    snap = _fetch_home(home, tmp_path, monkeypatch)
     assert fetch(snap, progress=False).ok
     rel = "worldbank/API_SY.NTH.A_DS2_en_csv_v2_101.csv"
     good, entry = (paths().raw / rel).read_bytes(), load_lock()[rel]
