@@ -5,7 +5,10 @@ for the whole build, the 56-run grid on the local pool and on Dask and one chang
 the cleaner at scale (time and peak memory against pandas only reading).
 
     .venv/bin/python benchmarks/run.py [--repeat 3] [--quick] [--scales 1,10,100]
-        [--skip build|kernels|clean]
+        [--skip build|kernels|clean] [--before CHECKOUT]
+
+--before CHECKOUT compares an earlier checkout of this repository (with its own .venv) with
+this one, in turn, on the same machine.
 
 Everything happens in temporary project folders (ANALYSIS_HOME) filled from the snapshot
 (ANALYSIS_SNAPSHOT, default ../shared/mirror); nothing is written into the repository. Runs are
@@ -67,14 +70,15 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def make_home(root: Path, snapshot: Path) -> dict[str, str]:
-    """A fresh project folder: config files, notebooks, ledgers; returns its environment."""
+def make_home(root: Path, snapshot: Path, repo: Path = REPO, bin_dir: Path = BIN) -> dict[str, str]:
+    """A fresh project folder with ``repo``'s config files, notebooks and ledgers; returns its
+    environment (``bin_dir``, the virtual environment that runs it, first on PATH)."""
     for name in PROJECT_FILES:
-        shutil.copy2(REPO / name, root / name)
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
-    shutil.copytree(REPO / "data" / "raw" / "ledgers", root / "data" / "raw" / "ledgers")
+        shutil.copy2(repo / name, root / name)
+    shutil.copytree(repo / "notebooks", root / "notebooks")
+    shutil.copytree(repo / "data" / "raw" / "ledgers", root / "data" / "raw" / "ledgers")
     env = dict(os.environ, ANALYSIS_HOME=str(root), ANALYSIS_SNAPSHOT=str(snapshot))
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
@@ -126,9 +130,12 @@ def plain_chain(spec: RunSpec, env: dict[str, str], out: Path) -> float:
     return time.perf_counter() - start
 
 
-def analysis_build(env: dict[str, str], *args: str) -> tuple[float, dict[str, float]]:
-    """Wall seconds of ``analysis build -q ARGS`` and each rebuilt run's own seconds."""
-    seconds, stdout = timed(lambda: sh([*ANALYSIS, "build", "-q", *args], env))
+def analysis_build(
+    env: dict[str, str], *args: str, command: Sequence[str] = tuple(ANALYSIS)
+) -> tuple[float, dict[str, float]]:
+    """Wall seconds of ``analysis build -q ARGS`` (``command``: which checkout's ``analysis``)
+    and each rebuilt run's own seconds."""
+    seconds, stdout = timed(lambda: sh([*command, "build", "-q", *args], env))
     runs = {m[1]: float(m[2]) for line in stdout.splitlines() if (m := BUILT_LINE.match(line))}
     return seconds, runs
 
@@ -385,6 +392,167 @@ def print_kernels(res: dict[str, Any]) -> None:
     print(f"\nRuns built (grid, changed): {runs}")
 
 
+# --- 1c. before and after: an earlier checkout against this one --------------------------
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A checkout of the package with its own virtual environment (``make .venv/bin/.dev``)."""
+
+    label: str
+    repo: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.repo / ".venv" / "bin"
+
+    @property
+    def command(self) -> tuple[str, ...]:
+        return (str(self.bin / "python"), "-m", "analysis")
+
+
+def git_head(repo: Path) -> str:
+    """The checkout's commit (short), to name it in the table."""
+    done = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def bench_before(before: Path, snapshot: Path, repeat: int) -> dict[str, Any]:
+    """Per report ``build --force --only NAME`` with the earlier checkout ``before`` and with
+    this one in turn (so both see the same load), each in its own project folder from its own
+    checkout; then the cold build of all reports and the 56-run grid on the local pool and on
+    Dask, once per repeat, each checkout in turn. Kernels are each checkout's default."""
+    if not (before / ".venv" / "bin" / "python").is_file():
+        raise SystemExit(f"--before {before}: no .venv there (run `make .venv/bin/.dev` in it)")
+    checkouts = (
+        Checkout(f"before ({git_head(before)})", before.resolve()),
+        Checkout(f"after ({git_head(REPO)})", REPO),
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-before-") as tmp:
+        envs: dict[str, dict[str, str]] = {}
+        homes: dict[str, Path] = {}
+        for c in checkouts:
+            homes[c.label] = home = Path(tmp) / c.label.split()[0]
+            (home / "data" / "raw").mkdir(parents=True)
+            env = make_home(home, snapshot, c.repo, c.bin)
+            env.pop("ANALYSIS_KERNEL", None)
+            sh([*c.command, "fetch", "-q"], env)
+            sh([*c.command, "clean", "-q"], env)
+            envs[c.label] = env
+        after = checkouts[-1]
+        specs = load_specs(envs[after.label])
+        names = [s.name for s in specs]
+        floors: dict[str, list[float]] = {n: [] for n in names}
+        values: dict[str, dict[str, dict[str, list[float]]]] = {
+            c.label: {n: {} for n in [*names, "whole"]} for c in checkouts
+        }
+
+        def add(c: Checkout, name: str, key: str, value: float) -> None:
+            values[c.label][name].setdefault(key, []).append(value)
+            print(f"progress: {c.label} {name} {key} {value:.2f} ({load()})", file=sys.stderr)
+
+        grid = GRID_CONFIG
+        for _ in range(repeat):
+            for name, s in floor(specs, envs[after.label]).items():
+                floors[name].append(s)
+            for name in names:
+                for c in checkouts:
+                    env = envs[c.label]
+                    add(
+                        c,
+                        name,
+                        "wall",
+                        analysis_build(env, "--force", "--only", name, command=c.command)[0],
+                    )
+                    for phase, s in phases(homes[c.label], [name]).get(name, {}).items():
+                        add(c, name, phase, s)
+            for c in checkouts:
+                env = envs[c.label]
+                add(c, "whole", "cold", analysis_build(env, "--force", command=c.command)[0])
+                add(c, "whole", "noop", analysis_build(env, command=c.command)[0])
+                grid_path = str(homes[c.label] / grid)
+                for executor in ("local", "dask"):
+                    seconds, runs = analysis_build(
+                        env,
+                        "--force",
+                        "--config",
+                        grid_path,
+                        "--executor",
+                        executor,
+                        command=c.command,
+                    )
+                    add(c, "whole", f"grid_{executor}", seconds)
+                    add(c, "whole", "grid_runs", len(runs))
+                    grid_phases = phases(homes[c.label], list(runs))
+                    for phase in ("execute", "html", "pdf"):
+                        add(
+                            c,
+                            "whole",
+                            f"grid_{executor}_{phase}",
+                            sum(p.get(phase, 0.0) for p in grid_phases.values()),
+                        )
+        return {
+            "specs": names,
+            "labels": [c.label for c in checkouts],
+            "floor": {k: median(v) for k, v in floors.items()},
+            **{
+                c.label: {
+                    n: {k: median(v) for k, v in d.items()} for n, d in values[c.label].items()
+                }
+                for c in checkouts
+            },
+        }
+
+
+def print_before(res: dict[str, Any]) -> None:
+    labels = res["labels"]
+    print("\n## Before and after (seconds, median)\n")
+    print(
+        "Per report: `analysis build --force --only NAME` wall time and the run's phases from"
+        " build.json (execute = kernel start + code), each checkout with its own default kernels,"
+        " in turn. Goals: wall ≤ 1.5 × floor + pdf, and pdf ≤ 0.5 s. The floor is this"
+        " checkout's code as plain Python (benchmarks/floor.py).\n"
+    )
+    print("| run | code | wall | execute | html | pdf | (e) floor | 1.5 × floor + pdf | goals |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    for name in res["specs"]:
+        e = res["floor"][name]
+        for label in labels:
+            r = dict.fromkeys(("wall", "execute", "html", "pdf"), float("nan"))
+            r.update(res[label][name])
+            bound = 1.5 * e + r["pdf"]
+            verdict = ", ".join(
+                [
+                    "wall met" if r["wall"] <= bound else "wall not met",
+                    "pdf met" if r["pdf"] <= 0.5 else "pdf not met",
+                ]
+            )
+            print(
+                f"| {name} | {label} | {r['wall']:.1f} | {r['execute']:.1f} | {r['html']:.2f} |"
+                f" {r['pdf']:.2f} | {e:.1f} | {bound:.1f} | {verdict} |"
+            )
+    print("\n| whole builds | " + " | ".join(labels) + " | goal |")
+    print("|---|" + "---:|" * len(labels) + "---|")
+    rows = (
+        ("cold build of all reports (`build --force`)", "cold", ""),
+        ("no-op `analysis build`", "noop", "≤ 0.2 s"),
+        ("56-run grid from cold, local pool", "grid_local", "≤ 45 s"),
+        ("56-run grid from cold, Dask (LocalCluster)", "grid_dask", "≤ 45 s"),
+        ("local grid: the runs' execute, summed", "grid_local_execute", ""),
+        ("local grid: the runs' html, summed", "grid_local_html", ""),
+        ("local grid: the runs' pdf, summed", "grid_local_pdf", ""),
+    )
+    for title, key, goal in rows:
+        cells = " | ".join(f"{res[label]['whole'].get(key, float('nan')):.2f}" for label in labels)
+        print(f"| {title} | {cells} | {goal} |")
+    print(
+        "\nThe summed phases are CPU-bound work spread over the 2 workers: a grid cannot take less"
+        " than about their sum divided by the workers."
+    )
+
+
 # --- 2. cleaner at scale ------------------------------------------------------------------
 
 
@@ -634,6 +802,13 @@ def main() -> None:
         help="leave out one part (may be given more than once)",
     )
     parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also compare an earlier checkout of this repository (with its own .venv) against"
+        " this one: per report, cold build, no-op and the 56-run grid on both executors",
+    )
+    parser.add_argument(
         "--reports-only",
         action="store_true",
         help="kernels part: per-report builds only (no whole builds, grid, changed, no-op)",
@@ -652,6 +827,9 @@ def main() -> None:
         print(f"\nAfter this part: {load()}", flush=True)
     if "kernels" not in args.skip:
         print_kernels(bench_kernels(snapshot.resolve(), repeat, not args.reports_only))
+        print(f"\nAfter this part: {load()}", flush=True)
+    if args.before is not None:
+        print_before(bench_before(args.before, snapshot.resolve(), repeat))
         print(f"\nAfter this part: {load()}", flush=True)
     if "clean" not in args.skip:
         print_clean(bench_clean(snapshot.resolve(), scales, repeat))
