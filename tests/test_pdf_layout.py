@@ -9,6 +9,7 @@ import pytest
 import synthetic_processed as syn
 
 from analysis.report import claims as cv
+from analysis.report import rapprochement as rp
 
 #: A4's width less report.css's left and right page margins, in CSS px (96 per inch).
 TEXT_WIDTH_PX = (210 - 16 - 16) / 25.4 * 96
@@ -56,3 +57,27 @@ def test_the_statements_table_prints_at_the_text_width_with_fixed_columns() -> N
         cells = [b for b in _boxes(table) if type(b).__name__ == "TableCellBox"]
         assert cells
         assert all(c.position_x + c.margin_width() <= right + 0.5 for c in cells)
+
+
+@pytest.mark.parametrize(
+    ("css_class", "columns"),
+    [(rp.VERDICT_TABLE_CLASS, 3), (rp.EVENTS_TABLE_CLASS, 4), (cv.CLAIMS_TABLE_CLASS, 6)],
+)
+def test_each_fixed_table_fills_the_text_width_and_no_cell_sticks_out(
+    css_class: str, columns: int
+) -> None:
+    import pandas as pd
+
+    from analysis.report.html import html_table
+
+    long = "synthetic-words-without-spaces-" * 3
+    frame = pd.DataFrame({f"column {i}": ["2011-08-21", "short", long] for i in range(columns)})
+    tables = _tables(html_table(frame, css_class=f"report-table {css_class}"), css_class)
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.style["table_layout"] == "fixed"
+    assert table.width == pytest.approx(TEXT_WIDTH_PX, abs=1)
+    right = table.position_x + table.width
+    cells = [b for b in _boxes(table) if type(b).__name__ == "TableCellBox"]
+    assert all(c.position_x + c.margin_width() <= right + 0.5 for c in cells)
+    assert min(table.column_widths) > TEXT_WIDTH_PX * 0.1  # every column has a stated width
