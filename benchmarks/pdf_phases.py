@@ -1,5 +1,5 @@
 """Where each report's PDF time goes, A against B: WeasyPrint's parse, layout (``render``) and
-write in CPU seconds, medians of interleaved rounds (A, B, A, B, ...), printed beside the machine's load.
+write in CPU seconds, medians of interleaved rounds (A, B, A, B, ...), beside the machine's load.
 
 A and B are folders of built reports (``reports/`` or a copy of an earlier build): each report's
 HTML is printed as the build prints it (:func:`analysis.render.export.pdf_data_notes`), with
