@@ -8,6 +8,7 @@ import io
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,21 @@ def test_a_reused_setup_prints_what_fresh_processes_print_arabic_font_included(
     assert second == again == forked == _fresh_process(PAGES[1])
     assert any("NotoSansArabic" in name.replace("-", "") for name in _fonts(second))
     assert not any("NotoSansArabic" in name.replace("-", "") for name in _fonts(first))
+
+
+def test_an_export_child_leaves_no_font_folder_behind(
+    fresh_setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # WeasyPrint copies each @font-face font into a new temporary folder per font configuration
+    # and removes it when the configuration is collected, which a forked child that leaves by
+    # os._exit never does: the child must reuse its parent's configuration.
+    import tempfile
+
+    from analysis.render.export import bounded
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    pdf_exporter.print_setup()  # as the worker's warm-up does
+    before = sorted(tmp_path.iterdir())
+    for _ in range(2):
+        bounded(lambda: pdf_exporter.html_to_pdf(PAGES[1]), 60, "synthetic PDF")
+    assert sorted(tmp_path.iterdir()) == before
