@@ -69,16 +69,21 @@ class TaskResult:
     cell: str | None = None  #: the failing cell, as papermill's banner names it ("In [4]")
 
 
+#: The warm-up page: a heading, bold, italic, code and Arabic, so the fonts reports print with
+#: are open before any export child is forked.
+WARM_UP_MARKDOWN = "# warm-up\n\n**bold** *italic* `code` \u0633\u0644\u0627\u0645"
+
+
 def warm_up() -> None:
-    """Import papermill, compile the report templates and initialise WeasyPrint's fonts (once
-    per process; a forked worker inherits all of it)."""
+    """Import papermill, compile the report templates and set up WeasyPrint's fonts (once per
+    process; a forked worker, and each export child it forks, inherits all of it)."""
     import papermill  # noqa: F401
     from nbformat.v4 import new_markdown_cell, new_notebook
 
     from analysis.render.export import exporter
 
     if not getattr(warm_up, "done", False):
-        html = exporter().html(new_notebook(cells=[new_markdown_cell("# warm-up")]))
+        html = exporter().html(new_notebook(cells=[new_markdown_cell(WARM_UP_MARKDOWN)]))
         exporter().pdf(html)
         warm_up.done = True  # type: ignore[attr-defined]
 

@@ -8,7 +8,8 @@ data" link, a file in ``data/`` beside the report, is named rather than linked i
 Both are bounded, so a hostile notebook cannot hold a build for long. Each cell's output is cut
 to :func:`analysis.config.max_output_chars` characters (:func:`bound_outputs`), with a note in
 the report at that spot: "output truncated: N of M characters shown". The export runs in a
-forked child process (:func:`bounded`, which inherits the compiled templates) that is killed
+forked child process (:func:`bounded`, which inherits the compiled templates and the PDF's
+fonts, :func:`analysis.render.pdf_exporter.print_setup`) that is killed
 after :func:`analysis.config.export_timeout` seconds: the run then fails with
 :class:`ExportTimeout` and the last good report stays.
 """

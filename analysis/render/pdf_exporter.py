@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -285,12 +286,9 @@ def report_url_fetcher() -> Any:
     return ReportURLFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
-    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS).
-
-    Raises :class:`MissingSystemLibraries` (with the install line per platform) when WeasyPrint
-    cannot load Pango from the system.
-    """
+def _weasyprint() -> Any:
+    """The ``weasyprint`` module; :class:`MissingSystemLibraries` (with the install line per
+    platform) when it cannot load Pango from the system."""
     try:
         import weasyprint
     except OSError as error:  # cffi could not dlopen Pango and friends
@@ -299,20 +297,52 @@ def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
         raise MissingSystemLibraries(
             install_message(missing_libraries() or ["pango (" + str(error) + ")"])
         ) from error
+    return weasyprint
 
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """What every report PDF shares: WeasyPrint's font configuration (Fontconfig's fonts and a
+    Pango font map) with the report fonts of :func:`font_css` registered, that stylesheet
+    parsed, and the URL fetcher."""
+
+    fonts: Any  #: ``weasyprint.text.fonts.FontConfiguration``
+    stylesheets: tuple[Any, ...]  #: ``weasyprint.CSS`` (the ``@font-face`` rules)
+    fetcher: Any  #: :func:`report_url_fetcher`
+
+
+@functools.cache
+def print_setup() -> PrintSetup:
+    """The process's one :class:`PrintSetup`, made on first use: loading Fontconfig's fonts and
+    registering the Arabic font cost about 0.1 s, and a font map that has laid out text keeps
+    its fonts and glyph metrics open for the next PDF. A worker makes it while warming up, so
+    each forked export child inherits it (and only the child's copy grows)."""
+    weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     fetcher = report_url_fetcher()
-    document = weasyprint.HTML(
-        string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher
-    )
     extra = (
-        [weasyprint.CSS(string=font_css(), font_config=fonts, url_fetcher=fetcher)]
+        (weasyprint.CSS(string=font_css(), font_config=fonts, url_fetcher=fetcher),)
         if font_css()
-        else []
+        else ()
     )
-    pdf = document.write_pdf(stylesheets=extra, font_config=fonts)
+    return PrintSetup(fonts, extra, fetcher)
+
+
+def html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
+    """Print report HTML to PDF bytes with WeasyPrint (A4 and page rules come from the CSS),
+    with the process's :func:`print_setup` (fonts registered once).
+
+    Raises :class:`MissingSystemLibraries` (with the install line per platform) when WeasyPrint
+    cannot load Pango from the system.
+    """
+    weasyprint = _weasyprint()
+    setup = print_setup()
+    document = weasyprint.HTML(
+        string=html, base_url=str(base_url) if base_url else None, url_fetcher=setup.fetcher
+    )
+    pdf = document.write_pdf(stylesheets=list(setup.stylesheets), font_config=setup.fonts)
     assert pdf is not None
     return bytes(pdf)
 

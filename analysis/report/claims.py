@@ -384,6 +384,10 @@ def _lines(*parts: pd.Series) -> pd.Series:
     return frame.apply(lambda row: "\n".join(str(v) for v in row if pd.notna(v) and v), axis=1)
 
 
+#: The statements table's class: report.css gives its columns fixed widths in print.
+CLAIMS_TABLE_CLASS = "claims-table"
+
+
 def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
     """Every selected claim as an escaped HTML table, with its source link and quote."""
     said = selected["claim_date"].astype("string").fillna("undated")
@@ -417,6 +421,7 @@ def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
         caption=caption,
         numeric=["US$ a year (nominal)"],
         detail="quote",
+        css_class=f"report-table {CLAIMS_TABLE_CLASS}",
     )
 
 

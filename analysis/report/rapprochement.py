@@ -39,6 +39,10 @@ LIEBERMAN_JANUARY_2018_ID = "C054"
 
 SIPRI_BASIS = finances.SIPRI_BASIS
 
+#: The classes of the two longest tables: report.css gives their columns fixed widths in print.
+VERDICT_TABLE_CLASS = "verdict-table"
+EVENTS_TABLE_CLASS = "events-table"
+
 
 def yearly_capacity(
     indicators: pd.DataFrame,
@@ -766,7 +770,11 @@ def verdicts_html(r: Report) -> str:
             + ".",
         }
     )
-    return html_table(shown, caption="The article's factual claims, one by one")
+    return html_table(
+        shown,
+        caption="The article's factual claims, one by one",
+        css_class=f"report-table {VERDICT_TABLE_CLASS}",
+    )
 
 
 def money_title(r: Report) -> str:
@@ -843,7 +851,8 @@ def timeline_html(r: Report) -> str:
         }
     )
     return html_table(table, links={"source": "url"}, hide=["url"],
-                      caption="The events on the timeline")  # fmt: skip
+                      caption="The events on the timeline",
+                      css_class=f"report-table {EVENTS_TABLE_CLASS}")  # fmt: skip
 
 
 def squeeze_title(r: Report) -> str:
