@@ -3,7 +3,9 @@
 One :class:`Exporter` per process holds the nbconvert exporters (templates compiled once):
 about 0.2 s for the HTML and 0.8 s for the PDF of a small report. The PDF is printed from the
 very HTML that is written, so the two always agree (except that each chart's "Download the
-data" link, a file in ``data/`` beside the report, is named rather than linked in the PDF).
+data" link, a file in ``data/`` beside the report, is named rather than linked in the PDF, and
+each chart is its print copy, the same SVG with its text as text rather than glyph paths, which
+WeasyPrint draws several times faster).
 
 Both are bounded, so a hostile notebook cannot hold a build for long. Each cell's output is cut
 to :func:`analysis.config.max_output_chars` characters (:func:`bound_outputs`), with a note in
@@ -68,6 +70,38 @@ def pdf_data_notes(html: str) -> str:
     """The HTML the PDF is printed from: each "Download the data" link becomes the file's name
     beside the report (a link in a PDF would point at the build's staging folder)."""
     return _DATA_LINK.sub(rf"Data: <code>{DATA_DIR}/\1</code>, beside this report", html)
+
+
+#: A chart in the report HTML: its ``<img>`` up to the SVG data URI (the template's data_svg).
+_CHART_SVG = re.compile(r'<img class="chart" src="(data:image/svg\+xml;base64,[^"]+)"')
+
+
+def print_copies(nb: NotebookNode) -> dict[str, str]:
+    """Each chart's print copy (:func:`analysis.report.charts.figure_svg` with text as text,
+    carried in the SVG output's metadata as ``print_svg``) as a data URI, keyed by the data URI
+    of the SVG the report HTML shows."""
+    from analysis.render.pdf_exporter import svg_data_uri
+
+    copies: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            svg = output.get("data", {}).get("image/svg+xml")
+            copy = output.get("metadata", {}).get("image/svg+xml", {}).get("print_svg")
+            if svg and isinstance(copy, str) and "<svg" in copy:
+                copies[svg_data_uri(svg)] = svg_data_uri(copy)
+    return copies
+
+
+def print_charts(html: str, copies: dict[str, str]) -> str:
+    """The HTML the PDF is printed from: each chart that has a print copy (:func:`print_copies`)
+    shows it instead of the report's SVG, whose every letter is a path that WeasyPrint draws
+    slowly; alt text and data note stay. Charts without one keep their SVG."""
+
+    def swap(match: re.Match[str]) -> str:
+        copy = copies.get(match.group(1))
+        return f'<img class="chart" src="{copy}"' if copy else match.group(0)
+
+    return _CHART_SVG.sub(swap, html) if copies else html
 
 
 @dataclass(frozen=True)
@@ -369,7 +403,8 @@ class Exporter:
         started = time.perf_counter()
         if pdf:
             pdf_path = out_dir / f"{stem}.pdf"
-            atomic.write_bytes(pdf_path, self.pdf(pdf_data_notes(html), base_url=nb_path.parent))
+            printed = print_charts(pdf_data_notes(html), print_copies(nb))
+            atomic.write_bytes(pdf_path, self.pdf(printed, base_url=nb_path.parent))
         return ExportResult(
             notebook_title(nb, stem),
             html_path,
