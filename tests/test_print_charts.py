@@ -1,7 +1,7 @@
-"""Charts print from a copy with text as text, read from glyph paths: each chart's display carries,
-beside the SVG the report HTML shows (every letter a path, the same on every screen), a print copy
-whose text is ``<text>``, and the PDF is printed with that copy (WeasyPrint draws glyph paths
-several times slower than text). Synthetic figures."""
+"""Charts print with their text as text, read with glyph paths: the report HTML keeps matplotlib's
+SVG whose every letter is a path (the same on every screen), and the PDF is printed from a copy of
+each chart whose lines of text are ``<text>`` in DejaVu Sans (WeasyPrint draws glyph paths several
+times slower than it sets text). Synthetic figures."""
 
 from __future__ import annotations
 
@@ -16,70 +16,66 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
-from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.render.export import Exporter, print_charts, print_copies
+from analysis.render.export import Exporter, glyphs_as_text, print_charts
 from analysis.render.pdf_exporter import svg_data_uri
 from analysis.report import charts
 
 ALT = "Synthetic finding: values rose"
-#: A tick label of the synthetic chart, to find as text in the print copy and the PDF.
-TICK = "2002"
-
-
-def _figure() -> Figure:
-    charts.set_theme()
-    fig, ax = plt.subplots()
-    ax.plot([2001, 2002, 2003], [1.0, 3.0, 2.0])
-    ax.set_xticks([2001, 2002, 2003], ["2001", TICK, "2003"])
-    ax.set_title(ALT)
-    return fig
-
-
-def _display(fig: Figure) -> tuple[str, dict[str, str]]:
-    """What the kernel's SVG formatter returns for ``fig`` (set by :func:`charts.show_as_svg`)."""
-    return charts._svg_with_alt(fig)
+#: Lines of the synthetic chart: a bold title, a rotated label, tick labels, a "$" and an "&".
+LINES = [ALT, "US$ & rial (synthetic)", "2001", "2002", "2003"]
 
 
 @pytest.fixture(scope="module")
-def chart() -> tuple[str, dict[str, str]]:
-    fig = _figure()
+def chart() -> str:
+    """The glyph-path SVG the report shows for a synthetic chart."""
+    charts.set_theme()
+    fig, ax = plt.subplots()
+    ax.plot([2001, 2002, 2003], [1.0, 3.0, 2.0])
+    ax.set_xticks([2001, 2002, 2003], ["2001", "2002", "2003"])
+    ax.set_yticks([])
+    ax.set_ylabel(r"US\$ & rial (synthetic)")
+    ax.set_title(ALT)
     try:
-        return _display(fig)
+        return charts.figure_svg(fig)
     finally:
         plt.close(fig)
 
 
-def _size(svg: str) -> tuple[str, str]:
-    found = re.search(r'<svg[^>]* width="([\d.]+pt)" height="([\d.]+pt)"', svg)
-    assert found, "matplotlib's SVG states its size in points"
-    return found.group(1), found.group(2)
+def _texts(svg: str) -> list[str]:
+    return [t.replace("&amp;", "&") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
 
 
-def test_the_display_keeps_glyph_paths_and_carries_a_print_copy_with_text_of_the_same_size(
-    chart: tuple[str, dict[str, str]],
-) -> None:
-    svg, meta = chart
-    assert meta["alt"] == ALT
-    assert "<text" not in svg and "<use" in svg  # what readers get: letters as glyph paths
-    copy = meta["print_svg"]
-    assert re.search(rf"<text[^>]*>{ALT}</text>", copy)
-    assert re.search(rf"<text[^>]*>{TICK}</text>", copy)
-    assert "<use" not in copy
-    assert _size(copy) == _size(svg)
+def test_every_line_of_chart_text_becomes_text_where_it_was_drawn(chart: str) -> None:
+    assert "<text" not in chart and "<use" in chart  # what readers of the HTML get
+    printed = glyphs_as_text(chart)
+    assert sorted(_texts(printed)) == sorted(LINES)
+    assert "<use" not in printed  # no glyph left as a path
+    title = re.search(rf"<text ([^>]*)>{ALT}</text>", printed)
+    assert title is not None and "font-weight: bold" in title.group(1)
+    label = re.search(r"<text ([^>]*)>US\$ &amp; rial", printed)
+    assert label is not None and "rotate(-90)" in label.group(1)
+    assert re.search(r'<svg[^>]* width="[\d.]+pt"', printed).group(0) == (  # type: ignore[union-attr]
+        re.search(r'<svg[^>]* width="[\d.]+pt"', chart).group(0)  # type: ignore[union-attr]
+    )
 
 
-def test_the_print_copy_is_the_same_bytes_each_time() -> None:
-    copies = []
-    for _ in range(2):
-        fig = _figure()
-        copies.append(_display(fig)[1]["print_svg"])
+def test_mathtext_and_other_fonts_keep_their_paths() -> None:
+    charts.set_theme()
+    fig, ax = plt.subplots()
+    ax.set_title(r"$\alpha^2$ synthetic")
+    ax.set_xlabel("serif synthetic", family="DejaVu Serif")
+    try:
+        svg = charts.figure_svg(fig)
+    finally:
         plt.close(fig)
-    assert copies[0] == copies[1]
+    printed = glyphs_as_text(svg)
+    assert "synthetic" not in " ".join(_texts(printed))
+    assert "DejaVuSerif" in printed and "<use" in printed
 
 
-def _chart_notebook(svg: str, meta: dict[str, str]) -> nbformat.NotebookNode:
+def _chart_notebook(svg: str) -> nbformat.NotebookNode:
     return new_notebook(
         cells=[
             new_markdown_cell("# Synthetic print report"),
@@ -90,7 +86,7 @@ def _chart_notebook(svg: str, meta: dict[str, str]) -> nbformat.NotebookNode:
                     new_output(
                         "display_data",
                         data={"image/svg+xml": svg, "text/plain": "<Figure>"},
-                        metadata={"image/svg+xml": meta},
+                        metadata={"image/svg+xml": {"alt": ALT}},
                     )
                 ],
             ),
@@ -99,44 +95,29 @@ def _chart_notebook(svg: str, meta: dict[str, str]) -> nbformat.NotebookNode:
     )
 
 
-def test_the_html_keeps_the_svg_and_the_pdf_html_has_the_print_copy_with_its_alt(
-    chart: tuple[str, dict[str, str]],
+def test_the_pdf_html_has_the_text_copy_with_its_alt_and_the_html_keeps_the_svg(
+    chart: str,
 ) -> None:
-    svg, meta = chart
-    nb = _chart_notebook(svg, meta)
-    html = Exporter().html(nb)
-    assert f'<img class="chart" src="{svg_data_uri(svg)}"' in html
-    assert svg_data_uri(meta["print_svg"]) not in html  # readers of the HTML get glyph paths
-    printed = print_charts(html, print_copies(nb))
-    assert svg_data_uri(svg) not in printed
-    assert re.search(
-        rf'<img class="chart" src="{re.escape(svg_data_uri(meta["print_svg"]))}"\s+alt="{ALT}"',
-        printed,
-    )
+    html = Exporter().html(_chart_notebook(chart))
+    assert f'<img class="chart" src="{svg_data_uri(chart)}"' in html
+    printed = print_charts(html)
+    assert svg_data_uri(chart) not in printed
+    expected = svg_data_uri(glyphs_as_text(chart))
+    assert re.search(rf'<img class="chart" src="{re.escape(expected)}"\s+alt="{ALT}"', printed)
 
 
-def test_the_pdf_draws_chart_text_as_text_and_the_html_file_keeps_glyph_paths(
-    chart: tuple[str, dict[str, str]], tmp_path: Path
+def test_the_pdf_has_chart_text_as_text_and_the_html_file_keeps_glyph_paths(
+    chart: str, tmp_path: Path
 ) -> None:
     from pypdf import PdfReader
 
-    svg, meta = chart
     path = tmp_path / "printed.ipynb"
-    nbformat.write(_chart_notebook(svg, meta), path)
+    nbformat.write(_chart_notebook(chart), path)
     result = Exporter().export(path, tmp_path / "out", "printed")
     assert result.pdf is not None
     found = re.findall(
         r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)"', result.html.read_text()
     )
-    assert [base64.b64decode(f).decode() for f in found] == [svg]
+    assert [base64.b64decode(f).decode() for f in found] == [chart]
     text = PdfReader(result.pdf).pages[0].extract_text()
-    assert ALT in text and TICK in text  # glyph paths would leave no text behind
-
-
-@pytest.mark.parametrize("bad", [{"print_svg": 7}, {"print_svg": "not an svg"}, {}])
-def test_a_chart_without_a_usable_print_copy_prints_its_svg(bad: dict[str, object]) -> None:
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt"/>'
-    nb = _chart_notebook(svg, {"alt": ALT, **bad})  # type: ignore[dict-item]
-    html = Exporter().html(nb)
-    assert print_copies(nb) == {}
-    assert print_charts(html, print_copies(nb)) == html
+    assert ALT in text and "2002" in text  # glyph paths would leave no text behind

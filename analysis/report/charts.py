@@ -141,18 +141,14 @@ def set_theme(
     show_as_svg()
 
 
-def figure_svg(fig: Figure, *, text_as_paths: bool = True) -> str:
-    """The figure as SVG text: no date in the metadata, ids from :data:`SVG_HASHSALT`. Its text
-    is drawn as glyph paths (the same on every screen), or with ``text_as_paths=False`` written
-    as ``<text>`` in DejaVu Sans (the PDF's print copy: the PDF engine sets it from the system's
-    DejaVu Sans, as it does the report's own text, several times faster than glyph paths)."""
+def figure_svg(fig: Figure) -> str:
+    """The figure as SVG text: no date in the metadata, ids from :data:`SVG_HASHSALT`."""
     import io
 
     import matplotlib as mpl
 
     buffer = io.StringIO()
-    fonttype = "path" if text_as_paths else "none"
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": fonttype}):
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(
             buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
         )
@@ -199,15 +195,8 @@ def min_text_pt(width_in: float) -> float:
 
 
 def _svg_with_alt(fig: Figure) -> tuple[str, dict[str, str]]:
-    """The SVG the report shows, with metadata: alt text, the data's name and CSV, and the print
-    copy with text as text (:func:`analysis.render.export.print_charts` puts it in the PDF)."""
     name, data = chart_data(fig)
-    return figure_svg(fig), {
-        "alt": figure_title(fig),
-        "data_name": name,
-        "data_csv": data,
-        "print_svg": figure_svg(fig, text_as_paths=False),
-    }
+    return figure_svg(fig), {"alt": figure_title(fig), "data_name": name, "data_csv": data}
 
 
 def show_as_svg() -> None:
