@@ -121,3 +121,9 @@ def test_the_pdf_has_chart_text_as_text_and_the_html_file_keeps_glyph_paths(
     assert [base64.b64decode(f).decode() for f in found] == [chart]
     text = PdfReader(result.pdf).pages[0].extract_text()
     assert ALT in text and "2002" in text  # glyph paths would leave no text behind
+
+
+def test_a_chart_uri_that_is_not_base64_utf8_svg_is_left_as_it_is() -> None:
+    for payload in ("not*base64", base64.b64encode(b"\xff\xfe").decode()):
+        html = f'<img class="chart" src="data:image/svg+xml;base64,{payload}" alt="x">'
+        assert print_charts(html) == html

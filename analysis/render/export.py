@@ -85,8 +85,10 @@ _GLYPH_LINE = re.compile(
     r"(?P<defs>\s*<defs>.*?</defs>)?(?P<uses>(?:\s*<use [^>]*/>)+)\s*</g>",
     re.S,
 )
+#: One glyph of such a line in DejaVu Sans (or Bold), placed along the baseline.
 _USE = re.compile(
-    r'<use xlink:href="#(DejaVuSans(?:-Bold)?)-[0-9a-f]+"(?: transform="translate\([-\d.e]+ 0\)")?/>'
+    r'<use xlink:href="#(DejaVuSans(?:-Bold)?)-[0-9a-f]+"'
+    r'(?: transform="translate\([-\d.e]+ 0\)")?/>'
 )
 #: matplotlib's glyph units per font size (``textpath.TextToPath.FONT_SCALE``).
 _FONT_SCALE = 100
@@ -122,10 +124,13 @@ def glyphs_as_text(svg: str) -> str:
 
 def print_charts(html: str) -> str:
     """The HTML the PDF is printed from: each chart's SVG with its text as text
-    (:func:`glyphs_as_text`); alt text and data note stay."""
+    (:func:`glyphs_as_text`); alt text and data note stay. The report HTML is unchanged."""
 
     def swap(match: re.Match[str]) -> str:
-        svg = base64.b64decode(match.group(1)).decode("utf-8")
+        try:
+            svg = base64.b64decode(match.group(1), validate=True).decode("utf-8")
+        except ValueError:  # not base64 or not UTF-8 (binascii.Error is a ValueError): as is
+            return match.group(0)
         printed = base64.b64encode(glyphs_as_text(svg).encode("utf-8")).decode("ascii")
         return f'<img class="chart" src="data:image/svg+xml;base64,{printed}"'
 
