@@ -14,7 +14,8 @@ default the repository). Steps (seconds):
 * ``kernel_start``: the kernel manager's start (the template's fork, or a new interpreter);
 * ``kernel_ready``: the client's channels and ``wait_for_ready`` (kernel_info round trips);
 * ``cells``: every cell's execute request to its idle (the notebook's code, and its display);
-* ``saves``: papermill writing the output notebook (it saves at every cell start and end);
+* ``saves``: the engine writing the output notebook (papermill's own engine writes it at every
+  cell's start and end; the builder's before the first cell only, papermill_other then once);
 * ``shutdown``: the kernel's shutdown and the client's cleanup;
 * ``papermill_other``: the rest of ``papermill.execute_notebook`` (read, parameterise, ...);
 * ``normalise``: :func:`analysis.render.determinism.normalise_notebook`;
