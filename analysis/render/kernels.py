@@ -2,10 +2,11 @@
 
 A *template* is a plain Python process, started once per worker (local pool or Dask), that
 imports what the reports import (:data:`PRELOAD`: pandas, pyarrow, matplotlib and its Agg
-backend, seaborn, IPython, ipykernel and ``analysis.report``) and then waits for requests on its
-stdin. What those imports decide from "am I in a kernel?" is decided again in the child, so a
-forked kernel's pandas options and matplotlib settings are a plain kernel's (the inline backend
-is left to the run's first figure; see :func:`_pandas_as_in_a_kernel`).
+backend, seaborn, IPython, ipykernel with what its start-up imports, and ``analysis.report``)
+and then waits for requests on its stdin. What those imports decide from "am I in a kernel?" is
+decided again in the child, so a forked kernel's pandas options and matplotlib settings are a
+plain kernel's (the inline backend is left to the run's first figure; see
+:func:`_pandas_as_in_a_kernel`).
 
 For each run, :class:`ForkedProvisioner` (jupyter_client's kernel-provisioner hook,
 registered under the entry point group ``jupyter_client.kernel_provisioners``) asks it for a
@@ -77,6 +78,17 @@ PRELOAD = (
     "IPython",
     "IPython.display",
     "ipykernel.kernelapp",
+    # what IPKernelApp.initialize would import in each kernel: the debugger (debugpy with
+    # pydevd, ~150 modules, 0.1 s), psutil, the history's sqlite3, the shell's extensions
+    "ipykernel.debugger",
+    "psutil",
+    "sqlite3",
+    "IPython.core.debugger",
+    "IPython.core.completerlib",
+    "IPython.extensions.storemagic",
+    # what the first chart and table of a run import
+    "matplotlib.backends.backend_svg",
+    "pandas.io.formats.html",
     "analysis.report",
     "analysis.provenance",
 )
@@ -191,6 +203,8 @@ class Template:
 
 
 _template: Template | None = None
+#: In a template and its kernels: the modules the template had imported before its first fork.
+preloaded: frozenset[str] = frozenset()
 #: How this process's last kernel was started (``forked`` or ``plain``; recorded in build.json).
 last_started_as = ""
 _template_lock = threading.Lock()
@@ -401,6 +415,9 @@ def serve(requests: IO[str], reply_fd: int) -> None:
     started = time.perf_counter()
     for name in preload_modules():
         importlib.import_module(name)
+    # this file runs as __main__: record it on the module the kernels import
+    module = importlib.import_module(__spec__.name if __spec__ else __name__)
+    setattr(module, "preloaded", frozenset(sys.modules))  # noqa: B010 - see above
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
     reply({"ready": round(time.perf_counter() - started, 3), "pid": os.getpid()})
     for line in requests:
