@@ -131,11 +131,15 @@ def plain_chain(spec: RunSpec, env: dict[str, str], out: Path) -> float:
 
 
 def analysis_build(
-    env: dict[str, str], *args: str, command: Sequence[str] = tuple(ANALYSIS)
+    env: dict[str, str],
+    *args: str,
+    command: Sequence[str] = tuple(ANALYSIS),
+    cwd: Path | None = None,
 ) -> tuple[float, dict[str, float]]:
-    """Wall seconds of ``analysis build -q ARGS`` (``command``: which checkout's ``analysis``)
-    and each rebuilt run's own seconds."""
-    seconds, stdout = timed(lambda: sh([*command, "build", "-q", *args], env))
+    """Wall seconds of ``analysis build -q ARGS`` and each rebuilt run's own seconds;
+    ``command`` and ``cwd``: which checkout's ``analysis`` (``python -m`` imports the package
+    from the working directory first)."""
+    seconds, stdout = timed(lambda: sh([*command, "build", "-q", *args], env, cwd))
     runs = {m[1]: float(m[2]) for line in stdout.splitlines() if (m := BUILT_LINE.match(line))}
     return seconds, runs
 
@@ -408,6 +412,9 @@ class Checkout:
 
     @property
     def command(self) -> tuple[str, ...]:
+        """``python -m analysis``: run from :attr:`repo` (the working directory comes first on
+        ``sys.path``), so it imports this checkout's package, not the one in the caller's
+        directory."""
         return (str(self.bin / "python"), "-m", "analysis")
 
 
@@ -438,8 +445,8 @@ def bench_before(before: Path, snapshot: Path, repeat: int) -> dict[str, Any]:
             (home / "data" / "raw").mkdir(parents=True)
             env = make_home(home, snapshot, c.repo, c.bin)
             env.pop("ANALYSIS_KERNEL", None)
-            sh([*c.command, "fetch", "-q"], env)
-            sh([*c.command, "clean", "-q"], env)
+            sh([*c.command, "fetch", "-q"], env, c.repo)
+            sh([*c.command, "clean", "-q"], env, c.repo)
             envs[c.label] = env
         after = checkouts[-1]
         specs = load_specs(envs[after.label])
@@ -464,14 +471,27 @@ def bench_before(before: Path, snapshot: Path, repeat: int) -> dict[str, Any]:
                         c,
                         name,
                         "wall",
-                        analysis_build(env, "--force", "--only", name, command=c.command)[0],
+                        analysis_build(
+                            env, "--force", "--only", name, command=c.command, cwd=c.repo
+                        )[0],
                     )
                     for phase, s in phases(homes[c.label], [name]).get(name, {}).items():
                         add(c, name, phase, s)
+                    record = homes[c.label] / "reports" / name / "build.json"
+                    ran = json.loads(record.read_text(encoding="utf-8")).get("code_version", "")
+                    if not ran or not c.label.split("(")[1].startswith(ran[:7]):
+                        raise SystemExit(
+                            f"{c.label}: the build ran code {ran!r}, not this checkout's"
+                        )
             for c in checkouts:
                 env = envs[c.label]
-                add(c, "whole", "cold", analysis_build(env, "--force", command=c.command)[0])
-                add(c, "whole", "noop", analysis_build(env, command=c.command)[0])
+                add(
+                    c,
+                    "whole",
+                    "cold",
+                    analysis_build(env, "--force", command=c.command, cwd=c.repo)[0],
+                )
+                add(c, "whole", "noop", analysis_build(env, command=c.command, cwd=c.repo)[0])
                 grid_path = str(homes[c.label] / grid)
                 for executor in ("local", "dask"):
                     seconds, runs = analysis_build(
@@ -482,6 +502,7 @@ def bench_before(before: Path, snapshot: Path, repeat: int) -> dict[str, Any]:
                         "--executor",
                         executor,
                         command=c.command,
+                        cwd=c.repo,
                     )
                     add(c, "whole", f"grid_{executor}", seconds)
                     add(c, "whole", "grid_runs", len(runs))
