@@ -63,8 +63,8 @@ TIMES: dict[str, float] = defaultdict(float)
 CELLS: list[float] = []
 
 
-def _timed(owner: Any, name: str, step: str) -> None:
-    """Wrap ``owner.name`` (sync or async) so its time adds to ``TIMES[step]``."""
+def _timed(owner: Any, name: str, step: str, into: dict[str, float] = TIMES) -> None:
+    """Wrap ``owner.name`` (sync or async) so its time adds to ``into[step]``."""
     original = getattr(owner, name)
     if asyncio.iscoroutinefunction(original):
 
@@ -74,7 +74,7 @@ def _timed(owner: Any, name: str, step: str) -> None:
             try:
                 return await original(*args, **kwargs)
             finally:
-                TIMES[step] += time.perf_counter() - start
+                into[step] += time.perf_counter() - start
 
         setattr(owner, name, wrapped_async)
         return
@@ -85,7 +85,7 @@ def _timed(owner: Any, name: str, step: str) -> None:
         try:
             return original(*args, **kwargs)
         finally:
-            TIMES[step] += time.perf_counter() - start
+            into[step] += time.perf_counter() - start
 
     setattr(owner, name, wrapped)
 
@@ -316,7 +316,7 @@ def grid(args: argparse.Namespace) -> None:
             *path, name = attribute.split(".")
             for part in path:
                 owner = getattr(owner, part)
-            _timed_into(owner, name, label, spent)
+            _timed(owner, name, label, spent)
         from analysis.render import runner
 
         first: list[float] = []
@@ -357,20 +357,6 @@ def grid(args: argparse.Namespace) -> None:
         print(f"first run built after {first[0] if first else float('nan'):.1f} s")
         for _, _, label in GRID_STEPS:
             print(f"  {label:40s} {spent[label]:6.2f} s")
-
-
-def _timed_into(owner: Any, name: str, label: str, spent: dict[str, float]) -> None:
-    original = getattr(owner, name)
-
-    @functools.wraps(original)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent[label] += time.perf_counter() - start
-
-    setattr(owner, name, wrapped)
 
 
 def main(argv: list[str] | None = None) -> None:
