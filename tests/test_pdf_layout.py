@@ -81,3 +81,23 @@ def test_each_fixed_table_fills_the_text_width_and_no_cell_sticks_out(
     cells = [b for b in _boxes(table) if type(b).__name__ == "TableCellBox"]
     assert all(c.position_x + c.margin_width() <= right + 0.5 for c in cells)
     assert min(table.column_widths) > TEXT_WIDTH_PX * 0.1  # every column has a stated width
+
+
+def test_a_web_address_in_a_link_label_breaks_at_its_dots_not_mid_word() -> None:
+    from analysis.report.html import link
+
+    label = link("https://example.org/a", "Corriere della Sera (via cinquantamila.it)")
+    assert "(via cinquantamila.<wbr>it)</a>" in label
+    assert "rickscafeamerican.<wbr>blogspot.<wbr>com" in link(
+        "https://example.org/b", "rickscafeamerican.blogspot.com"
+    )
+    assert "<wbr>" not in link("https://example.org/c", "US$ 1.5 bn, U.S. figures")
+
+
+def test_a_span_of_years_in_a_cell_stays_on_one_line() -> None:
+    from analysis.report.html import cell_text
+
+    text = cell_text("the Hamas-led Palestinian Authority government (2006–07)\npaid")
+    assert '(<span style="white-space:nowrap">2006–07</span>)<br>paid' in text
+    assert '<span style="white-space:nowrap">2012–2016</span>' in cell_text("2012–2016")
+    assert "span" not in cell_text("1.5 to 2,000")

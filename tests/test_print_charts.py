@@ -127,3 +127,17 @@ def test_a_chart_uri_that_is_not_base64_utf8_svg_is_left_as_it_is() -> None:
     for payload in ("not*base64", base64.b64encode(b"\xff\xfe").decode()):
         html = f'<img class="chart" src="data:image/svg+xml;base64,{payload}" alt="x">'
         assert print_charts(html) == html
+
+
+def test_a_labels_leading_spaces_are_kept_in_print() -> None:
+    """An event label starts with spaces to stand clear of its dashed line; SVG text collapses
+    leading spaces unless told to keep them, which put the label on its line in the PDF."""
+    charts.set_theme()
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "  break, synthetic")
+    try:
+        printed = glyphs_as_text(charts.figure_svg(fig))
+    finally:
+        plt.close(fig)
+    label = re.search(r"<text ([^>]*)>(  break, synthetic)</text>", printed)
+    assert label is not None and 'xml:space="preserve"' in label.group(1)

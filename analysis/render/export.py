@@ -73,6 +73,13 @@ def pdf_data_notes(html: str) -> str:
     return _DATA_LINK.sub(rf"Data: <code>{DATA_DIR}/\1</code>, beside this report", html)
 
 
+def print_breaks(html: str) -> str:
+    """The HTML the PDF is printed from: each ``<wbr>`` (a place a web address in a link may
+    break, :func:`analysis.report.html.link`) as a zero-width space, which WeasyPrint breaks at
+    (it ignores ``<wbr>`` and cuts such an address mid-word in a narrow column)."""
+    return html.replace("<wbr>", "\u200b")
+
+
 #: A chart in the report HTML: its ``<img>`` up to the SVG data URI (the template's data_svg).
 _CHART_SVG = re.compile(r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)"')
 
@@ -97,7 +104,9 @@ _FONT_SCALE = 100
 
 def _line_as_text(match: re.Match[str]) -> str:
     """One glyph-path line as ``<text>`` in DejaVu Sans (its glyph definitions stay, for other
-    uses); unchanged unless every glyph is a plain DejaVu Sans (or Bold) one in a row."""
+    uses), its spaces kept as matplotlib placed them (``xml:space="preserve"``: a label's
+    leading spaces keep it clear of its line); unchanged unless every glyph is a plain DejaVu
+    Sans (or Bold) one in a row."""
     glyphs = re.findall(r"<use [^>]*/>", match.group("uses"))
     found = [_USE.fullmatch(g) for g in glyphs]
     fonts = {m.group(1) for m in found if m}
@@ -109,8 +118,9 @@ def _line_as_text(match: re.Match[str]) -> str:
     rotate = f" rotate({match.group('angle')})" if match.group("angle") else ""
     style = match.group("style")
     return (
-        f'{match.group("defs") or ""}<text transform="translate({match.group("x")} '
-        f'{match.group("y")}){rotate}" style="font-size: {size:g}px; '
+        f'{match.group("defs") or ""}<text xml:space="preserve" '
+        f'transform="translate({match.group("x")} {match.group("y")}){rotate}" '
+        f'style="font-size: {size:g}px; '
         f"font-family: 'DejaVu Sans'{weight}; {style}\">{text}</text>"
     )
 
@@ -437,7 +447,7 @@ class Exporter:
         started = time.perf_counter()
         if pdf:
             pdf_path = out_dir / f"{stem}.pdf"
-            printed = print_charts(pdf_data_notes(html))
+            printed = print_charts(pdf_data_notes(print_breaks(html)))
             atomic.write_bytes(pdf_path, self.pdf(printed, base_url=nb_path.parent))
         return ExportResult(
             notebook_title(nb, stem),

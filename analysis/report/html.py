@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -77,12 +78,28 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    return html.escape(str(value), quote=True).replace("\n", "<br>")
+    return _YEAR_SPAN.sub(_unbroken, html.escape(str(value), quote=True)).replace("\n", "<br>")
+
+
+#: A span of years in a cell ("2006–07", "2012–2016"): kept on one line, as numbers are.
+_YEAR_SPAN = re.compile(r"\b\d{4}–\d{2}(?:\d{2})?\b")
+
+
+def _unbroken(match: re.Match[str]) -> str:
+    return f'<span style="white-space:nowrap">{match.group(0)}</span>'
+
+
+#: A dot with two letters on each side in a link's label (``cinquantamila.it``,
+#: ``blogspot.com``): a line may break after it (``<wbr>``), so a web address in a narrow column
+#: breaks at a dot, not mid-word. Numbers (``1.5``) and initials (``U.S.``) have no such dot.
+_LABEL_DOT = re.compile(r"(?<=[A-Za-z]{2})\.(?=[A-Za-z]{2})")
 
 
 def link(url: object, text: object | None = None) -> str:
-    """An ``<a>`` element for an http(s) URL; any other value comes back as escaped text."""
+    """An ``<a>`` element for an http(s) URL, its label breakable after a dot inside a web
+    address; any other value comes back as escaped text."""
     label = (cell_text(text) if text is not None else "") or cell_text(url)
+    label = _LABEL_DOT.sub(".<wbr>", label)
     if not is_safe_url(url):
         return label
     href = html.escape(str(url).strip(), quote=True)
