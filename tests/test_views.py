@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -396,6 +397,14 @@ def test_claims_table_escapes_quotes_and_links_only_http(claims: pd.DataFrame) -
     assert "javascript:" not in out.split("Synthetic Gazette &lt;1&gt;")[0][-200:]
     assert 'href="javascript' not in out
     assert out.count('rel="noopener noreferrer"') == len(selected) - 1
+
+
+def test_claims_table_names_the_kind_of_claimant_in_reader_words(claims: pd.DataFrame) -> None:
+    out = cv.claims_table(cv.select(claims, recipient_scope="including_aggregates"))
+    kinds = re.findall(r"<br>\(([^)<]*)\)<br>grade:", out)
+    assert "Israeli government" in kinds and not any("_" in k for k in kinds)
+    proper = re.compile(r"\b(iran|us|israeli|palestinian|hamas|authority)\b")  # lower case
+    assert not [k for k in kinds if proper.search(k)]
 
 
 def test_needs_review_lists_unparsed_first(claims: pd.DataFrame) -> None:

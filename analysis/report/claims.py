@@ -23,7 +23,7 @@ import pandas as pd
 from analysis.report import finances, periods
 from analysis.report.html import html_table
 from analysis.report.translations import with_translations
-from analysis.report.wording import GRADE_NAMES
+from analysis.report.wording import GRADE_NAMES, plain_words
 from analysis.schemas.claims import CLAIMANT_TYPES, IRAN_ONLY_DONOR
 
 #: Recipient scopes that are Hamas alone (the rest are aggregates or other recipients).
@@ -397,7 +397,7 @@ def claims_table(selected: pd.DataFrame, caption: str | None = None) -> str:
             "said / for year": _lines(said, ("for " + year).where(year.notna())),
             "claimant / source grade": _lines(
                 selected["claimant"],
-                "(" + selected["claimant_type"].astype("string").str.replace("_", " ") + ")",
+                "(" + selected["claimant_type"].map(plain_words).astype("string") + ")",
                 "grade: " + selected["source_grade"].map(GRADE_NAMES).astype("string"),
             ),
             "as stated": stated_amounts(selected),

@@ -66,10 +66,11 @@ SPELLINGS: dict[str, str] = {
     "israel": "Israel",
     "israeli": "Israeli",
     "palestinian": "Palestinian",
+    "authority": "Authority",
 }
 
 
-def _plain(code: str) -> str:
+def plain_words(code: str) -> str:
     """A code as words: ``"israeli_government"`` -> ``"Israeli government"`` (no pandas: the
     index page uses this module too)."""
     words = [SPELLINGS.get(w.lower(), w) for w in str(code).replace("_", " ").split()]
@@ -112,7 +113,7 @@ def _phrase(name: str, value: object) -> str | None:
         chosen = _listed(value)
         if not chosen:
             return "statements by every kind of source"
-        return "statements by " + ", ".join(_plain(c) for c in chosen) + " only"
+        return "statements by " + ", ".join(plain_words(c) for c in chosen) + " only"
     if name == "include_vague":
         return "vague wordings shown as their range" if value else "vague wordings left out"
     if name == "milex_basis":
