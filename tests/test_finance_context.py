@@ -27,6 +27,13 @@ def test_span_text_gives_first_last_low_and_high() -> None:
     text = context.span_text(frame, "u", "%")
     assert text == "10.0% in 1991, 20.0% in 1994 (lowest 5.0% in 1993, highest 30.0% in 1992)"
     assert context.span_text(frame.assign(u=float("nan")), "u", "%") == ""
+    ends = frame.assign(u=[5.0, 30.0, 10.0, 20.0])  # the lowest is the first year: said once
+    assert context.span_text(ends, "u", "%") == (
+        "5.0% in 1991, 20.0% in 1994 (highest 30.0% in 1992)"
+    )
+    assert context.span_text(frame.assign(u=[1.0, 2.0, 3.0, 4.0]), "u", "%") == (
+        "1.0% in 1991, 4.0% in 1994"
+    )
 
 
 def test_pse_series_say_west_bank_and_gaza_together() -> None:

@@ -211,7 +211,9 @@ def test_unemployment_is_quoted_over_its_whole_span_and_for_both_territories() -
     assert f"in {int(known['year'].min())}," in row.shows  # from the first year held
     assert f"in {r.ev.breaks[0]} to" not in row.shows  # not from a chosen (low) year
     assert "West Bank and Gaza together" in row.shows
-    assert f"in {int(known['year'].max())} (lowest" in row.shows  # to the last year known then
+    # to the last year known then, over every year held until then
+    assert context.span_text(known, context.UNEMPLOYMENT, "%") in row.shows
+    assert f" in {int(known['year'].max())}" in row.shows
 
 
 def test_level_panels_start_at_zero_and_the_military_note_explains_sipris_drop() -> None:

@@ -202,14 +202,18 @@ def palestine(
 
 def span_text(frame: pd.DataFrame, column: str, unit: str) -> str:
     """A by-year column over all the years it has: "X in FIRST, Y in LAST (lowest L in YEAR,
-    highest H in YEAR)", or "" when it has no value. For titles that should not start at a
-    chosen low."""
+    highest H in YEAR)", an extreme left out when it is the first or last year already quoted,
+    or "" when it has no value. For titles that should not start at a chosen low."""
     values = frame.dropna(subset=[column]).set_index("year")[column].astype(float)
     if values.empty:
         return ""
     first, last = int(values.index.min()), int(values.index.max())
     low, high = int(values.idxmin()), int(values.idxmax())  # type: ignore[call-overload]
-    return (
-        f"{values.loc[first]:.1f}{unit} in {first}, {values.loc[last]:.1f}{unit} in {last} "
-        f"(lowest {values.min():.1f}{unit} in {low}, highest {values.max():.1f}{unit} in {high})"
+    extremes = [
+        f"{word} {values.loc[year]:.1f}{unit} in {year}"
+        for word, year in (("lowest", low), ("highest", high))
+        if year not in (first, last)  # an end already quoted is not said twice
+    ]
+    return f"{values.loc[first]:.1f}{unit} in {first}, {values.loc[last]:.1f}{unit} in {last}" + (
+        f" ({', '.join(extremes)})" if extremes else ""
     )
