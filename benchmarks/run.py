@@ -387,6 +387,19 @@ def print_per_report(
             )
 
 
+def print_whole(
+    labels: Sequence[str],
+    values: dict[str, dict[str, float]],
+    rows: Sequence[tuple[str, str, str]],
+) -> None:
+    """The whole-build table: one row per (title, key, goal), one column per label."""
+    print("\n| whole builds | " + " | ".join(labels) + " | goal |")
+    print("|---|" + "---:|" * len(labels) + "---|")
+    for title, key, goal in rows:
+        cells = " | ".join(f"{values[label].get(key, float('nan')):.2f}" for label in labels)
+        print(f"| {title} | {cells} | {goal} |")
+
+
 def print_kernels(res: dict[str, Any]) -> None:
     print("\n## Kernels: plain (before) and forked from a warm template (after), seconds, median\n")
     print(
@@ -398,18 +411,17 @@ def print_kernels(res: dict[str, Any]) -> None:
     print_per_report(res["specs"], res["floor"], {k: res[k]["runs"] for k in KERNEL_MODES})
     if "cold" not in res[next(iter(KERNEL_MODES))]:
         return
-    print("\n| whole builds | " + " | ".join(KERNEL_MODES) + " | goal |")
-    print("|---|" + "---:|" * len(KERNEL_MODES) + "---|")
-    rows = (
-        ("cold build of all reports (`build --force`)", "cold", ""),
-        ("56-run grid from cold, local pool", "grid_local", "≤ 45 s"),
-        ("56-run grid from cold, Dask (LocalCluster)", "grid_dask", "≤ 45 s"),
-        (f"one changed report ({EDITED_RUN}.ipynb edited) rebuilt alone", "changed", ""),
-        ("no-op `analysis build`", "noop", "≤ 0.2 s"),
+    print_whole(
+        list(KERNEL_MODES),
+        {label: res[label] for label in KERNEL_MODES},
+        (
+            ("cold build of all reports (`build --force`)", "cold", ""),
+            ("56-run grid from cold, local pool", "grid_local", "≤ 45 s"),
+            ("56-run grid from cold, Dask (LocalCluster)", "grid_dask", "≤ 45 s"),
+            (f"one changed report ({EDITED_RUN}.ipynb edited) rebuilt alone", "changed", ""),
+            ("no-op `analysis build`", "noop", "≤ 0.2 s"),
+        ),
     )
-    for title, key, goal in rows:
-        cells = " | ".join(f"{res[label][key]:.2f}" for label in KERNEL_MODES)
-        print(f"| {title} | {cells} | {goal} |")
     runs = {label: (res[label]["grid_runs"], res[label]["changed_runs"]) for label in KERNEL_MODES}
     print(f"\nRuns built (grid, changed): {runs}")
 
@@ -555,20 +567,19 @@ def print_before(res: dict[str, Any]) -> None:
         " checkout's code as plain Python (benchmarks/floor.py).\n"
     )
     print_per_report(res["specs"], res["floor"], {k: res[k] for k in labels})
-    print("\n| whole builds | " + " | ".join(labels) + " | goal |")
-    print("|---|" + "---:|" * len(labels) + "---|")
-    rows = (
-        ("cold build of all reports (`build --force`)", "cold", ""),
-        ("no-op `analysis build`", "noop", "≤ 0.2 s"),
-        ("56-run grid from cold, local pool", "grid_local", "≤ 45 s"),
-        ("56-run grid from cold, Dask (LocalCluster)", "grid_dask", "≤ 45 s"),
-        ("local grid: the runs' execute, summed", "grid_local_execute", ""),
-        ("local grid: the runs' html, summed", "grid_local_html", ""),
-        ("local grid: the runs' pdf, summed", "grid_local_pdf", ""),
+    print_whole(
+        labels,
+        {label: res[label]["whole"] for label in labels},
+        (
+            ("cold build of all reports (`build --force`)", "cold", ""),
+            ("no-op `analysis build`", "noop", "≤ 0.2 s"),
+            ("56-run grid from cold, local pool", "grid_local", "≤ 45 s"),
+            ("56-run grid from cold, Dask (LocalCluster)", "grid_dask", "≤ 45 s"),
+            ("local grid: the runs' execute, summed", "grid_local_execute", ""),
+            ("local grid: the runs' html, summed", "grid_local_html", ""),
+            ("local grid: the runs' pdf, summed", "grid_local_pdf", ""),
+        ),
     )
-    for title, key, goal in rows:
-        cells = " | ".join(f"{res[label]['whole'].get(key, float('nan')):.2f}" for label in labels)
-        print(f"| {title} | {cells} | {goal} |")
     print(
         "\nThe summed phases are CPU-bound work spread over the 2 workers: a grid cannot take less"
         " than about their sum divided by the workers."
