@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.report.wording import plain_words
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -391,34 +393,11 @@ def years_axis(ax: Axes, years: Iterable[int]) -> Axes:
     return ax
 
 
-#: Words kept in capitals (or a set spelling) when a code becomes a label.
-SPELLINGS: dict[str, str] = {
-    "us": "US",
-    "uk": "UK",
-    "eu": "EU",
-    "un": "UN",
-    "usd": "USD",
-    "nima": "NIMA",
-    "jcpoa": "JCPOA",
-    "irgc": "IRGC",
-    "gdp": "GDP",
-    "hamas": "Hamas",
-    "iran": "Iran",
-    "israel": "Israel",
-    "israeli": "Israeli",
-    "iranian": "Iranian",
-    "palestinian": "Palestinian",
-}
-
-
 def proper_label(code: str) -> str:
     """A code as a legend label: ``"us_government"`` -> ``"US government"``,
     ``"hamas"`` -> ``"Hamas"``, ``"open_market"`` -> ``"Open market"``."""
-    words = str(code).replace("_", " ").replace("-", " ").split()
-    spelled = [SPELLINGS.get(w.lower(), w) for w in words]
-    if spelled and spelled[0] == words[0]:
-        spelled[0] = spelled[0][:1].upper() + spelled[0][1:]
-    return " ".join(spelled)
+    words = plain_words(str(code).replace("-", " "))
+    return words[:1].upper() + words[1:]
 
 
 #: The gap between the x tick labels and a legend under the plot, in inches.

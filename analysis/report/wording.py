@@ -54,12 +54,18 @@ def _listed(values: object) -> list[str]:
     return [str(v) for v in values] if isinstance(values, list | tuple) else [str(values)]
 
 
-#: Words spelled with a capital (or in capitals) when a code becomes words.
+#: Words kept in capitals (or a set spelling) when a code becomes words, in a report's text and
+#: in its chart labels (:func:`analysis.report.charts.proper_label`).
 SPELLINGS: dict[str, str] = {
     "us": "US",
     "uk": "UK",
     "eu": "EU",
     "un": "UN",
+    "usd": "USD",
+    "nima": "NIMA",
+    "jcpoa": "JCPOA",
+    "irgc": "IRGC",
+    "gdp": "GDP",
     "hamas": "Hamas",
     "iran": "Iran",
     "iranian": "Iranian",
